@@ -1,0 +1,211 @@
+"""The `reconcile` command: schema, registry, tokens, audit, demo data, the server."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from reconcile.actors import cli_actor
+from reconcile.db import audit_log, migrate
+from reconcile.db.engine import make_engine
+from reconcile.db.uow import UnitOfWork
+from reconcile.errors import DomainError
+from reconcile.services import courts, tokens
+from reconcile.settings import SettingsError, load_settings
+
+
+class Context:
+    """Settings and engine, built on first use so `--help` needs no database."""
+
+    def __init__(self) -> None:
+        self._settings = None
+        self._engine = None
+
+    @property
+    def settings(self) -> dict:
+        if self._settings is None:
+            try:
+                self._settings = load_settings()
+            except SettingsError as e:
+                raise click.ClickException(str(e)) from e
+        return self._settings
+
+    @property
+    def engine(self):
+        if self._engine is None:
+            db = self.settings["database"]
+            self._engine = make_engine(db["url"], pool_size=db["pool_size"])
+        return self._engine
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.engine)
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+
+pass_ctx = click.make_pass_decorator(Context, ensure=True)
+
+
+@click.group()
+@click.pass_context
+def cli(click_ctx: click.Context) -> None:
+    """Case-account reconciliation for court enforcement funds (一案一账号)."""
+    click_ctx.call_on_close(click_ctx.ensure_object(Context).close)
+
+
+@cli.group()
+def db() -> None:
+    """The database schema."""
+
+
+@db.command("upgrade")
+@pass_ctx
+def db_upgrade(ctx: Context) -> None:
+    """Create or upgrade the schema."""
+    migrate.upgrade(ctx.engine)
+    click.echo("schema is up to date")
+
+
+@cli.group("courts")
+def courts_group() -> None:
+    """Courts."""
+
+
+@courts_group.command("add")
+@click.option("--code", required=True, help="court code, e.g. 京0105")
+@click.option("--name", required=True)
+@pass_ctx
+def courts_add(ctx: Context, code: str, name: str) -> None:
+    """Register a court."""
+    court = courts.add_court(ctx.uow(), cli_actor(), code, name)
+    click.echo(f"court {court['code']} added (id {court['id']})")
+
+
+@cli.group("accounts")
+def accounts_group() -> None:
+    """Collection accounts (执行款专户)."""
+
+
+@accounts_group.command("add")
+@click.option("--court", required=True)
+@click.option("--number", required=True, help="the collection account number")
+@click.option("--bank", required=True, help="bank name")
+@click.option("--sub-account-prefix", required=True, help="digits sub-accounts start with")
+@click.option(
+    "--no-check-digits",
+    is_flag=True,
+    help="the bank's sub-account numbers carry no MOD 97-10 check digits",
+)
+@click.option(
+    "--court-account",
+    "court_accounts",
+    multiple=True,
+    help="a court account debits may lawfully go to (e.g. the fee account)",
+)
+@pass_ctx
+def accounts_add(
+    ctx: Context,
+    court: str,
+    number: str,
+    bank: str,
+    sub_account_prefix: str,
+    no_check_digits: bool,
+    court_accounts: tuple[str, ...],
+) -> None:
+    """Register a collection account."""
+    account = courts.add_collection_account(
+        ctx.uow(),
+        cli_actor(),
+        court=court,
+        number=number,
+        bank=bank,
+        sub_account_prefix=sub_account_prefix,
+        check_digits=not no_check_digits,
+        sub_account_width=ctx.settings["sub_accounts"]["sequence_width"],
+        currency=ctx.settings["court"]["currency"],
+        court_accounts=list(court_accounts),
+    )
+    click.echo(f"collection account {account['account_number']} added for {court}")
+
+
+@cli.group("tokens")
+def tokens_group() -> None:
+    """API tokens."""
+
+
+@tokens_group.command("create")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["enforcement", "finance", "approver", "desk", "admin"]),
+)
+@click.option("--court", "court_codes", multiple=True, required=True)
+@click.option("--name", default=None, help="who or what uses it")
+@pass_ctx
+def tokens_create(ctx: Context, role: str, court_codes: tuple[str, ...], name: str | None) -> None:
+    """Create a token and print it once; only its hash is stored."""
+    token = tokens.create_token(
+        ctx.uow(), cli_actor(), role=role, courts=list(court_codes), name=name or f"{role} token"
+    )
+    click.echo(token)
+
+
+@cli.group("audit")
+def audit_group() -> None:
+    """The audit trail."""
+
+
+@audit_group.command("verify")
+@pass_ctx
+def audit_verify(ctx: Context) -> None:
+    """Check the hash chain; report the first broken, edited or missing record."""
+    with ctx.uow() as uow:
+        problem = audit_log.verify(uow.conn)
+    if problem is not None:
+        click.echo(f"audit trail broken: {problem}", err=True)
+        sys.exit(1)
+    click.echo("audit trail intact")
+
+
+@cli.command()
+@pass_ctx
+def demo(ctx: Context) -> None:
+    """Load a small demo court with cases, and print tokens to try the API with."""
+    from api.demo import load_demo
+
+    migrate.upgrade(ctx.engine)
+    for line in load_demo(ctx.engine, ctx.settings):
+        click.echo(line)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=8000, type=int)
+@click.option("--demo", "with_demo", is_flag=True, help="load the demo court first")
+@pass_ctx
+def serve(ctx: Context, host: str, port: int, with_demo: bool) -> None:
+    """Run the API and staff pages (development server; see docs for production)."""
+    from api import create_app
+
+    migrate.upgrade(ctx.engine)
+    if with_demo:
+        from api.demo import load_demo
+
+        for line in load_demo(ctx.engine, ctx.settings):
+            click.echo(line)
+    app = create_app({"settings": ctx.settings, "engine": ctx.engine})
+    click.echo(f"serving on http://{host}:{port}/  (API: http://{host}:{port}/api/v1/openapi.json)")
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+def main() -> None:
+    """Run the CLI, turning domain errors into one clear line and exit code 1."""
+    try:
+        cli(standalone_mode=True)
+    except DomainError as e:
+        click.echo(f"error: {e.message}", err=True)
+        sys.exit(1)

@@ -1,0 +1,126 @@
+"""Errors as application/problem+json (RFC 9457), from one table of domain error codes."""
+
+from __future__ import annotations
+
+import logging
+
+import marshmallow as ma
+from flask import Flask, Response, json
+from werkzeug.exceptions import HTTPException
+
+from reconcile.errors import DomainError, ValidationFailed
+
+log = logging.getLogger(__name__)
+
+PROBLEM_TYPE = "urn:reconcile:problem:{code}"
+PROBLEM_MIMETYPE = "application/problem+json"
+
+#: domain error code -> HTTP status
+STATUS_OF = {
+    "not_found": 404,
+    "forbidden": 403,
+    "conflict": 409,
+    "illegal_transition": 409,
+    "validation_error": 422,
+    "insufficient_available": 422,
+    "payee_not_named": 422,
+    "invalid_file": 422,
+    "unknown_account": 422,
+    "idempotency_key_reused": 409,
+    "idempotency_request_in_progress": 409,
+}
+
+#: HTTP status -> code for errors raised outside the domain
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "too_many_requests",
+    500: "internal_error",
+}
+
+
+class ProblemSchema(ma.Schema):
+    """An error, as RFC 9457 describes it, with our machine-readable code."""
+
+    type = ma.fields.String()
+    title = ma.fields.String()
+    status = ma.fields.Integer()
+    detail = ma.fields.String()
+    code = ma.fields.String()
+    errors = ma.fields.Dict()
+
+
+def problem(
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    title: str | None = None,
+    errors: dict | None = None,
+    headers: dict | None = None,
+    **extra,
+) -> Response:
+    """Return a problem+json response."""
+    body = {
+        "type": PROBLEM_TYPE.format(code=code),
+        "title": title or code.replace("_", " ").capitalize(),
+        "status": status,
+        "detail": detail,
+        "code": code,
+        **extra,
+    }
+    if errors:
+        body["errors"] = errors
+    response = Response(
+        json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_MIMETYPE
+    )
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def domain_problem(error: DomainError) -> Response:
+    status = STATUS_OF.get(error.code, 422)
+    errors = None
+    if isinstance(error, ValidationFailed) and error.field:
+        errors = {error.field: [error.message]}
+    facts = {k: v for k, v in error.facts.items() if _is_json_plain(v)}
+    return problem(status, error.code, error.message, errors=errors, **facts)
+
+
+def http_problem(error: HTTPException) -> Response:
+    data = getattr(error, "data", None) or {}
+    status = error.code or 500
+    code = data.get("code") or HTTP_CODES.get(status, "error")
+    errors = data.get("errors") or data.get("messages")
+    if isinstance(errors, dict) and set(errors) <= {"json", "query", "form", "files", "headers"}:
+        errors = {k: v for part in errors.values() for k, v in part.items()}
+    detail = data.get("message") or error.description or error.name
+    if errors and not data.get("message"):
+        detail = "the request has invalid fields"
+    headers = data.get("headers") or {}
+    if status == 401:
+        headers = {**headers, "WWW-Authenticate": "Bearer"}
+    return problem(status, code, detail, title=error.name, errors=errors, headers=headers)
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(DomainError, domain_problem)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        if isinstance(error, HTTPException):
+            return http_problem(error)
+        log.exception("unhandled error")
+        return problem(500, "internal_error", "an unexpected error occurred; it has been logged")
+
+
+def _is_json_plain(value) -> bool:
+    return isinstance(value, str | int | bool | list | dict) or value is None

@@ -1,0 +1,113 @@
+"""The tamper-evident audit trail: records chained by SHA-256 (art. 12, every step traceable).
+
+Each record's hash covers its content and the previous record's hash, so editing a record
+breaks its own hash, deleting one breaks the sequence or the next record's link, and
+deleting the last one disagrees with the stored head.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from reconcile.clock import as_utc
+
+GENESIS_HASH = "0" * 64
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """What happened, by whom, to what; before and after as plain JSON data."""
+
+    actor: str
+    role: str
+    court: str | None
+    action: str
+    entity_type: str
+    entity_id: str | None
+    before: Any = None
+    after: Any = None
+
+
+def to_json_data(value: Any) -> Any:
+    """Return `value` as plain JSON data (dates and Decimals as strings)."""
+    return json.loads(canonical_json(value))
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(
+        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_plain
+    )
+
+
+def record_hash(seq: int, at: datetime, entry: AuditEntry, prev_hash: str) -> str:
+    """Return the hash that chains this record to the one before it."""
+    payload = {
+        "seq": seq,
+        "at": as_utc(at).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "actor": entry.actor,
+        "role": entry.role,
+        "court": entry.court,
+        "action": entry.action,
+        "entity_type": entry.entity_type,
+        "entity_id": entry.entity_id,
+        "before": entry.before,
+        "after": entry.after,
+        "prev_hash": prev_hash,
+    }
+    return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    seq: int
+    at: datetime
+    entry: AuditEntry
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """The first place where the stored chain is not what was written."""
+
+    seq: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"audit record {self.seq}: {self.problem}"
+
+
+def find_break(records: Iterable[StoredRecord], head_seq: int, head_hash: str) -> ChainBreak | None:
+    """Return the first break in the chain, or None when every record is intact."""
+    expected_seq, prev_hash = 1, GENESIS_HASH
+    for record in records:
+        if record.seq != expected_seq:
+            return ChainBreak(expected_seq, "missing (deleted)")
+        if record.prev_hash != prev_hash:
+            return ChainBreak(record.seq, "does not link to the record before it")
+        if record_hash(record.seq, record.at, record.entry, record.prev_hash) != record.hash:
+            return ChainBreak(record.seq, "content does not match its hash (edited)")
+        expected_seq, prev_hash = expected_seq + 1, record.hash
+    if expected_seq - 1 != head_seq:
+        return ChainBreak(expected_seq, f"missing: the head says the last record is {head_seq}")
+    if prev_hash != head_hash:
+        return ChainBreak(head_seq, "the head's hash does not match the last record")
+    return None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return as_utc(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, frozenset | set | tuple):
+        return sorted(value) if isinstance(value, frozenset | set) else list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON data")

@@ -1,0 +1,100 @@
+"""Cases (执行案件): what registering one needs, and the moves of its status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from reconcile.account_numbers import normalise_account_number
+from reconcile.case_numbers import CaseNumber, InvalidCaseNumber, normalise_case_number
+from reconcile.errors import IllegalTransition, ValidationFailed
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"  #: money may arrive and be paid out
+    CLOSED = "closed"  #: credits to it are held for review, not silently credited
+
+
+_ALLOWED_MOVES = {
+    (CaseStatus.OPEN, CaseStatus.CLOSED),
+    (CaseStatus.CLOSED, CaseStatus.OPEN),  # 执恢: enforcement resumed
+}
+
+
+def check_status_move(current: str, new: str) -> CaseStatus:
+    """Return the new status, or raise IllegalTransition."""
+    try:
+        target = CaseStatus(new)
+    except ValueError as e:
+        raise ValidationFailed(f"unknown case status {new!r}", field="status") from e
+    if (CaseStatus(current), target) not in _ALLOWED_MOVES:
+        raise IllegalTransition(f"a case that is {current} cannot become {new}")
+    return target
+
+
+@dataclass(frozen=True)
+class AccountRef:
+    """A bank account named in the court documents."""
+
+    account_number: str
+    account_name: str | None = None
+    bank_name: str | None = None
+
+
+@dataclass(frozen=True)
+class PartySpec:
+    name: str
+    accounts: tuple[AccountRef, ...] = ()
+    id_number: str | None = None
+
+
+@dataclass(frozen=True)
+class NewCase:
+    """What the enforcement system sends to register a case."""
+
+    case_number: str
+    court: str
+    amount_due: int  #: fen
+    applicants: tuple[PartySpec, ...]
+    respondents: tuple[PartySpec, ...]
+    filed_on: date | None = None
+    sub_account_number: str | None = None  #: when the bank issued it
+    raw: dict = field(default_factory=dict, compare=False)
+
+
+def canonical_case_number(text: str) -> CaseNumber:
+    """Normalise a case number, or raise ValidationFailed naming the field."""
+    try:
+        return normalise_case_number(text)
+    except InvalidCaseNumber as e:
+        raise ValidationFailed(str(e), field="case_number") from e
+
+
+def check_new_case(spec: NewCase) -> CaseNumber:
+    """Validate a registration; return its canonical case number."""
+    number = canonical_case_number(spec.case_number)
+    if number.court_code != spec.court:
+        raise ValidationFailed(
+            f"case number {number} belongs to court {number.court_code}, not {spec.court}",
+            field="court",
+        )
+    if not spec.applicants:
+        raise ValidationFailed("a case needs at least one applicant", field="applicants")
+    if not any(a.accounts for a in spec.applicants):
+        raise ValidationFailed(
+            "art. 20: the account that receives the money must be confirmed at filing",
+            field="applicants",
+        )
+    _check_accounts(spec)
+    return number
+
+
+def _check_accounts(spec: NewCase) -> None:
+    for role, parties in (("applicants", spec.applicants), ("respondents", spec.respondents)):
+        for party in parties:
+            if not party.name.strip():
+                raise ValidationFailed("a party needs a name", field=role)
+            for account in party.accounts:
+                if not normalise_account_number(account.account_number):
+                    raise ValidationFailed("an account number is empty", field=role)

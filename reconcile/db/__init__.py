@@ -1,0 +1,1 @@
+"""Persistence: tables, engine, unit of work. The only package that imports SQLAlchemy."""

@@ -1,0 +1,86 @@
+"""Appending to and reading the hash-chained audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import Connection, Result, insert, select, update
+
+from reconcile.audit import AuditEntry, ChainBreak, StoredRecord, find_break, record_hash
+from reconcile.clock import utc_now
+from reconcile.db.tables import audit_head, audit_records
+
+HEAD_ID = 1
+
+
+def append(conn: Connection, entries: list[AuditEntry]) -> None:
+    """Chain `entries` onto the trail; the head's row lock serialises concurrent appenders."""
+    if not entries:
+        return
+    head = conn.execute(
+        select(audit_head.c.seq, audit_head.c.hash)
+        .where(audit_head.c.id == HEAD_ID)
+        .with_for_update()
+    ).one()
+    seq, prev_hash = head.seq, head.hash
+    at = utc_now()
+    rows = []
+    for entry in entries:
+        seq += 1
+        digest = record_hash(seq, at, entry, prev_hash)
+        rows.append(
+            {**_entry_columns(entry), "seq": seq, "at": at, "prev_hash": prev_hash, "hash": digest}
+        )
+        prev_hash = digest
+    conn.execute(insert(audit_records), rows)
+    conn.execute(
+        update(audit_head).where(audit_head.c.id == HEAD_ID).values(seq=seq, hash=prev_hash)
+    )
+
+
+def verify(conn: Connection) -> ChainBreak | None:
+    """Return the first break in the stored chain, or None."""
+    head = conn.execute(select(audit_head.c.seq, audit_head.c.hash)).one()
+    result = conn.execution_options(yield_per=2000).execute(
+        select(audit_records).order_by(audit_records.c.seq)
+    )
+    with result:
+        return find_break(_stored_records(result), head.seq, head.hash)
+
+
+def records_for(conn: Connection, entity_type: str, entity_id: str) -> list[dict]:
+    """Return the audit records of one entity, oldest first."""
+    rows = conn.execute(
+        select(audit_records)
+        .where(audit_records.c.entity_type == entity_type, audit_records.c.entity_id == entity_id)
+        .order_by(audit_records.c.seq)
+    )
+    return [dict(row._mapping) for row in rows]
+
+
+def _stored_records(result: Result) -> Iterator[StoredRecord]:
+    for row in result:
+        entry = AuditEntry(
+            actor=row.actor,
+            role=row.role,
+            court=row.court,
+            action=row.action,
+            entity_type=row.entity_type,
+            entity_id=row.entity_id,
+            before=row.before,
+            after=row.after,
+        )
+        yield StoredRecord(row.seq, row.at, entry, row.prev_hash, row.hash)
+
+
+def _entry_columns(entry: AuditEntry) -> dict:
+    return {
+        "actor": entry.actor,
+        "role": entry.role,
+        "court": entry.court,
+        "action": entry.action,
+        "entity_type": entry.entity_type,
+        "entity_id": entry.entity_id,
+        "before": entry.before,
+        "after": entry.after,
+    }

@@ -1,0 +1,137 @@
+"""Reading and writing courts, collection accounts, cases, parties and their accounts."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, insert, select, update
+
+from reconcile.account_numbers import normalise_account_number
+from reconcile.cases import NewCase, PartySpec
+from reconcile.clock import utc_now
+from reconcile.db.tables import cases, collection_accounts, courts, parties, party_accounts
+
+ca = collection_accounts.c
+cs = cases.c
+
+
+def insert_court(conn: Connection, code: str, name: str) -> int:
+    result = conn.execute(insert(courts).values(code=code, name=name, created_at=utc_now()))
+    return result.inserted_primary_key[0]
+
+
+def court_by_code(conn: Connection, code: str) -> dict | None:
+    row = conn.execute(select(courts).where(courts.c.code == code)).one_or_none()
+    return dict(row._mapping) if row else None
+
+
+def court_ids(conn: Connection, codes: list[str]) -> dict[str, int]:
+    rows = conn.execute(select(courts.c.code, courts.c.id).where(courts.c.code.in_(codes)))
+    return {r.code: r.id for r in rows}
+
+
+def insert_collection_account(conn: Connection, **values) -> int:
+    result = conn.execute(insert(collection_accounts).values(created_at=utc_now(), **values))
+    return result.inserted_primary_key[0]
+
+
+def account_by_number(conn: Connection, number: str) -> dict | None:
+    row = conn.execute(
+        select(collection_accounts, courts.c.code.label("court"))
+        .join(courts, courts.c.id == ca.court_id)
+        .where(ca.account_number == number)
+    ).one_or_none()
+    return dict(row._mapping) if row else None
+
+
+def accounts_of_court(conn: Connection, court_id: int) -> list[dict]:
+    rows = conn.execute(select(collection_accounts).where(ca.court_id == court_id).order_by(ca.id))
+    return [dict(r._mapping) for r in rows]
+
+
+def take_next_sequence(conn: Connection, account_id: int) -> int:
+    """Reserve the next sub-account sequence; the row lock makes it unique across writers."""
+    return conn.execute(
+        update(collection_accounts)
+        .where(ca.id == account_id)
+        .values(last_sequence=ca.last_sequence + 1)
+        .returning(ca.last_sequence)
+    ).scalar_one()
+
+
+def insert_case(conn: Connection, spec: NewCase, **values) -> int:
+    now = utc_now()
+    case_id = conn.execute(insert(cases).values(created_at=now, **values)).inserted_primary_key[0]
+    for party in spec.applicants:
+        _insert_party(conn, case_id, "applicant", "payee", party)
+    for party in spec.respondents:
+        _insert_party(conn, case_id, "respondent", "known", party)
+    return case_id
+
+
+def _insert_party(conn: Connection, case_id: int, role: str, kind: str, party: PartySpec) -> None:
+    party_id = conn.execute(
+        insert(parties).values(
+            case_id=case_id, role=role, name=party.name.strip(), id_number=party.id_number
+        )
+    ).inserted_primary_key[0]
+    now = utc_now()
+    for account in party.accounts:
+        conn.execute(
+            insert(party_accounts).values(
+                party_id=party_id,
+                case_id=case_id,
+                kind=kind,
+                added_at=now,
+                account_number=normalise_account_number(account.account_number),
+                account_name=account.account_name,
+                bank_name=account.bank_name,
+            )
+        )
+
+
+def _case_query():
+    return (
+        select(cases, courts.c.code.label("court"), ca.account_number.label("collection_account"))
+        .join(courts, courts.c.id == cs.court_id)
+        .join(collection_accounts, ca.id == cs.collection_account_id)
+    )
+
+
+def case_by_id(conn: Connection, case_id: int) -> dict | None:
+    row = conn.execute(_case_query().where(cs.id == case_id)).one_or_none()
+    return dict(row._mapping) if row else None
+
+
+def case_by_number(conn: Connection, canonical: str) -> dict | None:
+    row = conn.execute(_case_query().where(cs.case_number == canonical)).one_or_none()
+    return dict(row._mapping) if row else None
+
+
+def case_by_sub_account(conn: Connection, account_id: int, sub_account: str) -> dict | None:
+    row = conn.execute(
+        _case_query().where(
+            cs.collection_account_id == account_id, cs.sub_account_number == sub_account
+        )
+    ).one_or_none()
+    return dict(row._mapping) if row else None
+
+
+def set_case_status(conn: Connection, case_id: int, status: str) -> None:
+    closed_at = utc_now() if status == "closed" else None
+    conn.execute(update(cases).where(cs.id == case_id).values(status=status, closed_at=closed_at))
+
+
+def parties_of(conn: Connection, case_id: int) -> list[dict]:
+    """Return the case's parties, each with its accounts, in filing order."""
+    party_rows = conn.execute(
+        select(parties).where(parties.c.case_id == case_id).order_by(parties.c.id)
+    ).all()
+    account_rows = conn.execute(
+        select(party_accounts)
+        .where(party_accounts.c.case_id == case_id)
+        .order_by(party_accounts.c.id)
+    ).all()
+    result = []
+    for p in party_rows:
+        accounts = [dict(a._mapping) for a in account_rows if a.party_id == p.id]
+        result.append({**p._mapping, "accounts": accounts})
+    return result

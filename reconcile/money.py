@@ -1,0 +1,48 @@
+"""Money: yuan amounts as Decimal at the edges, integer fen inside.
+
+Never a float: an amount is parsed only from a string (or an int), and stored as fen.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+FEN_PER_YUAN = 100
+_AMOUNT = re.compile(r"^[0-9]{1,15}(\.[0-9]{1,2})?$")
+
+
+class InvalidAmount(ValueError):
+    """An amount that is not a non-negative yuan string with at most two decimals."""
+
+
+def parse_yuan(text: str) -> int:
+    """Return the fen in a yuan string such as "1234.50"; reject anything else."""
+    if not isinstance(text, str):
+        raise InvalidAmount('an amount must be a string such as "1234.50"')
+    if not _AMOUNT.match(text):
+        raise InvalidAmount(
+            f'{text!r} is not an amount: digits with at most two decimals, e.g. "1234.50"'
+        )
+    return decimal_to_fen(Decimal(text))
+
+
+def decimal_to_fen(amount: Decimal) -> int:
+    """Return the exact fen of a Decimal; reject fractions of a fen."""
+    try:
+        fen = amount * FEN_PER_YUAN
+        if fen != fen.to_integral_value():
+            raise InvalidAmount(f"{amount} has fractions of a fen")
+        return int(fen)
+    except InvalidOperation as e:
+        raise InvalidAmount(f"{amount!r} is not a number") from e
+
+
+def fen_to_decimal(fen: int) -> Decimal:
+    """Return fen as a yuan Decimal with two places."""
+    return (Decimal(fen) / FEN_PER_YUAN).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def format_yuan(fen: int) -> str:
+    """Return fen as the API's yuan string, e.g. 123450 -> "1234.50"."""
+    return str(fen_to_decimal(fen))

@@ -1,0 +1,19 @@
+"""Who may do what: roles per use case, and courts per actor."""
+
+from __future__ import annotations
+
+from reconcile.actors import Actor
+from reconcile.errors import Forbidden, NotFound
+
+
+def require_role(actor: Actor, *roles: str) -> None:
+    """Raise Forbidden unless the actor has one of `roles` (the CLI and scheduler always may)."""
+    if actor.role == "system" or actor.role in roles:
+        return
+    raise Forbidden(f"the {actor.role} role may not do this", allowed_roles=list(roles))
+
+
+def require_court(actor: Actor, court_code: str, what: str = "resource") -> None:
+    """Raise NotFound for another court's resource, as if it did not exist."""
+    if not actor.may_see(court_code):
+        raise NotFound(f"{what} not found")

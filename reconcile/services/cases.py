@@ -1,0 +1,239 @@
+"""Registering cases, reading them, closing them, and what the execution notice prints."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
+
+from reconcile.account_numbers import normalise_account_number
+from reconcile.actors import Actor
+from reconcile.cases import NewCase, canonical_case_number, check_new_case, check_status_move
+from reconcile.clock import local_today
+from reconcile.db import ledger_store, registry
+from reconcile.db.uow import UnitOfWork
+from reconcile.errors import Conflict, NotFound, ValidationFailed
+from reconcile.services.access import require_court, require_role
+from reconcile.sub_accounts import InvalidSubAccount, issue_sub_account, validate_sub_account
+
+READERS = ("enforcement", "finance", "approver", "desk", "admin")
+
+
+def register_case(
+    uow: UnitOfWork, actor: Actor, spec: NewCase, *, collection_account: str | None = None
+) -> dict:
+    """Register a case with its parties and accounts, and give it its sub-account number."""
+    require_role(actor, "enforcement", "admin")
+    require_court(actor, spec.court, "court")
+    number = check_new_case(spec)
+    with uow:
+        account = _collection_account_for(uow.conn, spec.court, collection_account)
+        if registry.case_by_number(uow.conn, str(number)):
+            raise Conflict(f"case {number} is registered already", case_number=str(number))
+        sub_account, source = _sub_account_for(uow.conn, account, spec.sub_account_number)
+        try:
+            case_id = registry.insert_case(
+                uow.conn,
+                spec,
+                court_id=account["court_id"],
+                collection_account_id=account["id"],
+                case_number=str(number),
+                case_number_raw=spec.case_number,
+                sub_account_number=sub_account,
+                sub_account_source=source,
+                status="open",
+                amount_due=spec.amount_due,
+                filed_on=spec.filed_on or local_today(),
+            )
+        except IntegrityError as e:  # a concurrent registration of the same case won
+            raise Conflict(f"case {number} is registered already", case_number=str(number)) from e
+        ledger_store.open_case_ledger(uow.conn, account["id"], case_id)
+        case = case_view(uow.conn, registry.case_by_id(uow.conn, case_id))
+        uow.audit(actor, "case.registered", "case", case_id, court=spec.court, after=case)
+        uow.commit()
+    return case
+
+
+def get_case(uow: UnitOfWork, actor: Actor, case_id: int) -> dict:
+    """Return a case with its parties and balance."""
+    require_role(actor, *READERS)
+    with uow:
+        return case_view(uow.conn, _visible_case(uow.conn, actor, case_id))
+
+
+def find_case(uow: UnitOfWork, actor: Actor, case_number: str) -> dict | None:
+    """Return the case with this number written in any usual way, or None."""
+    require_role(actor, *READERS)
+    canonical = str(canonical_case_number(case_number))
+    with uow:
+        row = registry.case_by_number(uow.conn, canonical)
+        if row is None or not actor.may_see(row["court"]):
+            return None
+        return case_view(uow.conn, row)
+
+
+def set_case_status(uow: UnitOfWork, actor: Actor, case_id: int, status: str) -> dict:
+    """Close a case, or reopen it (执恢)."""
+    require_role(actor, "enforcement", "admin")
+    with uow:
+        row = _visible_case(uow.conn, actor, case_id)
+        if row["status"] != status:
+            check_status_move(row["status"], status)
+            registry.set_case_status(uow.conn, case_id, status)
+            uow.audit(
+                actor,
+                f"case.{'closed' if status == 'closed' else 'reopened'}",
+                "case",
+                case_id,
+                court=row["court"],
+                before={"status": row["status"]},
+                after={"status": status},
+            )
+        case = case_view(uow.conn, registry.case_by_id(uow.conn, case_id))
+        uow.commit()
+    return case
+
+
+def case_ledger(
+    uow: UnitOfWork, actor: Actor, case_id: int, *, after_id: int = 0, limit: int = 100
+) -> list[dict]:
+    """Return a page of the case's ledger entries, oldest first."""
+    require_role(actor, *READERS)
+    with uow:
+        _visible_case(uow.conn, actor, case_id)
+        ledger_id = ledger_store.case_ledger_id(uow.conn, case_id)
+        return ledger_store.entries(uow.conn, ledger_id, after_id=after_id, limit=limit)
+
+
+def payment_instructions(uow: UnitOfWork, actor: Actor, case_id: int, hotline: str) -> dict:
+    """Return the account block the execution notice must print (art. 20)."""
+    require_role(actor, *READERS)
+    with uow:
+        case = _visible_case(uow.conn, actor, case_id)
+        account = registry.account_by_number(uow.conn, case["collection_account"])
+        court = registry.court_by_code(uow.conn, case["court"])
+    return {
+        "case_number": case["case_number"],
+        "account_name": f"{court['name']}执行款专户",
+        "sub_account_number": case["sub_account_number"],
+        "bank_name": account["bank_name"],
+        "collection_account": account["account_number"],
+        "hotline": hotline,
+        "text": _instruction_text(case, court["name"], account["bank_name"], hotline),
+    }
+
+
+def verify_account(uow: UnitOfWork, actor: Actor, case_number: str, account_number: str) -> dict:
+    """Tell the complaint desk whether an account is the one designated for the case."""
+    require_role(actor, "desk", "admin", "enforcement", "finance")
+    canonical = str(canonical_case_number(case_number))
+    with uow:
+        case = registry.case_by_number(uow.conn, canonical)
+    if case is None or not actor.may_see(case["court"]):
+        raise NotFound(f"case {canonical} not found")
+    asked = normalise_account_number(account_number)
+    return {
+        "case_number": case["case_number"],
+        "designated": asked == case["sub_account_number"],
+        "sub_account_number": case["sub_account_number"],
+        "court_collection_account": asked == case["collection_account"],
+    }
+
+
+def case_view(conn: Connection, row: dict) -> dict:
+    """Return the case as the API and pages show it: parties, accounts, balance."""
+    parties = registry.parties_of(conn, row["id"])
+    balance = ledger_store.balance(conn, ledger_store.case_ledger_id(conn, row["id"]))
+    return {
+        "id": row["id"],
+        "case_number": row["case_number"],
+        "case_number_raw": row["case_number_raw"],
+        "court": row["court"],
+        "collection_account": row["collection_account"],
+        "sub_account_number": row["sub_account_number"],
+        "sub_account_source": row["sub_account_source"],
+        "status": row["status"],
+        "amount_due": row["amount_due"],
+        "filed_on": row["filed_on"],
+        "applicants": [
+            _party_view(p, "payee_accounts") for p in parties if p["role"] == "applicant"
+        ],
+        "respondents": [_party_view(p, "accounts") for p in parties if p["role"] == "respondent"],
+        "balance": {
+            "received": balance.received,
+            "held": balance.held,
+            "pending": balance.pending,
+            "approved_unpaid": balance.approved_unpaid,
+            "paid": balance.paid,
+            "available": balance.available,
+        },
+    }
+
+
+def _party_view(party: dict, accounts_key: str) -> dict:
+    return {
+        "name": party["name"],
+        accounts_key: [
+            {
+                "account_number": a["account_number"],
+                "account_name": a["account_name"],
+                "bank_name": a["bank_name"],
+            }
+            for a in party["accounts"]
+        ],
+    }
+
+
+def _visible_case(conn: Connection, actor: Actor, case_id: int) -> dict:
+    row = registry.case_by_id(conn, case_id)
+    if row is None or not actor.may_see(row["court"]):
+        raise NotFound("case not found")
+    return row
+
+
+def _collection_account_for(conn: Connection, court: str, number: str | None) -> dict:
+    court_row = registry.court_by_code(conn, court)
+    if court_row is None:
+        raise ValidationFailed(f"court {court} is not registered", field="court")
+    accounts = registry.accounts_of_court(conn, court_row["id"])
+    if number is not None:
+        wanted = normalise_account_number(number)
+        accounts = [a for a in accounts if a["account_number"] == wanted]
+    if not accounts:
+        raise ValidationFailed(
+            f"court {court} has no such collection account", field="collection_account"
+        )
+    return accounts[0]
+
+
+def _sub_account_for(conn: Connection, account: dict, given: str | None) -> tuple[str, str]:
+    if given is not None:
+        try:
+            number = validate_sub_account(
+                given,
+                prefix=account["sub_account_prefix"],
+                check_digits=account["sub_account_check_digits"],
+            )
+        except InvalidSubAccount as e:
+            raise ValidationFailed(str(e), field="sub_account_number") from e
+        if registry.case_by_sub_account(conn, account["id"], number):
+            raise Conflict(f"sub-account {number} belongs to another case")
+        return number, "bank"
+    while True:
+        sequence = registry.take_next_sequence(conn, account["id"])
+        number = issue_sub_account(
+            account["sub_account_prefix"], sequence, account["sub_account_width"]
+        )
+        if not registry.case_by_sub_account(conn, account["id"], number):
+            return number, "service"
+
+
+def _instruction_text(case: dict, court_name: str, bank_name: str, hotline: str) -> str:
+    return (
+        f"案号：{case['case_number']}\n"
+        f"收款户名：{court_name}执行款专户\n"
+        f"收款账号（本案专属案款子账号）：{case['sub_account_number']}\n"
+        f"开户行：{bank_name}\n"
+        "请将执行款汇入上述本案专属账号，并在附言中注明案号。\n"
+        "被执行人有权拒绝向本通知书指定账户以外的任何账户付款；"
+        f"如发现执行人员指定其他案款交付途径的，可拨打{hotline}举报。"
+    )
