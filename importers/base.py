@@ -74,7 +74,8 @@ class StatementLine:
     currency: str
     value_date: date | None = None
     booked_at: datetime | None = None  #: booking time where the file gives one (naive, local)
-    bank_reference: str | None = None  #: the bank's own id of the line (FITID, AcctSvcrRef, 交易流水号)
+    #: the bank's own id of the line (FITID, AcctSvcrRef, 交易流水号)
+    bank_reference: str | None = None
     counterparty_name: str | None = None  #: payer of a credit, payee of a debit
     counterparty_account: str | None = None
     counterparty_bank: str | None = None
