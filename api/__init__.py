@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from flask import Flask
 from flask_smorest import Api
 
@@ -45,8 +47,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+#: one module per resource, each with a flask-smorest Blueprint `blp`
+RESOURCES = (
+    "cases",
+    "verify",
+    "statements",
+    "transactions",
+    "holds",
+    "disbursements",
+    "alerts",
+    "reports",
+)
+
+
 def _register_api(app: Flask) -> None:
-    from api import cases, health, verify
+    from api import health
 
     api = ProblemApi(
         app,
@@ -56,6 +71,7 @@ def _register_api(app: Flask) -> None:
             "security": [{"bearerAuth": []}],
         },
     )
-    for module in (cases, verify):
+    for name in RESOURCES:
+        module = importlib.import_module(f"api.{name}")
         api.register_blueprint(module.blp, url_prefix=API_PREFIX + module.blp.url_prefix)
     app.register_blueprint(health.blp)

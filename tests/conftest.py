@@ -16,7 +16,8 @@ from sqlalchemy import Engine, insert, text
 from reconcile.actors import Actor, cli_actor
 from reconcile.db import migrate
 from reconcile.db.engine import make_engine
-from reconcile.db.tables import audit_head, metadata
+from reconcile.db.schema import metadata
+from reconcile.db.tables import audit_head
 from reconcile.db.uow import UnitOfWork
 from reconcile.settings import load_settings
 

@@ -18,7 +18,7 @@ def alembic_config(connection=None) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Create or upgrade the schema to `revision`."""
     with engine.connect() as connection:
         command.upgrade(alembic_config(connection), revision)

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from reconcile.db.tables import metadata
+from reconcile.db.schema import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:

@@ -1,0 +1,7 @@
+"""Alerts: endpoints of the contract (../shared/API.md)."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+blp = Blueprint("alerts", __name__, url_prefix="/alerts", description="Alerts")

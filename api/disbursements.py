@@ -1,0 +1,7 @@
+"""Disbursements: endpoints of the contract (../shared/API.md)."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+blp = Blueprint("disbursements", __name__, url_prefix="/disbursements", description="Disbursements")

@@ -1,0 +1,7 @@
+"""Transactions: endpoints of the contract (../shared/API.md)."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+blp = Blueprint("transactions", __name__, url_prefix="/transactions", description="Transactions")

@@ -1,0 +1,3 @@
+"""Tables of the payments area; they share `metadata` with reconcile/db/tables.py."""
+
+from reconcile.db.tables import metadata  # noqa: F401
