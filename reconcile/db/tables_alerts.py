@@ -1,3 +1,96 @@
-"""Tables of the alerts area; they share `metadata` with reconcile/db/tables.py."""
+"""Tables of the alerts area; they share `metadata` with reconcile/db/tables.py.
 
-from reconcile.db.tables import metadata  # noqa: F401
+`deliveries` is the outbox: a row is written in the same transaction as the alert or case
+event it carries, and the deliverer works through it (at least once, signed, retried).
+"""
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from reconcile.db.tables import Id, Timestamp, metadata
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),  #: stable: the desk de-duplicates on it
+    Column("kind", String(32), nullable=False),  #: reconcile.alerts.AlertKind
+    Column("severity", String(8), nullable=False),  #: info | warning | critical
+    Column("court", String(16), nullable=False),  #: court code
+    #: the finding's stable key, e.g. transaction:123; unique per kind (raised once)
+    Column("subject", String(200), nullable=False),
+    Column("case_id", Id, ForeignKey("cases.id"), index=True),
+    Column("transaction_id", Id, index=True),  #: a statement line, when one caused it
+    Column("facts", JSON, nullable=False),  #: amounts as yuan strings; personal data masked
+    Column("detail", Text),  #: one sentence for people
+    Column("status", String(16), nullable=False),  #: open | acknowledged | resolved
+    Column("raised_at", Timestamp, nullable=False),
+    Column("acknowledged_at", Timestamp),
+    Column("acknowledged_by", String(200)),
+    Column("acknowledge_note", Text),
+    Column("resolved_at", Timestamp),
+    Column("resolved_by", String(200)),
+    Column("resolve_note", Text),
+    UniqueConstraint("kind", "subject"),
+    CheckConstraint("status in ('open', 'acknowledged', 'resolved')", name="status"),
+    CheckConstraint("severity in ('info', 'warning', 'critical')", name="severity"),
+)
+Index("ix_alerts_court_status", alerts.c.court, alerts.c.status, alerts.c.id)
+
+#: Case events for the enforcement system's subscriber (art. 11); kept even with none.
+case_events = Table(
+    "case_events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("court", String(16), nullable=False),
+    Column("case_id", Id, ForeignKey("cases.id"), nullable=False, index=True),
+    Column("event", String(32), nullable=False),  #: reconcile.case_events.CaseEvent
+    Column("facts", JSON, nullable=False),
+    Column("occurred_at", Timestamp, nullable=False),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("topic", String(16), nullable=False),  #: alert (to the desk) | case_event
+    Column("court", String(16), nullable=False),
+    Column("alert_id", Id, ForeignKey("alerts.id"), unique=True),
+    Column("case_event_id", Id, ForeignKey("case_events.id"), unique=True),
+    #: pending (until 2xx) | delivered | dead (given up) | discarded (no subscriber)
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("created_at", Timestamp, nullable=False),
+    Column("next_attempt_at", Timestamp, nullable=False),
+    #: a deliverer holds the row until then; after a crash the lease runs out and another
+    #: deliverer takes it again
+    Column("leased_until", Timestamp),
+    Column("lease_token", String(32)),
+    Column("first_attempt_at", Timestamp),
+    Column("last_attempt_at", Timestamp),
+    Column("delivered_at", Timestamp),
+    Column("last_status", Integer),  #: HTTP status of the last attempt, if any
+    Column("last_error", String(500)),
+    CheckConstraint("topic in ('alert', 'case_event')", name="topic"),
+    CheckConstraint("status in ('pending', 'delivered', 'dead', 'discarded')", name="status"),
+    CheckConstraint(
+        "(topic = 'alert' and alert_id is not null and case_event_id is null)"
+        " or (topic = 'case_event' and case_event_id is not null and alert_id is null)",
+        name="one_subject",
+    ),
+)
+Index(
+    "ix_deliveries_due",
+    deliveries.c.next_attempt_at,
+    sqlite_where=deliveries.c.status == "pending",
+    postgresql_where=deliveries.c.status == "pending",
+)

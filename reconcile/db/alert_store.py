@@ -1,0 +1,241 @@
+"""Raising alerts and case events with their outbox rows, and reading alerts back.
+
+Everything here runs inside the caller's transaction: the alert, its delivery row and the
+change that caused them commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, Insert, Table, and_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from reconcile.actors import Actor
+from reconcile.alerts import AlertStatus, court_accounts_in, mask_facts, mask_text, severity_of
+from reconcile.audit import to_json_data
+from reconcile.case_events import CaseEvent
+from reconcile.clock import utc_now
+from reconcile.db import outbox
+from reconcile.db.tables_alerts import alerts, case_events, deliveries
+from reconcile.db.uow import UnitOfWork
+
+a, d = alerts.c, deliveries.c
+
+
+def raise_alert(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    kind: str,
+    court: str,
+    subject: str,
+    facts: dict,
+    case_id: int | None = None,
+    transaction_id: int | None = None,
+    detail: str | None = None,
+) -> int | None:
+    """Raise an alert and queue its delivery in the open unit of work; None if raised before."""
+    values = alert_values(
+        kind=kind,
+        court=court,
+        subject=subject,
+        facts=facts,
+        case_id=case_id,
+        transaction_id=transaction_id,
+        detail=detail,
+        raised_at=utc_now(),
+    )
+    alert_id = uow.conn.execute(
+        _insert_new(uow.conn, alerts).returning(a.id), values
+    ).scalar_one_or_none()
+    if alert_id is None:
+        return None
+    outbox.queue(uow.conn, [{"topic": "alert", "court": court, "alert_id": alert_id}])
+    summary = {k: values[k] for k in ("kind", "severity", "subject", "case_id", "transaction_id")}
+    uow.audit(actor, "alert.raised", "alert", alert_id, court=court, after=summary)
+    return alert_id
+
+
+def raise_alerts_bulk(conn: Connection, rows: list[dict]) -> int:
+    """Raise many alerts (keys as raise_alert's) with their deliveries; return how many are new.
+
+    The caller audits a summary. A finding raised before, or twice in `rows`, counts once.
+    """
+    now = utc_now()
+    unique = {(r["kind"], r["subject"]): r for r in rows}
+    values = [alert_values(**r, raised_at=now) for r in unique.values()]
+    if not values:
+        return 0
+    new = conn.execute(_insert_new(conn, alerts).returning(a.id, a.court), values).all()
+    outbox.queue(conn, [{"topic": "alert", "court": row.court, "alert_id": row.id} for row in new])
+    return len(new)
+
+
+def emit_case_event(uow: UnitOfWork, *, court: str, case_id: int, event: str, facts: dict) -> None:
+    """Store a case event and queue it for the court's subscriber, in the open unit of work.
+
+    The event is kept even when the court has no subscriber; its delivery is then
+    discarded when the deliverer reaches it (a later subscriber gets no history).
+    """
+    event_id = uow.conn.execute(
+        case_events.insert().returning(case_events.c.id),
+        {
+            "court": court,
+            "case_id": case_id,
+            "event": str(CaseEvent(event)),
+            "facts": to_json_data(mask_facts(facts)),
+            "occurred_at": utc_now(),
+        },
+    ).scalar_one()
+    outbox.queue(uow.conn, [{"topic": "case_event", "court": court, "case_event_id": event_id}])
+
+
+def emit_case_events_bulk(conn: Connection, events: list[dict]) -> None:
+    """Store many case events (`court`, `case_id`, `event`, `facts`) with their deliveries.
+
+    For the import path, where one statement may bring money to thousands of cases.
+    """
+    if not events:
+        return
+    now = utc_now()
+    rows = [
+        {
+            "court": e["court"],
+            "case_id": e["case_id"],
+            "event": str(CaseEvent(e["event"])),
+            "facts": to_json_data(mask_facts(e["facts"])),
+            "occurred_at": now,
+        }
+        for e in events
+    ]
+    stored = conn.execute(
+        case_events.insert().returning(case_events.c.id, case_events.c.court), rows
+    ).all()
+    outbox.queue(
+        conn, [{"topic": "case_event", "court": r.court, "case_event_id": r.id} for r in stored]
+    )
+
+
+def resolve_by_subject(
+    uow: UnitOfWork, actor: Actor, *, kind: str, subject: str, note: str
+) -> int | None:
+    """Resolve the unresolved alert of this finding in the open unit of work; return its id."""
+    row = uow.conn.execute(
+        select(a.id, a.court, a.status).where(
+            a.kind == kind, a.subject == subject, a.status != AlertStatus.RESOLVED
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    if not set_status(uow.conn, row.id, row.status, AlertStatus.RESOLVED, by=actor.name, note=note):
+        return None  # resolved meanwhile by someone else
+    uow.audit(
+        actor,
+        "alert.resolved",
+        "alert",
+        row.id,
+        court=row.court,
+        before={"status": row.status},
+        after={"status": "resolved", "note": note},
+    )
+    return row.id
+
+
+def alert_values(
+    *,
+    kind: str,
+    court: str,
+    subject: str,
+    facts: dict,
+    raised_at: datetime,
+    case_id: int | None = None,
+    transaction_id: int | None = None,
+    detail: str | None = None,
+) -> dict:
+    """Return the row of a new alert: severity from its kind, personal data masked."""
+    return {
+        "kind": kind,
+        "severity": str(severity_of(kind)),
+        "court": court,
+        "subject": subject,
+        "case_id": case_id,
+        "transaction_id": transaction_id,
+        "facts": to_json_data(mask_facts(facts)),
+        "detail": mask_text(detail, keep=court_accounts_in(facts)),
+        "status": str(AlertStatus.OPEN),
+        "raised_at": raised_at,
+    }
+
+
+def _insert_new(conn: Connection, table: Table) -> Insert:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing(index_elements=["kind", "subject"])
+
+
+# ---- reading and moving alerts ----
+
+
+def _alert_query():
+    return select(
+        alerts,
+        d.status.label("delivery_status"),
+        d.attempts.label("delivery_attempts"),
+        d.delivered_at.label("delivered_at"),
+        d.last_error.label("delivery_error"),
+    ).outerjoin(deliveries, d.alert_id == a.id)
+
+
+def alert_by_id(conn: Connection, alert_id: int) -> dict | None:
+    """Return the alert with its desk delivery's state, or None."""
+    row = conn.execute(_alert_query().where(a.id == alert_id)).one_or_none()
+    return alert_view(row._mapping) if row else None
+
+
+def alerts_by_ids(conn: Connection, ids: list[int]) -> dict[int, dict]:
+    """Return the alerts with these ids, by id."""
+    rows = conn.execute(_alert_query().where(a.id.in_(ids))).all()
+    return {row.id: alert_view(row._mapping) for row in rows}
+
+
+def find_alerts(
+    conn: Connection,
+    *,
+    courts: frozenset[str] | None,
+    kind: str | None = None,
+    status: str | None = None,
+    case_id: int | None = None,
+    after_id: int = 0,
+    limit: int = 50,
+) -> list[dict]:
+    """Return a page of alerts, oldest first; `courts` None means every court."""
+    conditions = [a.id > after_id]
+    if courts is not None:
+        conditions.append(a.court.in_(sorted(courts)))
+    for column, value in ((a.kind, kind), (a.status, status), (a.case_id, case_id)):
+        if value is not None:
+            conditions.append(column == value)
+    rows = conn.execute(_alert_query().where(and_(*conditions)).order_by(a.id).limit(limit))
+    return [alert_view(row._mapping) for row in rows]
+
+
+def set_status(
+    conn: Connection, alert_id: int, before: str, after: str, *, by: str, note: str | None
+) -> bool:
+    """Move the alert from `before` to `after`; False if it was not in `before` any more."""
+    verb = "acknowledge" if after == AlertStatus.ACKNOWLEDGED else "resolve"
+    values = {"status": after, f"{verb}d_at": utc_now(), f"{verb}d_by": by, f"{verb}_note": note}
+    result = conn.execute(update(alerts).where(a.id == alert_id, a.status == before).values(values))
+    return result.rowcount == 1
+
+
+def alert_view(row) -> dict:
+    """Return an alert as the API shows it (and the webhook sends it, less `delivery`)."""
+    view = {column.name: row[column.name] for column in alerts.columns}
+    view["delivery"] = {
+        "status": row["delivery_status"],
+        "attempts": row["delivery_attempts"],
+        "delivered_at": row["delivered_at"],
+        "last_error": row["delivery_error"],
+    }
+    return view
