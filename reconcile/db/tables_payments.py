@@ -1,3 +1,142 @@
-"""Tables of the payments area; they share `metadata` with reconcile/db/tables.py."""
+"""Tables of the payments area: holds, disbursements, approvals, deferrals, payee changes.
 
-from reconcile.db.tables import metadata  # noqa: F401
+They share `metadata` with reconcile/db/tables.py. Money is integer fen. Statement lines
+(another migration branch) are referred to by plain id columns, without foreign keys.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from reconcile.db.tables import Fen, Id, Timestamp, metadata
+
+
+def _id() -> Column:
+    return Column("id", Id, primary_key=True, autoincrement=True)
+
+
+def _request_columns() -> list[Column]:
+    """Columns every request that goes through approval in layers has."""
+    return [
+        Column("status", String(12), nullable=False),
+        Column("levels_required", Integer, nullable=False),
+        Column("approvals_count", Integer, nullable=False, server_default="0"),
+        Column("requested_by", String(200), nullable=False),  #: the actor's name
+        Column("requested_by_id", String(64), nullable=False),  #: token or user id (maker)
+        Column("requested_at", Timestamp, nullable=False),
+        Column("decided_at", Timestamp),  #: last level approved, or rejected
+    ]
+
+
+holds = Table(
+    "holds",
+    metadata,
+    _id(),
+    Column("case_id", Id, ForeignKey("cases.id"), nullable=False, index=True),
+    Column("amount", Fen, nullable=False),
+    Column("released", Fen, nullable=False, server_default="0"),  #: released so far
+    Column("reason", String(200), nullable=False),  #: e.g. 执行异议, 案外人异议, 分配方案异议
+    Column("document_reference", String(200), nullable=False),
+    Column("status", String(10), nullable=False),  #: active | released
+    Column("placed_by", String(200), nullable=False),
+    Column("placed_at", Timestamp, nullable=False),
+    Column("released_at", Timestamp),  #: released in full
+    CheckConstraint("amount > 0 and released >= 0 and released <= amount", name="amounts"),
+    CheckConstraint("status in ('active', 'released')", name="status"),
+)
+
+disbursements = Table(
+    "disbursements",
+    metadata,
+    _id(),
+    Column("kind", String(8), nullable=False),  #: payment | refund
+    Column("court_id", Id, ForeignKey("courts.id"), nullable=False),
+    Column("collection_account_id", Id, ForeignKey("collection_accounts.id"), nullable=False),
+    Column("ledger_account_id", Id, ForeignKey("ledger_accounts.id"), nullable=False),
+    Column("case_id", Id, ForeignKey("cases.id"), index=True),  #: null for a refund
+    #: the unidentified credit a refund returns (a statement line)
+    Column("refund_of_transaction_id", Id),
+    Column("amount", Fen, nullable=False),
+    Column("payee_account_number", String(64), nullable=False),
+    Column("payee_account_name", String(200)),
+    Column("note", Text),
+    *_request_columns(),
+    Column("bank_reference", String(100)),  #: given by finance at mark-paid
+    Column("marked_paid_by", String(200)),
+    Column("paid_on", Date),  #: the day the money left: mark-paid, or the debit's booking day
+    Column("transaction_id", Id),  #: the statement debit that confirmed it
+    Column("confirmed_at", Timestamp),
+    CheckConstraint("amount > 0", name="amount"),
+    CheckConstraint("kind in ('payment', 'refund')", name="kind"),
+    CheckConstraint(
+        "status in ('requested', 'approved', 'rejected', 'marked_paid', 'paid')", name="status"
+    ),
+    CheckConstraint(
+        "(kind = 'payment' and case_id is not null) or "
+        "(kind = 'refund' and refund_of_transaction_id is not null)",
+        name="owner",
+    ),
+)
+Index("ix_disbursements_status", disbursements.c.status, disbursements.c.collection_account_id)
+
+#: One row per decision on a request. The unique constraints make the database itself
+#: refuse a second approval by the same person, or two decisions at the same level.
+approvals = Table(
+    "approvals",
+    metadata,
+    _id(),
+    Column("subject_type", String(16), nullable=False),  #: disbursement | deferral | payee_change
+    Column("subject_id", Id, nullable=False),
+    Column("level", Integer, nullable=False),  #: 1 = first level
+    Column("decision", String(8), nullable=False),  #: approve | reject
+    Column("approver_id", String(64), nullable=False),
+    Column("approver_name", String(200), nullable=False),
+    Column("note", Text),
+    Column("decided_at", Timestamp, nullable=False),
+    UniqueConstraint("subject_type", "subject_id", "approver_id", name="uq_approvals_approver"),
+    UniqueConstraint("subject_type", "subject_id", "level", name="uq_approvals_level"),
+    CheckConstraint("decision in ('approve', 'reject')", name="decision"),
+)
+
+deferrals = Table(
+    "deferrals",
+    metadata,
+    _id(),
+    Column("case_id", Id, ForeignKey("cases.id"), nullable=False, index=True),
+    Column("kind", String(8), nullable=False),  #: deferral (延缓发放) | escrow (提存)
+    Column("ground", Text, nullable=False),  #: the legal ground
+    Column("document_reference", String(200), nullable=False),
+    Column("until", Date),  #: planned end, if known
+    *_request_columns(),
+    Column("approved_on", Date),  #: the clock stops from this day (local)
+    Column("ended_on", Date),  #: the clock runs again after this day (local)
+    Column("ended_by", String(200)),
+    CheckConstraint("kind in ('deferral', 'escrow')", name="kind"),
+    CheckConstraint("status in ('requested', 'approved', 'rejected', 'ended')", name="status"),
+)
+
+payee_account_changes = Table(
+    "payee_account_changes",
+    metadata,
+    _id(),
+    Column("case_id", Id, ForeignKey("cases.id"), nullable=False, index=True),
+    Column("applicant_name", String(200), nullable=False),
+    Column("account_number", String(64), nullable=False),
+    Column("account_name", String(200)),
+    Column("bank_name", String(200)),
+    Column("document_reference", String(200), nullable=False),
+    *_request_columns(),
+    Column("party_account_id", Id, ForeignKey("party_accounts.id")),  #: added on approval
+    CheckConstraint("status in ('requested', 'approved', 'rejected')", name="status"),
+)

@@ -1,0 +1,107 @@
+"""The scheduler: deadline scan, alert delivery and daily reconciliation, in the background.
+
+Several service instances may run it against one PostgreSQL: the deadline scan claims
+each case with a row lock (SKIP LOCKED), delivery leases its outbox rows, and every alert
+is raised once per finding, so no work is done twice. Nothing is built at import time.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import Engine
+
+from reconcile.clock import COURT_TZ, local_today
+
+log = logging.getLogger(__name__)
+
+DELIVERY_INTERVAL_SECONDS = 30
+RECONCILIATION_AT = "05:30"  #: court time, after the banks' overnight statements
+
+
+def start_scheduler(app_or_engine, settings: dict) -> BackgroundScheduler | None:
+    """Start the jobs in a background thread; None if [scheduler] enabled is false."""
+    if not settings["scheduler"]["enabled"]:
+        return None
+    engine = _engine_of(app_or_engine)
+    scheduler = BackgroundScheduler(
+        timezone=COURT_TZ,
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
+    )
+    now = datetime.now(COURT_TZ)
+    hour, minute = _hour_minute(settings["deadlines"]["scan_at"])
+    scheduler.add_job(
+        scan_deadlines_job,
+        "cron",
+        hour=hour,
+        minute=minute,
+        args=(engine, settings),
+        id="deadline_scan",
+        next_run_time=now,
+    )
+    scheduler.add_job(
+        deliver_alerts_job,
+        "interval",
+        seconds=DELIVERY_INTERVAL_SECONDS,
+        args=(engine, settings),
+        id="deliver_alerts",
+        next_run_time=now,
+    )
+    hour, minute = _hour_minute(RECONCILIATION_AT)
+    scheduler.add_job(
+        reconciliation_job,
+        "cron",
+        hour=hour,
+        minute=minute,
+        args=(engine, settings),
+        id="daily_reconciliation",
+    )
+    scheduler.start()
+    return scheduler
+
+
+def scan_deadlines_job(engine: Engine, settings: dict) -> dict:
+    """Scan the deadlines as of today (court time)."""
+    from reconcile.services.deadlines import scan_deadlines
+
+    report = scan_deadlines(engine, settings, local_today())
+    log.info("deadline scan: %s", report)
+    return report
+
+
+def deliver_alerts_job(engine: Engine, settings: dict):
+    """Deliver pending alerts and case events, if the delivery use case is installed."""
+    deliver = _optional("reconcile.services.alerts", "deliver_pending")
+    return None if deliver is None else deliver(engine, settings)
+
+
+def reconciliation_job(engine: Engine, settings: dict):
+    """Run the daily reconciliation, if the reconciliation use case is installed."""
+    reconcile_day = _optional("reconcile.services.reconciliation", "run_daily_reconciliation")
+    return None if reconcile_day is None else reconcile_day(engine, settings, local_today())
+
+
+def _optional(module_name: str, function: str) -> Callable | None:
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as e:
+        if e.name != module_name:
+            raise
+        log.warning("%s is not installed; the job %s is skipped", module_name, function)
+        return None
+    return getattr(module, function, None)
+
+
+def _engine_of(app_or_engine) -> Engine:
+    if isinstance(app_or_engine, Engine):
+        return app_or_engine
+    return app_or_engine.extensions["reconcile"].engine
+
+
+def _hour_minute(text: str) -> tuple[int, int]:
+    hour, _, minute = text.partition(":")
+    return int(hour), int(minute)

@@ -1,0 +1,79 @@
+"""Decisions on requests that need approval in layers, and the guarded move of a request.
+
+A request row (disbursement, deferral, payee change) moves only with a conditional
+UPDATE on the status and approval count it was read with, and each decision is a row
+the unique constraints of `approvals` admit once per approver and once per level: two
+concurrent approvals can never both count.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from reconcile import clock
+from reconcile.actors import Actor
+from reconcile.db.tables_payments import approvals
+from reconcile.errors import Conflict
+
+ap = approvals.c
+
+
+def record(
+    conn: Connection,
+    subject_type: str,
+    subject_id: int,
+    *,
+    level: int,
+    decision: str,
+    actor: Actor,
+    note: str | None = None,
+) -> None:
+    """Insert a decision; refuse a second one by the same approver or at the same level."""
+    try:
+        with conn.begin_nested():
+            conn.execute(
+                insert(approvals).values(
+                    subject_type=subject_type,
+                    subject_id=subject_id,
+                    level=level,
+                    decision=decision,
+                    approver_id=actor.id,
+                    approver_name=actor.name,
+                    note=note,
+                    decided_at=clock.utc_now(),
+                )
+            )
+    except IntegrityError as e:
+        raise Conflict("this request was decided at this level already; reload it") from e
+
+
+def decisions_of(conn: Connection, subject_type: str, subject_id: int) -> list[dict]:
+    """Return the decisions on a request, first level first."""
+    rows = conn.execute(
+        select(ap.level, ap.decision, ap.approver_id, ap.approver_name, ap.note, ap.decided_at)
+        .where(ap.subject_type == subject_type, ap.subject_id == subject_id)
+        .order_by(ap.level)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def locked_row(conn: Connection, table: Table, row_id: int) -> dict | None:
+    """Return a request row, locked until the transaction ends (PostgreSQL)."""
+    row = conn.execute(select(table).where(table.c.id == row_id).with_for_update()).one_or_none()
+    return dict(row._mapping) if row else None
+
+
+def advance(conn: Connection, table: Table, row: dict, **values) -> None:
+    """Update a request only if it is still as it was read; otherwise raise Conflict."""
+    result = conn.execute(
+        update(table)
+        .where(
+            table.c.id == row["id"],
+            table.c.status == row["status"],
+            table.c.approvals_count == row["approvals_count"],
+        )
+        .values(**values)
+    )
+    if result.rowcount != 1:
+        raise Conflict("the request changed while you decided it; reload it")

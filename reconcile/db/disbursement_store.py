@@ -1,0 +1,121 @@
+"""Reading and writing disbursements; the queries the statement matching calls.
+
+`approved_awaiting_payment`, `settle_by_debit` (in reconcile/services/disbursements.py)
+and `payee_accounts_of_court` are the interface of the import and matching code: they
+run inside its open unit of work and never commit.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, insert, select
+
+from reconcile.db.tables import cases, courts, ledger_accounts, party_accounts
+from reconcile.db.tables_payments import disbursements
+from reconcile.ledger import BUCKETS, Balance
+
+dc = disbursements.c
+AWAITING_PAYMENT = ("approved", "marked_paid")
+
+
+def insert_disbursement(conn: Connection, **values) -> int:
+    result = conn.execute(insert(disbursements).values(status="requested", **values))
+    return result.inserted_primary_key[0]
+
+
+def _query():
+    return (
+        select(disbursements, courts.c.code.label("court"), cases.c.case_number)
+        .join(courts, courts.c.id == dc.court_id)
+        .outerjoin(cases, cases.c.id == dc.case_id)
+    )
+
+
+def disbursement_by_id(conn: Connection, disbursement_id: int) -> dict | None:
+    row = conn.execute(_query().where(dc.id == disbursement_id)).one_or_none()
+    return dict(row._mapping) if row else None
+
+
+def list_disbursements(
+    conn: Connection,
+    *,
+    courts_seen: frozenset[str] | None,
+    status: str | None = None,
+    case_id: int | None = None,
+    after_id: int = 0,
+    limit: int = 100,
+) -> list[dict]:
+    """Return a page of disbursements, oldest first; `courts_seen` None means every court."""
+    query = _query().where(dc.id > after_id).order_by(dc.id).limit(limit)
+    if courts_seen is not None:
+        query = query.where(courts.c.code.in_(sorted(courts_seen)))
+    if status is not None:
+        query = query.where(dc.status == status)
+    if case_id is not None:
+        query = query.where(dc.case_id == case_id)
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def named_payees(conn: Connection, case_id: int) -> set[str]:
+    """Return the payee accounts the case's court documents name (its applicants')."""
+    pa = party_accounts.c
+    rows = conn.execute(select(pa.account_number).where(pa.case_id == case_id, pa.kind == "payee"))
+    return {r.account_number for r in rows}
+
+
+def payee_accounts_of_court(conn: Connection, court_id: int) -> set[str]:
+    """Return every payee account any court document of the court names (all its cases)."""
+    pa = party_accounts.c
+    rows = conn.execute(
+        select(pa.account_number)
+        .join(cases, cases.c.id == pa.case_id)
+        .where(cases.c.court_id == court_id, pa.kind == "payee")
+        .distinct()
+    )
+    return {r.account_number for r in rows}
+
+
+def approved_awaiting_payment(conn: Connection, collection_account_id: int) -> list[dict]:
+    """Return the disbursements a statement debit of this collection account may settle."""
+    rows = conn.execute(
+        select(
+            dc.id,
+            dc.kind,
+            dc.case_id,
+            dc.ledger_account_id,
+            dc.amount,
+            dc.payee_account_number,
+            dc.bank_reference,
+            dc.status,
+            dc.paid_on,
+        )
+        .where(dc.collection_account_id == collection_account_id)
+        .where(dc.status.in_(AWAITING_PAYMENT))
+        .order_by(dc.id)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def notices_of_case(conn: Connection, case_id: int) -> list[dict]:
+    """Return the case's payment notices that were not rejected, oldest first."""
+    rows = conn.execute(
+        select(dc.id, dc.amount, dc.requested_at, dc.paid_on)
+        .where(dc.case_id == case_id, dc.status != "rejected")
+        .order_by(dc.id)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def locked(conn: Connection, disbursement_id: int) -> dict | None:
+    """Return a disbursement with its court code, locked until the transaction ends."""
+    query = _query().where(dc.id == disbursement_id).with_for_update(of=disbursements)
+    row = conn.execute(query).one_or_none()
+    return dict(row._mapping) if row else None
+
+
+def locked_balance(conn: Connection, ledger_account_id: int) -> Balance:
+    """Return a ledger's balance, locking its row against concurrent postings."""
+    la = ledger_accounts.c
+    row = conn.execute(
+        select(*[la[b] for b in BUCKETS]).where(la.id == ledger_account_id).with_for_update()
+    ).one()
+    return Balance(**row._mapping)

@@ -1,0 +1,184 @@
+"""Deadlines in working days (art. 22) and the warnings and alerts due on a given day.
+
+Clock 1 (notice): releasable money — arrived, not held, not yet in a payment notice, on
+an open case — needs a payment notice within `notice_working_days` of becoming
+releasable (arrival, or the release of a hold). Money is taken first in, first out, so
+the clock runs from the oldest money still waiting.
+Clock 2 (payment): each payment notice needs payment within `payment_working_days`.
+The day the clock starts is not counted; approved deferrals pause both clocks.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from reconcile.working_days import Deadline, Pause, WorkingDayCalendar
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A payment notice (disbursement request) that was not rejected."""
+
+    disbursement_id: int
+    requested_on: date
+    amount: int  #: fen
+    paid_on: date | None = None
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the clocks of one case are computed from; amounts in fen."""
+
+    case_id: int
+    court: str
+    open: bool
+    arrivals: list[tuple[date, int]] = field(default_factory=list)
+    #: hold changes: placed positive, released negative
+    holds: list[tuple[date, int]] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    pauses: list[Pause] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Rules:
+    notice_working_days: int
+    payment_working_days: int
+    warning_lead_working_days: int
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> Rules:
+        section = settings["deadlines"]
+        return cls(
+            section["notice_working_days"],
+            section["payment_working_days"],
+            section["warning_lead_working_days"],
+        )
+
+
+class ClockKind(StrEnum):
+    NOTICE = "notice"  #: clock 1: from releasable money to the payment notice
+    PAYMENT = "payment"  #: clock 2: from the payment notice to payment
+
+
+class ClockState(StrEnum):
+    RUNNING = "running"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    PAUSED = "paused"
+
+
+@dataclass(frozen=True)
+class Clock:
+    kind: ClockKind
+    case_id: int
+    started_on: date
+    amount: int  #: fen waiting for the notice, or the notice's amount
+    deadline: Deadline
+    disbursement_id: int | None = None
+
+    @property
+    def subject(self) -> str:
+        """Name this deadline, so its alerts are raised once however often it is scanned."""
+        owner = f"disbursement:{self.disbursement_id}" if self.disbursement_id else "money"
+        return f"case:{self.case_id}:{self.kind}:{owner}:{self.started_on}:{self.deadline.due}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """An alert kind due for a clock as of a day."""
+
+    kind: str  #: notice_due_soon | notice_overdue | payment_overdue
+    clock: Clock
+
+
+def releasable_since(facts: CaseFacts) -> tuple[date, int] | None:
+    """Return when the oldest releasable money became releasable, and how much is releasable."""
+    events = sorted(
+        [(d, 0, a, 0) for d, a in facts.arrivals]
+        + [(d, 1, 0, h) for d, h in facts.holds]
+        + [(n.requested_on, 1, -n.amount, 0) for n in facts.notices],
+    )
+    tranches: deque[list] = deque()
+    received = held = releasable = 0
+    for day, _, money, hold in events:
+        received, held = received + money, held + hold
+        now = max(0, received - held)
+        _move(tranches, day, now - releasable)
+        releasable = now
+    return (tranches[0][0], releasable) if tranches else None
+
+
+def _move(tranches: deque[list], day: date, change: int) -> None:
+    if change > 0:
+        tranches.append([day, change])
+    while change < 0 and tranches:
+        taken = min(tranches[0][1], -change)
+        tranches[0][1] -= taken
+        change += taken
+        if tranches[0][1] == 0:
+            tranches.popleft()
+
+
+def clocks(facts: CaseFacts, rules: Rules, calendar: WorkingDayCalendar) -> list[Clock]:
+    """Return the running clocks of a case: clock 1 if money waits, clock 2 per unpaid notice."""
+    found = []
+    waiting = releasable_since(facts) if facts.open else None
+    if waiting is not None:
+        start, amount = waiting
+        deadline = calendar.add_working_days_with_pauses(
+            start, rules.notice_working_days, facts.pauses
+        )
+        found.append(Clock(ClockKind.NOTICE, facts.case_id, start, amount, deadline))
+    for notice in facts.notices:
+        if notice.paid_on is None:
+            deadline = calendar.add_working_days_with_pauses(
+                notice.requested_on, rules.payment_working_days, facts.pauses
+            )
+            found.append(
+                Clock(
+                    ClockKind.PAYMENT,
+                    facts.case_id,
+                    notice.requested_on,
+                    notice.amount,
+                    deadline,
+                    notice.disbursement_id,
+                )
+            )
+    return found
+
+
+def state_of(clock: Clock, as_of: date, rules: Rules, calendar: WorkingDayCalendar) -> ClockState:
+    """Tell whether a clock is running, due soon, overdue, or paused, as of a day."""
+    due = clock.deadline.due
+    if due is None:
+        return ClockState.PAUSED
+    if as_of > due:
+        return ClockState.OVERDUE
+    if calendar.working_days_between(as_of, due) <= rules.warning_lead_working_days:
+        return ClockState.DUE_SOON
+    return ClockState.RUNNING
+
+
+def findings(
+    clock_list: list[Clock], as_of: date, rules: Rules, calendar: WorkingDayCalendar
+) -> list[Finding]:
+    """Return the warnings and alerts due as of a day: a warning before, an alert after."""
+    kinds = {
+        (ClockKind.NOTICE, ClockState.DUE_SOON): "notice_due_soon",
+        (ClockKind.NOTICE, ClockState.OVERDUE): "notice_overdue",
+        (ClockKind.PAYMENT, ClockState.OVERDUE): "payment_overdue",
+    }
+    result = []
+    for clock in clock_list:
+        kind = kinds.get((clock.kind, state_of(clock, as_of, rules, calendar)))
+        if kind is not None:
+            result.append(Finding(kind, clock))
+    return result
+
+
+def provisional_years(clock_list: list[Clock]) -> set[int]:
+    """Return the years without a published schedule that any of the clocks reached."""
+    return {year for clock in clock_list for year in clock.deadline.unknown_years}

@@ -1,0 +1,99 @@
+"""Disbursements: states, the money each move posts, payees, approval tiers and approvers."""
+
+from datetime import date
+
+import pytest
+
+from reconcile.approvals import approval_event, check_approver, levels_for
+from reconcile.deferrals import pause_of
+from reconcile.disbursements import check_payee, next_status, postings_for
+from reconcile.errors import Conflict, Forbidden, IllegalTransition, PayeeNotNamed
+from reconcile.ledger import Posting
+
+TIERS = [{"up_to": "100000.00", "levels": 1}, {"levels": 2}]
+
+
+@pytest.mark.parametrize(
+    ("amount", "levels"), [(1, 1), (100_000_00, 1), (100_000_01, 2), (9_000_000_00, 2)]
+)
+def test_the_approval_levels_depend_on_the_amount(amount, levels):
+    assert levels_for(amount, TIERS) == levels
+
+
+def test_tiers_may_add_a_level_per_threshold():
+    tiers = [{"up_to": "1000.00", "levels": 1}, {"up_to": "500000.00", "levels": 2}, {"levels": 3}]
+    assert [levels_for(a, tiers) for a in (1000_00, 1000_01, 600_000_00)] == [1, 2, 3]
+
+
+def test_only_the_last_level_approves_the_request():
+    assert approval_event(1, 2) == "approved in part"
+    assert approval_event(2, 2) == "approved"
+
+
+def test_the_requester_may_not_approve_their_own_request():
+    with pytest.raises(Forbidden):
+        check_approver("token:3", "token:3", [])
+
+
+def test_nobody_approves_the_same_request_twice():
+    with pytest.raises(Conflict):
+        check_approver("token:4", "token:3", ["token:4"])
+
+
+def test_a_partial_approval_keeps_the_request_waiting_for_the_next_level():
+    assert next_status("requested", "approved in part") == "requested"
+    assert next_status("requested", "approved") == "approved"
+
+
+@pytest.mark.parametrize(
+    ("status", "event"),
+    [
+        ("approved", "rejected"),
+        ("rejected", "approved"),
+        ("requested", "marked paid"),
+        ("requested", "settled"),
+        ("paid", "settled"),
+        ("marked_paid", "marked paid"),
+    ],
+)
+def test_illegal_moves_are_refused(status, event):
+    with pytest.raises(IllegalTransition):
+        next_status(status, event)
+
+
+def test_approval_moves_the_reserved_money_to_approved_unpaid():
+    assert postings_for("requested", "approved", 500) == [
+        Posting("pending", -500),
+        Posting("approved_unpaid", 500),
+    ]
+
+
+def test_a_rejection_gives_the_reserved_money_back():
+    assert postings_for("requested", "rejected", 500) == [Posting("pending", -500)]
+
+
+def test_money_is_paid_once_whether_marked_paid_first_or_settled_by_the_debit():
+    assert postings_for("approved", "marked_paid", 500) == postings_for("approved", "paid", 500)
+    assert postings_for("marked_paid", "paid", 500) == []
+
+
+def test_a_payee_written_with_spaces_is_the_named_account():
+    assert check_payee("6222 0202 0011 2233", {"6222020200112233"}) == "6222020200112233"
+
+
+def test_a_payee_the_documents_do_not_name_is_refused():
+    with pytest.raises(PayeeNotNamed):
+        check_payee("6222020200119999", {"6222020200112233"})
+
+
+def test_an_approved_deferral_pauses_until_it_ends_or_its_planned_end():
+    assert pause_of(date(2026, 3, 4), None, None) == (date(2026, 3, 4), None)
+    assert pause_of(date(2026, 3, 4), date(2026, 3, 9), date(2026, 4, 1)) == (
+        date(2026, 3, 4),
+        date(2026, 3, 9),
+    )
+    assert pause_of(date(2026, 3, 4), None, date(2026, 4, 1)) == (
+        date(2026, 3, 4),
+        date(2026, 4, 1),
+    )
+    assert pause_of(None, None, None) is None
