@@ -57,6 +57,9 @@ RESOURCES = (
     "disbursements",
     "alerts",
     "reports",
+    "deferrals",
+    "payee_accounts",
+    "deadlines",
 )
 
 

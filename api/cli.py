@@ -197,9 +197,16 @@ def serve(ctx: Context, host: str, port: int, with_demo: bool) -> None:
 
         for line in load_demo(ctx.engine, ctx.settings):
             click.echo(line)
+    from api.jobs import start_scheduler
+
     app = create_app({"settings": ctx.settings, "engine": ctx.engine})
+    scheduler = start_scheduler(app, ctx.settings)
     click.echo(f"serving on http://{host}:{port}/  (API: http://{host}:{port}/api/v1/openapi.json)")
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    try:
+        app.run(host=host, port=port, threaded=True, use_reloader=False)
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
 
 
 def main() -> None:
@@ -209,3 +216,18 @@ def main() -> None:
     except DomainError as e:
         click.echo(f"error: {e.message}", err=True)
         sys.exit(1)
+
+
+from api.cli_statements import register as register_statements  # noqa: E402
+
+register_statements(cli)
+
+
+from api.cli_alerts import register  # noqa: E402 - its commands use Context and pass_ctx above
+
+register(cli)
+
+
+from api.cli_deadlines import register as register_deadlines  # noqa: E402
+
+register_deadlines(cli)

@@ -91,7 +91,7 @@ def domain_problem(error: DomainError) -> Response:
     errors = None
     if isinstance(error, ValidationFailed) and error.field:
         errors = {error.field: [error.message]}
-    facts = {k: v for k, v in error.facts.items() if _is_json_plain(v)}
+    facts = {k: v for k, v in error.facts.items() if _is_json_plain(v) and k not in _PROBLEM_FIELDS}
     return problem(status, error.code, error.message, errors=errors, **facts)
 
 
@@ -120,6 +120,10 @@ def register_error_handlers(app: Flask) -> None:
             return http_problem(error)
         log.exception("unhandled error")
         return problem(500, "internal_error", "an unexpected error occurred; it has been logged")
+
+
+#: facts of a domain error may not overwrite the problem's own members
+_PROBLEM_FIELDS = {"type", "title", "status", "detail", "code", "errors", "headers"}
 
 
 def _is_json_plain(value) -> bool:

@@ -67,8 +67,22 @@ def idempotent(view):
 def _request_hash() -> str:
     digest = hashlib.sha256()
     digest.update(f"{request.method} {request.path}?{request.query_string.decode()}\n".encode())
-    digest.update(request.get_data(cache=True))
+    if request.mimetype == "multipart/form-data":
+        _hash_form(digest)
+    else:
+        digest.update(request.get_data(cache=True))
     return digest.hexdigest()
+
+
+def _hash_form(digest) -> None:
+    """Hash form fields and uploaded files without holding a large upload in memory."""
+    for name, value in sorted(request.form.items(multi=True)):
+        digest.update(f"{name}={value}\n".encode())
+    for name, upload in sorted(request.files.items(multi=True)):
+        digest.update(f"{name}:{upload.filename}\n".encode())
+        for chunk in iter(lambda upload=upload: upload.stream.read(1 << 20), b""):
+            digest.update(chunk)
+        upload.stream.seek(0)
 
 
 def _find(claim: Claim) -> dict | None:

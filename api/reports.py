@@ -1,7 +1,53 @@
-"""Reports: endpoints of the contract (../shared/API.md)."""
+"""Reports: the daily reconciliation of a collection account, bank against books."""
 
 from __future__ import annotations
 
+import marshmallow as ma
 from flask_smorest import Blueprint
 
+from api.auth import current_actor
+from api.context import services
+from reconcile.clock import local_today
+from reconcile.services import reconciliation
+
 blp = Blueprint("reports", __name__, url_prefix="/reports", description="Reports")
+
+
+class ReconciliationQuerySchema(ma.Schema):
+    account = ma.fields.String(required=True)
+    date = ma.fields.Date(load_default=None, metadata={"description": "default: today"})
+
+
+class ExplanationSchema(ma.Schema):
+    kind = ma.fields.String(metadata={"description": "flagged_debit | paid_not_on_statement"})
+    amount = ma.fields.String(metadata={"description": "how much it moves bank − books"})
+    transaction_id = ma.fields.Integer(allow_none=True)
+    disbursement_id = ma.fields.Integer(allow_none=True)
+    note = ma.fields.String()
+
+
+class ReconciliationSchema(ma.Schema):
+    account = ma.fields.String()
+    date = ma.fields.String()
+    status = ma.fields.String(metadata={"description": "ok | mismatch | not_available"})
+    bank_balance = ma.fields.String(allow_none=True)
+    cases = ma.fields.String(metadata={"description": "Σ over cases of received − paid"})
+    orphans = ma.fields.String(metadata={"description": "unidentified funds (suspense)"})
+    approved_unpaid = ma.fields.String()
+    books = ma.fields.String(metadata={"description": "cases + orphans"})
+    difference = ma.fields.String(allow_none=True, metadata={"description": "bank − books"})
+    unexplained = ma.fields.String(allow_none=True)
+    explained_by = ma.fields.List(ma.fields.Nested(ExplanationSchema))
+
+
+@blp.route("/reconciliation")
+@blp.arguments(ReconciliationQuerySchema, location="query")
+@blp.response(200, ReconciliationSchema)
+def reconciliation_report(query):
+    """Bank balance against Σ case balances + orphans at the end of a day"""
+    return reconciliation.reconciliation_report(
+        services().uow(read_only=True),
+        current_actor(),
+        query["account"],
+        query["date"] or local_today(),
+    )

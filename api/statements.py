@@ -1,7 +1,90 @@
-"""Statements: endpoints of the contract (../shared/API.md)."""
+"""Statements: upload a bank file (imported completely or not at all, once), read its report."""
 
 from __future__ import annotations
 
+import marshmallow as ma
+from flask.views import MethodView
 from flask_smorest import Blueprint
+from flask_smorest.fields import Upload
 
-blp = Blueprint("statements", __name__, url_prefix="/statements", description="Statements")
+from api.auth import current_actor
+from api.context import services
+from api.idempotency import idempotent
+from reconcile.services import imports, statements
+
+blp = Blueprint(
+    "statements",
+    __name__,
+    url_prefix="/statements",
+    description="Bank statements of the collection accounts",
+)
+
+
+class UploadSchema(ma.Schema):
+    file = Upload(required=True)
+
+
+class UploadFormSchema(ma.Schema):
+    format = ma.fields.String(
+        load_default=None,
+        metadata={
+            "description": "ofx | camt053 | mt940 | csv[:profile]; "
+            "detected from the content if omitted"
+        },
+    )
+    account = ma.fields.String(
+        load_default=None,
+        metadata={"description": "the collection account, when the file does not name it in full"},
+    )
+
+
+class PeriodSchema(ma.Schema):
+    start = ma.fields.String(allow_none=True)
+    end = ma.fields.String(allow_none=True)
+
+
+class ReportSchema(ma.Schema):
+    id = ma.fields.Integer()
+    format = ma.fields.String()
+    account = ma.fields.String()
+    period = ma.fields.Nested(PeriodSchema)
+    statements = ma.fields.Integer(metadata={"description": "statements in the file"})
+    lines_total = ma.fields.Integer()
+    lines_new = ma.fields.Integer()
+    lines_duplicate = ma.fields.Integer()
+    credits_matched = ma.fields.Integer()
+    orphans = ma.fields.Integer()
+    debits_reconciled = ma.fields.Integer()
+    debits_flagged = ma.fields.Integer()
+    balance_check = ma.fields.String(metadata={"description": "ok | mismatch | not_available"})
+    pending_skipped = ma.fields.Integer(metadata={"description": "pending entries not booked"})
+    duplicate = ma.fields.Boolean(metadata={"description": "the same file was imported before"})
+
+
+@blp.route("")
+class Statements(MethodView):
+    @idempotent
+    @blp.arguments(UploadSchema, location="files")
+    @blp.arguments(UploadFormSchema, location="form")
+    @blp.response(201, ReportSchema)
+    @blp.alt_response(200, schema=ReportSchema, description="the same file, imported before")
+    def post(self, files, form):
+        """Import a statement file (finance)"""
+        upload = files["file"]
+        report = imports.import_statement(
+            services().uow(),
+            current_actor(),
+            upload.stream,
+            filename=upload.filename,
+            format=form["format"],
+            account=form["account"],
+            batch_size=services().settings["imports"]["batch_size"],
+        )
+        return report, 200 if report["duplicate"] else 201
+
+
+@blp.route("/<int:statement_id>")
+@blp.response(200, ReportSchema)
+def get_statement(statement_id):
+    """Read the report of an import"""
+    return statements.get_report(services().uow(read_only=True), current_actor(), statement_id)

@@ -1,7 +1,133 @@
-"""Transactions: endpoints of the contract (../shared/API.md)."""
+"""Transactions (statement lines): list them, and resolve orphans by assignment or refund."""
 
 from __future__ import annotations
 
+import marshmallow as ma
 from flask_smorest import Blueprint
 
-blp = Blueprint("transactions", __name__, url_prefix="/transactions", description="Transactions")
+from api.auth import current_actor
+from api.context import services
+from api.fields import Amount
+from api.idempotency import idempotent
+from api.pagination import PageQuerySchema, decode_cursor, page, page_schema
+from reconcile.services import transactions
+
+blp = Blueprint(
+    "transactions",
+    __name__,
+    url_prefix="/transactions",
+    description="Statement lines and the resolution of unidentified funds",
+)
+
+
+class SuggestionSchema(ma.Schema):
+    case_id = ma.fields.Integer()
+    case_number = ma.fields.String()
+    sub_account_number = ma.fields.String()
+    reason = ma.fields.String()
+
+
+class TransactionSchema(ma.Schema):
+    id = ma.fields.Integer()
+    statement_id = ma.fields.Integer()
+    direction = ma.fields.String(metadata={"description": "credit | debit"})
+    amount = Amount(positive=False)
+    currency = ma.fields.String()
+    booked_on = ma.fields.Date()
+    value_date = ma.fields.Date(allow_none=True)
+    bank_reference = ma.fields.String(allow_none=True)
+    counterparty_name = ma.fields.String(allow_none=True)
+    counterparty_account = ma.fields.String(allow_none=True)
+    counterparty_bank = ma.fields.String(allow_none=True)
+    remark = ma.fields.String(allow_none=True)
+    sub_account = ma.fields.String(allow_none=True)
+    status = ma.fields.String(
+        metadata={
+            "description": "credit: matched | orphan | refunding | refunded; "
+            "debit: reconciled | flagged"
+        }
+    )
+    case_id = ma.fields.Integer(allow_none=True)
+    match_rule = ma.fields.String(
+        allow_none=True, metadata={"description": "sub_account | case_number | payer | manual"}
+    )
+    match_evidence = ma.fields.Dict(allow_none=True)
+    orphan_reason = ma.fields.String(allow_none=True)
+    suggestions = ma.fields.List(ma.fields.Nested(SuggestionSchema), allow_none=True)
+    disbursement_id = ma.fields.Integer(allow_none=True)
+    resolution_note = ma.fields.String(allow_none=True)
+    refund_disbursement_id = ma.fields.Integer(dump_only=True)
+
+
+class TransactionQuerySchema(PageQuerySchema):
+    status = ma.fields.String(
+        validate=ma.validate.OneOf(
+            ["matched", "orphan", "refunding", "refunded", "reconciled", "flagged"]
+        )
+    )
+    case_id = ma.fields.Integer()
+    direction = ma.fields.String(validate=ma.validate.OneOf(["credit", "debit"]))
+
+
+class AssignSchema(ma.Schema):
+    case_id = ma.fields.Integer(required=True)
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=1000))
+
+
+class ReasonSchema(ma.Schema):
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=1000))
+
+
+TransactionPageSchema = page_schema(TransactionSchema, "TransactionPage")
+
+
+@blp.route("")
+@blp.arguments(TransactionQuerySchema, location="query")
+@blp.response(200, TransactionPageSchema)
+def list_transactions(query):
+    """List statement lines, oldest first (orphans by age)"""
+    cursor, limit = decode_cursor(query.pop("cursor")), query.pop("limit")
+    items = transactions.list_transactions(
+        services().uow(read_only=True), current_actor(), after_id=cursor, limit=limit, **query
+    )
+    return page(items, limit)
+
+
+@blp.route("/<int:transaction_id>")
+@blp.response(200, TransactionSchema)
+def get_transaction(transaction_id):
+    """Read a statement line with its match evidence or orphan suggestions"""
+    return transactions.get_transaction(
+        services().uow(read_only=True), current_actor(), transaction_id
+    )
+
+
+@blp.route("/<int:transaction_id>/assign", methods=["POST"])
+@idempotent
+@blp.arguments(AssignSchema)
+@blp.response(200, TransactionSchema)
+def assign(data, transaction_id):
+    """Assign an orphan credit to a case, with a reason (finance)"""
+    return transactions.assign_orphan(
+        services().uow(), current_actor(), transaction_id, data["case_id"], data["reason"]
+    )
+
+
+@blp.route("/<int:transaction_id>/unassign", methods=["POST"])
+@idempotent
+@blp.arguments(ReasonSchema)
+@blp.response(200, TransactionSchema)
+def unassign(data, transaction_id):
+    """Take a credit off its case again, by reversing entries (finance)"""
+    return transactions.unassign(services().uow(), current_actor(), transaction_id, data["reason"])
+
+
+@blp.route("/<int:transaction_id>/refund", methods=["POST"])
+@idempotent
+@blp.arguments(ReasonSchema)
+@blp.response(200, TransactionSchema)
+def refund(data, transaction_id):
+    """Request the refund of an orphan credit to the payer's own account (finance)"""
+    return transactions.refund_orphan(
+        services().uow(), current_actor(), transaction_id, data["reason"]
+    )

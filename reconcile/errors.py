@@ -58,3 +58,15 @@ class IllegalTransition(Conflict):
     """A state machine move that is not allowed from the current state."""
 
     code = "illegal_transition"
+
+
+class InvalidFile(DomainError):
+    """A statement file that cannot be imported: names the file, line or path, and why."""
+
+    code = "invalid_file"
+
+
+class UnknownAccount(DomainError):
+    """A statement for an account that is not a registered collection account."""
+
+    code = "unknown_account"

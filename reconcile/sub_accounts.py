@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 
 from stdnum.iso7064 import mod_97_10
 
@@ -73,17 +74,17 @@ def validate_sub_account(number: str, *, prefix: str | None, check_digits: bool)
 def near_misses(number: str, candidates: Iterable[str]) -> list[tuple[str, str]]:
     """List candidates one typing error away from number, most likely first, with reasons.
 
-    Pass a set for large candidate lists: the neighbours of number (about 21 per digit)
-    are looked up in it, so the cost does not grow with the number of candidates.
+    Pass a set (or a dict's keys) for large candidate lists: the neighbours of number
+    (about 21 per digit) are looked up in it, so the cost does not grow with the candidates.
     A number that does not normalise has no near misses.
     """
     try:
         typed = normalise_sub_account(number)
     except InvalidSubAccount:
         return []
-    known = candidates if isinstance(candidates, set | frozenset) else set(candidates)
+    known = candidates if isinstance(candidates, AbstractSet) else set(candidates)
     found: dict[str, tuple[int, int, str]] = {}
-    for neighbour, rank, position, reason in _neighbours(typed):
+    for neighbour, rank, position, reason in typo_neighbours(typed):
         if neighbour in known and neighbour != typed and neighbour not in found:
             found[neighbour] = (rank, position, reason)
     ranked = sorted(found.items(), key=lambda item: (item[1][0], item[1][1], item[0]))
@@ -98,7 +99,7 @@ def _check_prefix(number: str, prefix: str, check_digits: bool) -> None:
         raise InvalidSubAccount(f"sub-account number {number} is too short for prefix {prefix}")
 
 
-def _neighbours(typed: str) -> Iterator[tuple[str, int, int, str]]:
+def typo_neighbours(typed: str) -> Iterator[tuple[str, int, int, str]]:
     """Yield (neighbour, rank, 1-based position, reason) for every single typing error."""
     yield from _transpositions(typed)
     yield from _substitutions(typed)

@@ -41,8 +41,8 @@ def append(conn: Connection, entries: list[AuditEntry]) -> None:
 def verify(conn: Connection) -> ChainBreak | None:
     """Return the first break in the stored chain, or None."""
     head = conn.execute(select(audit_head.c.seq, audit_head.c.hash)).one()
-    result = conn.execution_options(yield_per=2000).execute(
-        select(audit_records).order_by(audit_records.c.seq)
+    result = conn.execute(
+        select(audit_records).order_by(audit_records.c.seq).execution_options(yield_per=2000)
     )
     with result:
         return find_break(_stored_records(result), head.seq, head.hash)

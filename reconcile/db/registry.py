@@ -34,10 +34,18 @@ def insert_collection_account(conn: Connection, **values) -> int:
 
 
 def account_by_number(conn: Connection, number: str) -> dict | None:
+    return _account_where(conn, ca.account_number == number)
+
+
+def account_by_id(conn: Connection, account_id: int) -> dict | None:
+    return _account_where(conn, ca.id == account_id)
+
+
+def _account_where(conn: Connection, condition) -> dict | None:
     row = conn.execute(
         select(collection_accounts, courts.c.code.label("court"))
         .join(courts, courts.c.id == ca.court_id)
-        .where(ca.account_number == number)
+        .where(condition)
     ).one_or_none()
     return dict(row._mapping) if row else None
 

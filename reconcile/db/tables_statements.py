@@ -1,3 +1,83 @@
-"""Tables of the statements area; they share `metadata` with reconcile/db/tables.py."""
+"""Imported statements and their lines (the transactions money is matched from)."""
 
-from reconcile.db.tables import metadata  # noqa: F401
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from reconcile.db.tables import Fen, Id, Timestamp, metadata
+
+#: One uploaded file, imported completely or not at all.
+statement_imports = Table(
+    "statement_imports",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("collection_account_id", Id, ForeignKey("collection_accounts.id"), nullable=False),
+    Column("file_sha256", String(64), nullable=False, unique=True),  #: the same file is one import
+    Column("filename", String(255)),
+    Column("format", String(32), nullable=False),
+    Column("currency", String(3)),
+    Column("period_start", Date),
+    Column("period_end", Date),
+    Column("opening_balance", Fen),  #: as the file states it, where it does
+    Column("closing_balance", Fen),
+    Column("report", JSON),  #: the import report as the API shows it; null while importing
+    Column("imported_by", String(200), nullable=False),
+    Column("imported_at", Timestamp, nullable=False),
+)
+
+#: A credit or debit on the collection account. Stored once per account: a line that a
+#: later, overlapping statement repeats is recognised by its dedupe key and not stored again.
+statement_lines = Table(
+    "statement_lines",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("statement_id", Id, ForeignKey("statement_imports.id"), nullable=False),
+    Column("collection_account_id", Id, ForeignKey("collection_accounts.id"), nullable=False),
+    Column("line_no", Integer),  #: where the line stands in its file
+    Column("direction", String(6), nullable=False),  #: credit | debit
+    Column("amount", Fen, nullable=False),  #: positive; direction gives the sign
+    Column("currency", String(3), nullable=False),
+    Column("booked_on", Date, nullable=False),
+    Column("value_date", Date),
+    Column("booked_at", DateTime),  #: local time, where the file gives one
+    Column("bank_reference", String(128)),
+    Column("counterparty_name", String(255)),
+    Column("counterparty_account", String(64)),
+    Column("counterparty_bank", String(255)),
+    Column("remark", Text),
+    Column("sub_account", String(64)),  #: the virtual account the payer addressed, as given
+    Column("raw", Text),
+    #: bank reference where there is one, else a fingerprint with its occurrence in the file
+    Column("dedupe_key", String(160), nullable=False),
+    #: credit: matched | orphan | refunding | refunded; debit: reconciled | flagged
+    Column("status", String(12), nullable=False),
+    Column("case_id", Id, ForeignKey("cases.id")),
+    Column("match_rule", String(16)),  #: sub_account | case_number | payer | manual
+    Column("match_evidence", JSON),
+    Column("orphan_reason", String(32)),
+    Column("suggestions", JSON),  #: ranked candidate cases for an orphan
+    Column("disbursement_id", Id),  #: the payment a debit confirms
+    Column("resolution_note", Text),
+    UniqueConstraint("collection_account_id", "dedupe_key"),
+    CheckConstraint("direction in ('credit', 'debit')", name="direction"),
+    CheckConstraint("amount > 0", name="amount_positive"),
+)
+Index("ix_statement_lines_statement", statement_lines.c.statement_id, statement_lines.c.status)
+Index(
+    "ix_statement_lines_status",
+    statement_lines.c.collection_account_id,
+    statement_lines.c.status,
+    statement_lines.c.id,
+)
+Index("ix_statement_lines_case", statement_lines.c.case_id)

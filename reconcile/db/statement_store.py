@@ -1,0 +1,236 @@
+"""Storing a statement's lines once, and posting its credits to the ledger, set by set.
+
+Lines are first staged in a temporary table, then moved to `statement_lines` by one
+INSERT … SELECT that numbers identical lines within the file (two payments of 500.00
+from one payer on one day stay two lines) and skips, by the unique dedupe key, lines an
+earlier statement already stored. Postings are INSERT … SELECTs too: no query per line.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from reconcile.db.tables import ledger_accounts, ledger_entries
+from reconcile.db.tables_statements import statement_imports, statement_lines
+
+sl = statement_lines.c
+si = statement_imports.c
+
+#: the columns a staged line carries into statement_lines (dedupe_key is computed on the way)
+LINE_COLUMNS = (
+    "line_no",
+    "direction",
+    "amount",
+    "currency",
+    "booked_on",
+    "value_date",
+    "booked_at",
+    "bank_reference",
+    "counterparty_name",
+    "counterparty_account",
+    "counterparty_bank",
+    "remark",
+    "sub_account",
+    "raw",
+    "status",
+    "case_id",
+    "match_rule",
+    "match_evidence",
+    "orphan_reason",
+    "suggestions",
+)
+
+_staging_metadata = MetaData()
+staging = Table(
+    "import_staging",
+    _staging_metadata,
+    Column("line_no", Integer),
+    Column("direction", String(6)),
+    Column("amount", BigInteger),
+    Column("currency", String(3)),
+    Column("booked_on", Date),
+    Column("value_date", Date),
+    Column("booked_at", DateTime),
+    Column("bank_reference", String(128)),
+    Column("counterparty_name", String(255)),
+    Column("counterparty_account", String(64)),
+    Column("counterparty_bank", String(255)),
+    Column("remark", Text),
+    Column("sub_account", String(64)),
+    Column("raw", Text),
+    Column("base_key", String(160)),
+    Column("status", String(12)),
+    Column("case_id", BigInteger),
+    Column("match_rule", String(16)),
+    Column("match_evidence", JSON),
+    Column("orphan_reason", String(32)),
+    Column("suggestions", JSON),
+    prefixes=["TEMPORARY"],
+    postgresql_on_commit="DROP",
+)
+
+
+class AlreadyImported(Exception):
+    """The same file was imported before (or is being imported right now)."""
+
+
+def import_by_hash(conn: Connection, file_sha256: str) -> dict | None:
+    row = conn.execute(select(statement_imports).where(si.file_sha256 == file_sha256)).first()
+    return dict(row._mapping) if row else None
+
+
+def import_by_id(conn: Connection, import_id: int) -> dict | None:
+    row = conn.execute(select(statement_imports).where(si.id == import_id)).first()
+    return dict(row._mapping) if row else None
+
+
+def claim_import(conn: Connection, **values) -> int:
+    """Record the import first, so a concurrent import of the same file waits, then yields."""
+    try:
+        with conn.begin_nested():
+            result = conn.execute(insert(statement_imports).values(**values))
+    except IntegrityError as e:
+        raise AlreadyImported(values["file_sha256"]) from e
+    return result.inserted_primary_key[0]
+
+
+def finish_import(conn: Connection, import_id: int, **values) -> None:
+    conn.execute(update(statement_imports).where(si.id == import_id).values(**values))
+
+
+def open_staging(conn: Connection) -> None:
+    staging.create(conn, checkfirst=True)
+    conn.execute(staging.delete())
+
+
+def stage(conn: Connection, rows: list[dict]) -> None:
+    if rows:
+        conn.execute(insert(staging), rows)
+
+
+def close_staging(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.execute(staging.delete())
+
+
+def store_new_lines(conn: Connection, import_id: int, account_id: int) -> int:
+    """Move staged lines into statement_lines, except those stored before; count the new."""
+    st = staging.c
+    occurrence = func.row_number().over(partition_by=st.base_key, order_by=st.line_no)
+    dedupe_key = st.base_key + literal("#") + func.cast(occurrence, String)
+    columns = [st[c] for c in LINE_COLUMNS]
+    source = select(literal(import_id), literal(account_id), dedupe_key, *columns).where(true())
+    target = ["statement_id", "collection_account_id", "dedupe_key", *LINE_COLUMNS]
+    stmt = _insert_for(conn)(statement_lines).from_select(target, source)
+    conn.execute(
+        stmt.on_conflict_do_nothing(index_elements=["collection_account_id", "dedupe_key"])
+    )
+    return conn.execute(
+        select(func.count()).select_from(statement_lines).where(sl.statement_id == import_id)
+    ).scalar_one()
+
+
+def count_new(conn: Connection, import_id: int, **where) -> int:
+    query = select(func.count()).select_from(statement_lines).where(sl.statement_id == import_id)
+    for name, value in where.items():
+        query = query.where(sl[name] == value)
+    return conn.execute(query).scalar_one()
+
+
+def post_matched_credits(conn: Connection, import_id: int, now: datetime) -> None:
+    """Credit every new matched line to its case's ledger."""
+    la = ledger_accounts.c
+    matched = and_(sl.statement_id == import_id, sl.status == "matched")
+    source = (
+        select(la.id, literal("received"), sl.amount, literal("credit"), sl.id, literal(now))
+        .join(ledger_accounts, la.case_id == sl.case_id)
+        .where(matched)
+    )
+    _insert_entries(conn, source)
+    totals = conn.execute(
+        select(sl.case_id.label("case"), func.sum(sl.amount).label("total"))
+        .where(matched)
+        .group_by(sl.case_id)
+    )
+    rows = [{"case": r.case, "total": r.total} for r in totals]
+    if rows:
+        conn.execute(
+            update(ledger_accounts)
+            .where(la.case_id == bindparam("case"))
+            .values(received=la.received + bindparam("total")),
+            rows,
+        )
+
+
+def post_orphan_credits(conn: Connection, import_id: int, suspense_id: int, now: datetime) -> None:
+    """Put every new orphan line on the collection account's suspense ledger."""
+    la = ledger_accounts.c
+    orphans = and_(sl.statement_id == import_id, sl.status == "orphan")
+    source = select(
+        literal(suspense_id),
+        literal("received"),
+        sl.amount,
+        literal("orphan_credit"),
+        sl.id,
+        literal(now),
+    ).where(orphans)
+    _insert_entries(conn, source)
+    total = conn.execute(select(func.coalesce(func.sum(sl.amount), 0)).where(orphans)).scalar_one()
+    if total:
+        conn.execute(
+            update(ledger_accounts).where(la.id == suspense_id).values(received=la.received + total)
+        )
+
+
+def received_by_case(conn: Connection, import_id: int) -> list[tuple[int, int, int]]:
+    """Return (case id, fen, number of payments) of the import's matched credits."""
+    rows = conn.execute(
+        select(sl.case_id, func.sum(sl.amount), func.count())
+        .where(sl.statement_id == import_id, sl.status == "matched")
+        .group_by(sl.case_id)
+        .order_by(sl.case_id)
+    )
+    return [tuple(r) for r in rows]
+
+
+def _insert_entries(conn: Connection, source) -> None:
+    target = ["ledger_account_id", "bucket", "amount", "kind", "transaction_id", "created_at"]
+    conn.execute(insert(ledger_entries).from_select(target, source))
+
+
+def new_lines(conn: Connection, import_id: int, **where):
+    """Yield the new lines of an import (streamed), e.g. status="orphan"."""
+    query = select(statement_lines).where(sl.statement_id == import_id).order_by(sl.id)
+    for name, value in where.items():
+        query = query.where(sl[name] == value)
+    with conn.execute(query.execution_options(yield_per=2000)) as result:
+        for row in result:
+            yield dict(row._mapping)
+
+
+def _insert_for(conn: Connection):
+    return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert

@@ -1,0 +1,240 @@
+"""Placing credits on cases (art. 19): every credit on exactly one case, or an orphan.
+
+Rules run in order; the first that names a case decides, with its evidence:
+1. sub_account  — the virtual sub-account the payer addressed (its field, or written in
+   the remark) is a case's number;
+2. case_number  — a case number written in the remark is a case's number;
+3. payer        — the payer's account, else their exact name, is a respondent of exactly
+   one open case.
+An explicit reference that does not resolve (a sub-account failing its check digits or
+belonging to no case, a case number of no case here) makes an orphan at once: money is
+never moved to a different case by guesswork. Several candidates make an orphan too.
+A credit for a closed case is an orphan held for review.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from reconcile.account_numbers import normalise_account_number
+from reconcile.case_numbers import find_case_numbers, normalise_case_number
+from reconcile.sub_accounts import (
+    InvalidSubAccount,
+    has_valid_check_digits,
+    near_misses,
+    normalise_sub_account,
+    typo_neighbours,
+)
+
+MAX_SUGGESTIONS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRef:
+    id: int
+    case_number: str
+    sub_account: str
+    open: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """What matching reads of a credit."""
+
+    sub_account: str | None
+    remark: str | None
+    counterparty_account: str | None
+    counterparty_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The outcome for one credit: a case with the rule and evidence, or an orphan's reason."""
+
+    case_id: int | None
+    rule: str | None
+    evidence: dict
+    orphan_reason: str | None = None
+    suggestions: list[dict] = field(default_factory=list)
+
+    @property
+    def is_orphan(self) -> bool:
+        return self.case_id is None
+
+
+@dataclass
+class CaseIndex:
+    """The cases of one collection account, indexed for matching in memory."""
+
+    sub_account_prefix: str
+    sub_account_length: int
+    check_digits: bool
+    by_sub_account: dict[str, CaseRef] = field(default_factory=dict)
+    by_case_number: dict[str, CaseRef] = field(default_factory=dict)
+    by_respondent_account: dict[str, set[int]] = field(default_factory=dict)
+    by_respondent_name: dict[str, set[int]] = field(default_factory=dict)
+    by_id: dict[int, CaseRef] = field(default_factory=dict)
+
+    def add_case(self, case: CaseRef) -> None:
+        self.by_id[case.id] = case
+        self.by_sub_account[case.sub_account] = case
+        self.by_case_number[case.case_number] = case
+
+    def add_respondent(self, case_id: int, name: str | None, account: str | None) -> None:
+        if account:
+            self.by_respondent_account.setdefault(account, set()).add(case_id)
+        if name:
+            self.by_respondent_name.setdefault(name.strip(), set()).add(case_id)
+
+    def sub_account_pattern(self) -> re.Pattern[str]:
+        """Digits in a remark that could be one of this account's sub-accounts."""
+        return re.compile(
+            rf"(?<![0-9]){re.escape(self.sub_account_prefix)}[0-9]"
+            rf"{{{self.sub_account_length - len(self.sub_account_prefix)}}}(?![0-9])"
+        )
+
+
+class Matcher:
+    """Match credits of one collection account against its case index."""
+
+    def __init__(self, index: CaseIndex) -> None:
+        self.index = index
+        self._in_remark = index.sub_account_pattern()
+
+    def match(self, credit: Credit) -> Match:
+        """Return where the credit belongs, or why it is an orphan."""
+        return (
+            self._by_sub_account(credit)
+            or self._by_case_number(credit)
+            or self._by_payer(credit)
+            or self._orphan(credit, "unidentified", {})
+        )
+
+    def _by_sub_account(self, credit: Credit) -> Match | None:
+        numbers, source = self._addressed_sub_accounts(credit)
+        if not numbers:
+            return None
+        if len(numbers) > 1:
+            return self._orphan(credit, "ambiguous", {"sub_accounts": numbers, "from": source})
+        number = numbers[0]
+        evidence = {"sub_account": number, "from": source}
+        if self.index.check_digits and not has_valid_check_digits(number):
+            return self._orphan(credit, "sub_account_check_failed", evidence)
+        case = self.index.by_sub_account.get(number)
+        if case is None:
+            return self._orphan(credit, "sub_account_unknown", evidence)
+        return self._place(case, "sub_account", evidence, credit)
+
+    def _addressed_sub_accounts(self, credit: Credit) -> tuple[list[str], str]:
+        if credit.sub_account:
+            try:
+                return [normalise_sub_account(credit.sub_account)], "field"
+            except InvalidSubAccount:
+                return [credit.sub_account.strip()], "field"
+        found = self._in_remark.findall(credit.remark or "")
+        return list(dict.fromkeys(found)), "remark"
+
+    def _by_case_number(self, credit: Credit) -> Match | None:
+        written = [str(n) for n in find_case_numbers(credit.remark or "")] if credit.remark else []
+        if not written:
+            return None
+        known = {n: self.index.by_case_number[n] for n in written if n in self.index.by_case_number}
+        evidence = {"case_numbers": written}
+        if len(known) > 1:
+            return self._orphan(credit, "ambiguous", evidence)
+        if not known:
+            return self._orphan(credit, "case_number_unknown", evidence)
+        [case] = known.values()
+        return self._place(case, "case_number", {"case_number": case.case_number}, credit)
+
+    def _by_payer(self, credit: Credit) -> Match | None:
+        account = normalise_account_number(credit.counterparty_account or "")
+        by_account = self._open(self.index.by_respondent_account.get(account, set()))
+        if len(by_account) == 1:
+            return self._place(
+                self.index.by_id[by_account[0]], "payer", {"payer_account": account}, credit
+            )
+        name = (credit.counterparty_name or "").strip()
+        by_name = self._open(self.index.by_respondent_name.get(name, set()))
+        if len(by_account) > 1 or (not by_account and len(by_name) > 1):
+            return self._orphan(credit, "ambiguous", {"payer_account": account, "payer": name})
+        if len(by_name) == 1:
+            return self._place(self.index.by_id[by_name[0]], "payer", {"payer": name}, credit)
+        return None
+
+    def _open(self, case_ids: set[int]) -> list[int]:
+        return sorted(i for i in case_ids if self.index.by_id[i].open)
+
+    def _place(self, case: CaseRef, rule: str, evidence: dict, credit: Credit) -> Match:
+        if not case.open:
+            evidence = {
+                **evidence,
+                "rule": rule,
+                "case_id": case.id,
+                "case_number": case.case_number,
+            }
+            match = self._orphan(credit, "closed_case", evidence)
+            return Match(
+                None,
+                None,
+                evidence,
+                "closed_case",
+                [_suggestion(case, "the case is closed"), *match.suggestions],
+            )
+        return Match(case.id, rule, evidence)
+
+    def _orphan(self, credit: Credit, reason: str, evidence: dict) -> Match:
+        return Match(None, None, evidence, reason, suggest(self.index, credit, evidence))
+
+
+def suggest(index: CaseIndex, credit: Credit, evidence: dict) -> list[dict]:
+    """Rank cases the orphan may belong to: near-miss numbers first, then the payer's cases."""
+    found: dict[int, dict] = {}
+    for number in _typed_sub_accounts(evidence):
+        for candidate, reason in near_misses(number, index.by_sub_account.keys()):
+            _add(found, index.by_sub_account[candidate], f"sub-account {reason}")
+    for number in evidence.get("case_numbers", []):
+        for candidate in _case_number_neighbours(number, index):
+            _add(found, candidate, "case number one digit away")
+    account = normalise_account_number(credit.counterparty_account or "")
+    for case_id in sorted(index.by_respondent_account.get(account, set())):
+        _add(found, index.by_id[case_id], "the payer's account is a respondent's")
+    for case_id in sorted(
+        index.by_respondent_name.get((credit.counterparty_name or "").strip(), set())
+    ):
+        _add(found, index.by_id[case_id], "the payer's name is a respondent's")
+    return list(found.values())[:MAX_SUGGESTIONS]
+
+
+def _typed_sub_accounts(evidence: dict) -> list[str]:
+    if "sub_account" in evidence:
+        return [evidence["sub_account"]]
+    return list(evidence.get("sub_accounts", []))
+
+
+def _case_number_neighbours(written: str, index: CaseIndex) -> list[CaseRef]:
+    """Return the cases whose number differs from `written` by one typo in the sequence."""
+    number = normalise_case_number(written)
+    head = f"（{number.year}）{number.court_code}{number.type_code}"
+    found: dict[int, CaseRef] = {}
+    for neighbour, *_ in typo_neighbours(str(number.sequence)):
+        if neighbour and not neighbour.startswith("0"):
+            case = index.by_case_number.get(f"{head}{neighbour}号")
+            if case is not None:
+                found.setdefault(case.id, case)
+    return list(found.values())
+
+
+def _add(found: dict[int, dict], case: CaseRef, reason: str) -> None:
+    if case.id not in found:
+        found[case.id] = _suggestion(case, reason)
+
+
+def _suggestion(case: CaseRef, reason: str) -> dict:
+    return {
+        "case_id": case.id,
+        "case_number": case.case_number,
+        "sub_account_number": case.sub_account,
+        "reason": reason,
+    }

@@ -1,0 +1,55 @@
+"""A statement line as the ledger sees it: direction, fen, and the key that stores it once."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from importers.base import StatementLine, StatementParseError
+from reconcile.account_numbers import normalise_account_number
+from reconcile.money import InvalidAmount, decimal_to_fen
+
+#: The same bank reference may stand on a credit and on its reversal; keep them apart.
+_REF_KEY = "ref:{direction}:{reference}"
+_FINGERPRINT_KEY = "fp:{digest}"
+
+
+@dataclass(frozen=True, slots=True)
+class LineFacts:
+    direction: str  #: credit | debit
+    amount: int  #: fen, positive
+    base_key: str  #: the dedupe key before its occurrence number within the file
+    counterparty_account: str | None
+
+
+def line_facts(line: StatementLine) -> LineFacts:
+    """Return direction, fen and dedupe base key; refuse amounts the ledger cannot hold."""
+    try:
+        fen = decimal_to_fen(line.amount)
+    except InvalidAmount as e:
+        raise StatementParseError(str(e), line=line.source_line, field="amount") from e
+    if fen == 0:
+        raise StatementParseError(
+            "a line of zero moves no money", line=line.source_line, field="amount"
+        )
+    direction = "credit" if fen > 0 else "debit"
+    account = normalise_account_number(line.counterparty_account or "") or None
+    return LineFacts(direction, abs(fen), _base_key(line, direction, account), account)
+
+
+def _base_key(line: StatementLine, direction: str, account: str | None) -> str:
+    reference = (line.bank_reference or "").strip()
+    if reference:
+        return _REF_KEY.format(direction=direction, reference=reference)[:150]
+    parts = (
+        line.booked_on.isoformat(),
+        str(line.amount),
+        line.currency,
+        account or "",
+        (line.counterparty_name or "").strip(),
+        (line.remark or "").strip(),
+        line.booked_at.isoformat() if line.booked_at else "",
+        line.value_date.isoformat() if line.value_date else "",
+    )
+    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=20).hexdigest()
+    return _FINGERPRINT_KEY.format(digest=digest)

@@ -1,0 +1,67 @@
+"""Statement files made in the tests: a Chinese online-banking CSV export."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+HEADER = "交易日期,交易流水号,对方户名,对方账号,子账号,收入金额,支出金额,余额,摘要"
+
+
+@dataclass
+class Row:
+    booked_on: str
+    amount: str  #: signed yuan: credit positive, debit negative
+    name: str = ""
+    account: str = ""
+    remark: str = ""
+    sub_account: str = ""
+    reference: str = ""
+
+
+def csv_statement(
+    rows: list[Row], *, opening: str = "0.00", encoding: str = "utf-8", balances: bool = True
+) -> bytes:
+    """Return a CSV export with a running balance (so the balance check applies)."""
+    lines, balance = [HEADER], Decimal(opening)
+    for row in rows:
+        amount = Decimal(row.amount)
+        balance += amount
+        credit, debit = (row.amount, "") if amount > 0 else ("", str(-amount))
+        lines.append(
+            ",".join(
+                [
+                    row.booked_on,
+                    row.reference,
+                    row.name,
+                    row.account,
+                    row.sub_account,
+                    credit,
+                    debit,
+                    str(balance) if balances else "",
+                    row.remark,
+                ]
+            )
+        )
+    return ("\n".join(lines) + "\n").encode(encoding)
+
+
+def upload(
+    client,
+    court,
+    data: bytes,
+    *,
+    name: str = "statement.csv",
+    account: str | None = None,
+    role: str = "finance",
+    **headers,
+):
+    """POST a statement file; the account defaults to the court's collection account."""
+    form = {"file": (io.BytesIO(data), name), "account": account or court.account}
+    return client.post(
+        "/api/v1/statements",
+        data=form,
+        content_type="multipart/form-data",
+        headers=court.headers(role, **headers),
+    )

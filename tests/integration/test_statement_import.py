@@ -1,0 +1,193 @@
+"""Importing statements through the API: complete or nothing, once, matched on the way in."""
+
+import pytest
+from sqlalchemy import func, select
+
+from reconcile.db.tables import ledger_entries
+from reconcile.db.tables_statements import statement_imports, statement_lines
+from tests.integration.statement_files import Row, csv_statement, upload
+
+
+def count(engine, table) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+@pytest.fixture
+def case(register_case):
+    return register_case()
+
+
+def credit_rows(case) -> list[Row]:
+    return [
+        Row("2026-11-02", "1000.00", "张伟", "6222020200112233445", "执行款", reference="T1"),
+        Row(
+            "2026-11-02",
+            "500.00",
+            "李四",
+            "6222999900001111",
+            f"还款 {case['case_number'].replace('（', '(').replace('）', ')')}",
+            reference="T2",
+        ),
+        Row(
+            "2026-11-03",
+            "800.00",
+            "王五",
+            "6222777700001111",
+            "",
+            sub_account=case["sub_account_number"],
+            reference="T3",
+        ),
+        Row("2026-11-03", "200.00", "某某公司", "123456", "货款", reference="T4"),
+    ]
+
+
+def test_an_import_reports_what_it_stored_and_matched(client, court, case):
+    response = upload(client, court, csv_statement(credit_rows(case)))
+    assert response.status_code == 201, response.get_json()
+    report = response.get_json()
+    assert report["format"] == "csv"
+    assert report["account"] == court.account
+    assert report["period"] == {"start": "2026-11-02", "end": "2026-11-03"}
+    assert (report["lines_total"], report["lines_new"], report["lines_duplicate"]) == (4, 4, 0)
+    assert (report["credits_matched"], report["orphans"]) == (3, 1)
+    assert report["balance_check"] == "ok"
+    assert report["duplicate"] is False
+
+
+def test_matched_credits_reach_the_case_balance_and_orphans_the_suspense_ledger(
+    client, court, case
+):
+    upload(client, court, csv_statement(credit_rows(case)))
+    balance = client.get(
+        f"/api/v1/cases/{case['id']}", headers=court.headers("finance")
+    ).get_json()["balance"]
+    assert balance["received"] == "2300.00"
+    assert balance["available"] == "2300.00"
+    orphans = client.get(
+        "/api/v1/transactions", query_string={"status": "orphan"}, headers=court.headers("finance")
+    ).get_json()["items"]
+    assert [(o["amount"], o["counterparty_name"]) for o in orphans] == [("200.00", "某某公司")]
+
+
+def test_each_match_records_its_rule(client, court, case):
+    upload(client, court, csv_statement(credit_rows(case)))
+    items = client.get(
+        "/api/v1/transactions",
+        query_string={"case_id": case["id"]},
+        headers=court.headers("finance"),
+    ).get_json()["items"]
+    assert [i["match_rule"] for i in items] == ["payer", "case_number", "sub_account"]
+    ledger = client.get(
+        f"/api/v1/cases/{case['id']}/ledger", headers=court.headers("finance")
+    ).get_json()["items"]
+    assert [(e["kind"], e["amount"]) for e in ledger] == [
+        ("credit", "1000.00"),
+        ("credit", "500.00"),
+        ("credit", "800.00"),
+    ]
+
+
+def test_the_same_file_again_returns_the_first_report_and_stores_nothing(
+    client, court, case, engine
+):
+    data = csv_statement(credit_rows(case))
+    first = upload(client, court, data).get_json()
+    lines, entries = count(engine, statement_lines), count(engine, ledger_entries)
+    again = upload(client, court, data)
+    assert again.status_code == 200
+    assert again.get_json() == {**first, "duplicate": True}
+    assert (count(engine, statement_lines), count(engine, ledger_entries)) == (lines, entries)
+
+
+def test_an_overlapping_statement_stores_shared_lines_once(client, court, case, engine):
+    rows = credit_rows(case)
+    upload(client, court, csv_statement(rows[:3]))
+    later = [
+        *rows[1:],
+        Row("2026-11-04", "50.00", "张伟", "6222020200112233445", "", reference="T5"),
+    ]
+    report = upload(client, court, csv_statement(later, opening="1500.00")).get_json()
+    assert (report["lines_total"], report["lines_new"], report["lines_duplicate"]) == (4, 2, 2)
+    assert count(engine, statement_lines) == 5
+    balance = client.get(
+        f"/api/v1/cases/{case['id']}", headers=court.headers("finance")
+    ).get_json()["balance"]
+    assert balance["received"] == "2350.00"
+
+
+def test_identical_twin_lines_in_one_file_are_two_payments(client, court, case, engine):
+    twin = Row("2026-11-05", "500.00", "张伟", "6222020200112233445", "执行款")
+    report = upload(client, court, csv_statement([twin, twin])).get_json()
+    assert (report["lines_new"], report["credits_matched"]) == (2, 2)
+    again = [twin, twin, Row("2026-11-06", "1.00", "张伟", "6222020200112233445", "")]
+    report = upload(client, court, csv_statement(again, opening="1000.00")).get_json()
+    assert (report["lines_new"], report["lines_duplicate"]) == (1, 2)
+    balance = client.get(
+        f"/api/v1/cases/{case['id']}", headers=court.headers("finance")
+    ).get_json()["balance"]
+    assert balance["received"] == "1001.00"
+
+
+def test_a_file_with_a_bad_amount_in_line_5000_is_rejected_whole(client, court, case, engine):
+    rows = [
+        Row("2026-11-02", "1.00", "张伟", "6222020200112233445", f"第{i}笔") for i in range(5005)
+    ]
+    data = csv_statement(rows).splitlines(keepends=True)
+    data[4999] = data[4999].replace(b",1.00,,", b",1.0O,,")  # line 5000 of the file
+    response = upload(client, court, b"".join(data))
+    assert response.status_code == 422
+    problem = response.get_json()
+    assert problem["code"] == "invalid_file"
+    assert "5000" in problem["detail"]
+    assert (count(engine, statement_lines), count(engine, statement_imports)) == (0, 0)
+    assert count(engine, ledger_entries) == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [
+        (b"", "empty"),
+        (bytes(range(256)) * 64, "binary"),
+        ("交易日期,收入金额\n2026-11-02,".encode(), "truncated"),
+    ],
+)
+def test_unreadable_files_are_rejected_with_a_reason(client, court, data, why, engine):
+    response = upload(client, court, data)
+    assert response.status_code == 422, why
+    assert response.get_json()["code"] == "invalid_file"
+    assert count(engine, statement_imports) == 0
+
+
+def test_a_statement_for_an_unknown_account_is_rejected(client, court, case, engine):
+    response = upload(client, court, csv_statement(credit_rows(case)), account="999999")
+    assert response.status_code == 422
+    assert response.get_json()["code"] == "unknown_account"
+    assert count(engine, statement_lines) == 0
+
+
+def test_another_courts_account_is_unknown_to_this_court(client, court, other_court, case):
+    response = upload(client, court, csv_statement(credit_rows(case)), account=other_court.account)
+    assert response.get_json()["code"] == "unknown_account"
+
+
+def test_only_finance_imports_statements(client, court, case):
+    response = upload(client, court, csv_statement(credit_rows(case)), role="enforcement")
+    assert response.status_code == 403
+
+
+def test_a_statement_that_does_not_add_up_reports_a_mismatch(client, court, case):
+    data = csv_statement(credit_rows(case)).replace(b",2500.00,", b",2400.00,")
+    report = upload(client, court, data).get_json()
+    assert report["balance_check"] == "mismatch"
+
+
+def test_a_gb18030_export_imports_like_its_utf8_twin(client, court, case):
+    report = upload(client, court, csv_statement(credit_rows(case), encoding="gb18030")).get_json()
+    assert (report["credits_matched"], report["orphans"]) == (3, 1)
+
+
+def test_the_report_can_be_read_again(client, court, case):
+    report = upload(client, court, csv_statement(credit_rows(case))).get_json()
+    again = client.get(f"/api/v1/statements/{report['id']}", headers=court.headers("desk"))
+    assert again.get_json() == report
