@@ -198,8 +198,11 @@ def parse_time(cell: Cell) -> time | None:
     if cell.__class__ is str:
         text = cell.strip(_STRIP)
         digits = text[:2] + text[3:5] + text[6:]
-        if len(text) == 8 and text[2] == text[5] == ":" and digits.isdecimal():
-            return time(int(digits[:2]), int(digits[2:4]), int(digits[4:]))
+        if len(text) == 8 and text[2] == text[5] == ":" and digits.isdecimal() and text.isascii():
+            try:
+                return time.fromisoformat(text)  # HH:MM:SS, read in C
+            except ValueError:
+                pass  # out of range: the general path gives the reason
     return _parse_time(cell)
 
 

@@ -10,6 +10,8 @@ _SEPARATORS = re.compile(r"[\s\-‐‑–—]+")
 
 def normalise_account_number(text: str) -> str:
     """Return the account number without spaces, dashes or a spreadsheet's leading apostrophe."""
+    if text.isdigit() and text.isascii():  # the usual case, on every statement line
+        return text
     folded = unicodedata.normalize("NFKC", text).strip().lstrip("'")
     return _SEPARATORS.sub("", folded).upper()
 

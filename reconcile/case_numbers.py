@@ -97,6 +97,8 @@ def find_case_numbers(text: str) -> list[CaseNumber]:
     A number written without its court code (e.g. "2024执1234号") is not returned: it
     could belong to any court, and guessing would place money on the wrong case.
     """
+    if "执" not in text:  # every enforcement type code has it; most remarks have none
+        return []
     found: dict[CaseNumber, None] = {}
     for match in _IN_REMARK.finditer(_fold(text)):
         number = _from_remark_match(match)

@@ -31,6 +31,8 @@ class InvalidSubAccount(ValueError):
 
 def normalise_sub_account(text: str) -> str:
     """Strip separators and spreadsheet text markers; keep leading zeros."""
+    if text.isdigit() and text.isascii():  # the usual case, on every statement line
+        return text
     folded = unicodedata.normalize("NFKC", text).strip().lstrip(_EXCEL_TEXT_MARKER)
     number = _SEPARATORS.sub("", folded)
     if not _DIGITS.fullmatch(number):
@@ -50,10 +52,10 @@ def issue_sub_account(prefix: str, sequence: int, width: int = 8) -> str:
 
 def has_valid_check_digits(number: str) -> bool:
     """Tell whether the number's last two digits are its MOD 97-10 check digits."""
-    return (
-        _DIGITS.fullmatch(number) is not None
-        and len(number) > CHECK_DIGITS
-        and mod_97_10.is_valid(number)
+    # For digits only, ISO 7064 MOD 97-10 validity is exactly `number mod 97 == 1`;
+    # the integer test is what stdnum computes, without its per-character conversion.
+    return _DIGITS.fullmatch(number) is not None and len(number) > CHECK_DIGITS and (
+        int(number) % 97 == 1
     )
 
 

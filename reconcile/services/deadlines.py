@@ -21,6 +21,7 @@ from reconcile.db.uow import UnitOfWork
 from reconcile.deadlines import Clock, Finding, Rules, clocks, findings, provisional_years, state_of
 from reconcile.errors import NotFound
 from reconcile.money import format_yuan
+from reconcile.services import watch
 from reconcile.services.access import require_role
 from reconcile.services.approving import READERS
 from reconcile.working_days import WorkingDayCalendar
@@ -85,6 +86,15 @@ def scan_deadlines(engine: Engine, settings: dict, as_of: date, actor: Actor = S
         _scan_case(UnitOfWork(engine), actor, case_id, as_of, (rules, calendar), report, years)
     for court, court_years in sorted(years.items()):
         _raise_provisional(UnitOfWork(engine), actor, court, court_years, report)
+    report.update(
+        {
+            "orphan_ageing": watch.scan_orphan_ageing(engine, settings, calendar, as_of, actor),
+            "payment_unconfirmed": watch.scan_unconfirmed_payments(
+                engine, settings, calendar, as_of, actor
+            ),
+        }
+    )
+    report = +report  # drop zero counts
     return {"as_of": as_of, "cases": len(case_ids), **report}
 
 

@@ -207,7 +207,8 @@ def _check_statement(run: _Run, statement: Statement, filename: str | None) -> N
         )
 
 
-def _staged_row(run: _Run, line: StatementLine, filename: str | None) -> dict:
+def _staged_row(run: _Run, line: StatementLine, filename: str | None) -> tuple:
+    """Return the line as a staging row, in statement_store.STAGING_COLUMNS order."""
     if line.currency and line.currency.upper() != run.account["currency"]:
         raise InvalidFile(
             f"{filename or 'the file'}, line {line.source_line}: a line in "
@@ -220,48 +221,28 @@ def _staged_row(run: _Run, line: StatementLine, filename: str | None) -> dict:
     except StatementParseError as e:
         e.filename = filename
         raise
-    row = {
-        "line_no": line.source_line,
-        "direction": facts.direction,
-        "amount": facts.amount,
-        "currency": run.account["currency"],
-        "booked_on": line.booked_on,
-        "value_date": line.value_date,
-        "booked_at": line.booked_at,
-        "bank_reference": _cut(line.bank_reference, 128),
-        "counterparty_name": _cut(line.counterparty_name, 255),
-        "counterparty_account": _cut(facts.counterparty_account, 64),
-        "counterparty_bank": _cut(line.counterparty_bank, 255),
-        "remark": line.remark,
-        "sub_account": _cut(line.sub_account, 64),
-        "raw": line.raw,
-        "base_key": facts.base_key,
-    }
-    row.update(_match_columns(run, line, facts.direction))
-    return row
+    return (
+        line.source_line, facts.direction, facts.amount, run.account["currency"],
+        line.booked_on, line.value_date, line.booked_at, _cut(line.bank_reference, 128),
+        _cut(line.counterparty_name, 255), _cut(facts.counterparty_account, 64),
+        _cut(line.counterparty_bank, 255), line.remark, _cut(line.sub_account, 64), line.raw,
+        *_match_columns(run, line, facts.direction), facts.base_key,
+    )  # fmt: skip
 
 
-def _match_columns(run: _Run, line: StatementLine, direction: str) -> dict:
+_DEBIT_COLUMNS = ("flagged", None, None, None, None, None)
+
+
+def _match_columns(run: _Run, line: StatementLine, direction: str) -> tuple:
+    """Return status, case_id, match_rule, match_evidence, orphan_reason, suggestions."""
     if direction == "debit":
-        return {
-            "status": "flagged",
-            "case_id": None,
-            "match_rule": None,
-            "match_evidence": None,
-            "orphan_reason": None,
-            "suggestions": None,
-        }
+        return _DEBIT_COLUMNS
     match = run.matcher.match(
         Credit(line.sub_account, line.remark, line.counterparty_account, line.counterparty_name)
     )
-    return {
-        "status": "orphan" if match.is_orphan else "matched",
-        "case_id": match.case_id,
-        "match_rule": match.rule,
-        "match_evidence": match.evidence,
-        "orphan_reason": match.orphan_reason,
-        "suggestions": match.suggestions or None,
-    }
+    status = "orphan" if match.is_orphan else "matched"
+    return (status, match.case_id, match.rule, match.evidence, match.orphan_reason,
+            match.suggestions or None)  # fmt: skip
 
 
 def _cut(text: str | None, size: int) -> str | None:

@@ -1,0 +1,130 @@
+"""Watching what waits too long: unidentified funds that age, payments no debit confirms.
+
+Run with the deadline scan (`reconcile scan-deadlines`, the scheduler's daily job). Each
+finding is raised once per subject, so running it again, or on several instances at
+once, raises nothing twice.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Engine, select
+
+from reconcile.actors import SYSTEM, Actor
+from reconcile.clock import COURT_TZ, as_utc
+from reconcile.db import alert_store, registry
+from reconcile.db.tables_payments import disbursements
+from reconcile.db.tables_statements import statement_lines
+from reconcile.db.uow import UnitOfWork
+from reconcile.money import format_yuan
+from reconcile.working_days import WorkingDayCalendar
+
+AWAITING_DEBIT = ("approved", "marked_paid")
+
+
+def scan_orphan_ageing(
+    engine: Engine, settings: dict, calendar: WorkingDayCalendar, as_of: date, actor: Actor = SYSTEM
+) -> int:
+    """Alert each orphan that has waited a threshold of working days; return how many new."""
+    thresholds = sorted(settings["orphans"]["ageing_alert_days"])
+    raised = 0
+    with UnitOfWork(engine) as uow:
+        for line in _open_orphans(uow.conn):
+            age = calendar.working_days_between(line.booked_on, as_of)
+            reached = [t for t in thresholds if age >= t]
+            if reached:
+                raised += _raise_ageing(uow, actor, line, age, reached[-1]) is not None
+        uow.commit()
+    return raised
+
+
+def _open_orphans(conn):
+    sl = statement_lines.c
+    return conn.execute(
+        select(sl.id, sl.collection_account_id, sl.amount, sl.booked_on, sl.orphan_reason)
+        .where(sl.status == "orphan")
+        .order_by(sl.id)
+    ).all()
+
+
+def _raise_ageing(uow, actor, line, age: int, threshold: int) -> int | None:
+    account = registry.account_by_id(uow.conn, line.collection_account_id)
+    return alert_store.raise_alert(
+        uow,
+        actor,
+        kind="orphan_ageing",
+        court=account["court"],
+        subject=f"transaction:{line.id}:age:{threshold}",
+        transaction_id=line.id,
+        facts={
+            "amount": format_yuan(line.amount),
+            "booked_on": line.booked_on.isoformat(),
+            "working_days": age,
+            "threshold": threshold,
+            "reason": line.orphan_reason,
+        },
+        detail=f"unidentified credit of {format_yuan(line.amount)} yuan from "
+        f"{line.booked_on.isoformat()} still unresolved after {age} working days",
+    )
+
+
+def scan_unconfirmed_payments(
+    engine: Engine, settings: dict, calendar: WorkingDayCalendar, as_of: date, actor: Actor = SYSTEM
+) -> int:
+    """Alert approved or marked-paid disbursements that no statement debit has confirmed."""
+    window = settings["payments"]["confirmation_working_days"]
+    raised = 0
+    with UnitOfWork(engine) as uow:
+        for row in _awaiting_debit(uow.conn):
+            since = row.paid_on or _local_day(row.decided_at)
+            waited = calendar.working_days_between(since, as_of)
+            if waited > window:
+                raised += _raise_unconfirmed(uow, actor, row, since, waited) is not None
+        uow.commit()
+    return raised
+
+
+def _awaiting_debit(conn):
+    d = disbursements.c
+    return conn.execute(
+        select(
+            d.id,
+            d.case_id,
+            d.collection_account_id,
+            d.amount,
+            d.status,
+            d.paid_on,
+            d.decided_at,
+            d.payee_account_number,
+        )
+        .where(d.status.in_(AWAITING_DEBIT))
+        .order_by(d.id)
+    ).all()
+
+
+def _raise_unconfirmed(uow, actor, row, since: date, waited: int) -> int | None:
+    account = registry.account_by_id(uow.conn, row.collection_account_id)
+    what = "marked paid" if row.status == "marked_paid" else "approved"
+    return alert_store.raise_alert(
+        uow,
+        actor,
+        kind="payment_unconfirmed",
+        court=account["court"],
+        subject=f"disbursement:{row.id}:{row.status}",
+        case_id=row.case_id,
+        facts={
+            "disbursement_id": row.id,
+            "amount": format_yuan(row.amount),
+            "status": row.status,
+            "since": since.isoformat(),
+            "working_days": waited,
+            "payee_account": row.payee_account_number,
+        },
+        detail=f"payment of {format_yuan(row.amount)} yuan {what} on {since.isoformat()}: "
+        f"no statement debit confirms it after {waited} working days",
+    )
+
+
+def _local_day(moment) -> date:
+    return as_utc(moment).astimezone(COURT_TZ).date()
