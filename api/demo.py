@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from datetime import date
 
 from sqlalchemy import Engine
 
-from reconcile.actors import cli_actor
+from reconcile.actors import Actor, cli_actor
 from reconcile.cases import AccountRef, NewCase, PartySpec
 from reconcile.db import registry
 from reconcile.db.uow import UnitOfWork
-from reconcile.services import cases, courts, tokens
+from reconcile.errors import Conflict
+from reconcile.money import format_yuan, parse_yuan
+from reconcile.services import cases, courts, disbursements, imports, tokens, users
 
 COURT = "京0105"
 COURT_NAME = "北京市朝阳区人民法院"
@@ -67,13 +70,19 @@ DEMO_CASES = [
 
 
 def load_demo(engine: Engine, settings: dict) -> Iterator[str]:
-    """Load the demo court once; yield what a newcomer should read."""
-    actor = cli_actor("demo")
+    """Load the demo court, staff and statement once; yield what a newcomer should read."""
     with UnitOfWork(engine) as uow:
         loaded = registry.court_by_code(uow.conn, COURT) is not None
     if loaded:
         yield f"demo court {COURT} is loaded already"
-        return
+    else:
+        yield from _load_court(engine, settings)
+    yield from _load_staff(engine)
+    yield from _load_statement(engine, settings)
+
+
+def _load_court(engine: Engine, settings: dict) -> Iterator[str]:
+    actor = cli_actor("demo")
     courts.add_court(UnitOfWork(engine), actor, COURT, COURT_NAME)
     courts.add_collection_account(
         UnitOfWork(engine),
@@ -93,3 +102,113 @@ def load_demo(engine: Engine, settings: dict) -> Iterator[str]:
             UnitOfWork(engine), actor, role=role, courts=[COURT], name=f"demo {role}"
         )
         yield f"{role:<12} token: {token}"
+
+
+#: the demo staff's password: only ever used by the demo
+DEMO_PASSWORD = "demo-password"  # noqa: S105
+DEMO_STAFF = (
+    ("finance", "finance"),
+    ("approver", "approver"),
+    ("approver2", "approver"),
+    ("desk", "desk"),
+    ("enforcement", "enforcement"),
+    ("admin", "admin"),
+)
+
+
+def _load_staff(engine: Engine) -> Iterator[str]:
+    for username, role in DEMO_STAFF:
+        try:
+            users.create_user(
+                UnitOfWork(engine),
+                cli_actor("demo"),
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                courts=[COURT],
+            )
+        except Conflict:
+            continue
+        yield f"staff sign-in  {username:<12} password: {DEMO_PASSWORD}  ({role})"
+
+
+def _load_statement(engine: Engine, settings: dict) -> Iterator[str]:
+    """Import a week of the collection account: matches, orphans and a debit to alert on."""
+    actor = cli_actor("demo")
+    numbered = [cases.find_case(UnitOfWork(engine), actor, spec.case_number) for spec in DEMO_CASES]
+    report = imports.import_statement(
+        UnitOfWork(engine),
+        actor,
+        io.BytesIO(demo_statement(*(c["sub_account_number"] for c in numbered))),
+        filename="demo-statement-2026-11.csv",
+        account=COLLECTION_ACCOUNT,
+    )
+    if report["duplicate"]:
+        return
+    yield (
+        f"demo statement imported: {report['credits_matched']} credits matched, "
+        f"{report['orphans']} unidentified, {report['debits_flagged']} debit flagged"
+    )
+    _request_demo_payment(engine, settings, numbered[0]["id"])
+
+
+def demo_statement(first: str, second: str, third: str) -> bytes:
+    """Return a bank CSV export: credits by sub-account, case number, a typo, a stranger."""
+    typo = first[:-4] + first[-3] + first[-4] + first[-2:]  # two digits swapped
+    rows = [
+        ("2026-11-16", "DEMO0001", "张伟", "6222020200112233445", first, "30000.00", "", "执行款"),
+        (
+            "2026-11-16",
+            "DEMO0002",
+            "北京远航物流有限公司",
+            "0109014170001122",
+            "",
+            "12800.00",
+            "",
+            "还款(2026)京0105执恢88号",
+        ),
+        ("2026-11-17", "DEMO0003", "刘强", "6228480010099887766", typo, "5000.00", "", "执行款"),
+        ("2026-11-18", "DEMO0004", "赵敏", "6214830100456789", "", "1200.00", "", "转账"),
+        (
+            "2026-11-19",
+            "DEMO0005",
+            "北京鼎盛建筑工程有限公司",
+            "11001028500053012345",
+            third,
+            "80000.00",
+            "",
+            "案款",
+        ),
+        (
+            "2026-11-20",
+            "DEMO0006",
+            "某咨询服务部",
+            "6222600110022334455",
+            "",
+            "",
+            "3000.00",
+            "服务费",
+        ),
+    ]
+    lines, balance = ["交易日期,交易流水号,对方户名,对方账号,子账号,收入金额,支出金额,余额,摘要"], 0
+    for day, ref, name, account, sub, credit, debit, remark in rows:
+        balance += parse_yuan(credit or "0") - parse_yuan(debit or "0")
+        amounts = f"{credit},{debit},{format_yuan(balance)}"
+        lines.append(f"{day},{ref},{name},{account},{sub},{amounts},{remark}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _request_demo_payment(engine: Engine, settings: dict, case_id: int) -> None:
+    """Leave one payment request waiting for the approvers."""
+    judge = Actor(
+        name="执行法官 陈明", role="enforcement", courts=frozenset({COURT}), id="demo:judge"
+    )
+    disbursements.request_disbursement(
+        UnitOfWork(engine),
+        judge,
+        case_id,
+        amount=2_000_000,
+        payee_account_number="110060149018800012345",
+        note="支付通知：首期执行款",
+        settings=settings,
+    )

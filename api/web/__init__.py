@@ -1,0 +1,71 @@
+"""Staff pages: server-rendered, Simplified Chinese by default, one module per page group.
+
+`register(app)` is called at the end of `create_app`. The pages sign staff in with a
+session cookie and protect every form with a CSRF token; the JSON API under /api/v1
+keeps its bearer tokens and is not touched by either.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import timedelta
+
+from flask import Blueprint, Flask
+from flask_wtf.csrf import CSRFProtect
+
+from api.web import (
+    alerts,
+    approvals,
+    auth,
+    cases,
+    errors,
+    format,
+    home,
+    i18n,
+    layout,
+    orphans,
+    reports,
+    statements,
+)
+
+log = logging.getLogger(__name__)
+
+csrf = CSRFProtect()
+
+PAGE_GROUPS = (auth, home, statements, orphans, approvals, alerts, cases, reports, i18n)
+
+
+def register(app: Flask) -> None:
+    """Attach the staff pages, their session settings and CSRF protection to the app."""
+    web = app.extensions["reconcile"].settings["web"]
+    _configure_session(app, web)
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in the pages' blueprint only
+    app.config["WTF_CSRF_TIME_LIMIT"] = None  # the token lives as long as the session
+    csrf.init_app(app)
+    pages = Blueprint("web", __name__)
+    pages.before_request(csrf.protect)
+    errors.register(pages)
+    format.register(pages)
+    layout.register(pages)
+    for group in PAGE_GROUPS:
+        pages.register_blueprint(group.bp)
+    app.register_blueprint(pages)
+
+
+def _configure_session(app: Flask, web: dict) -> None:
+    key = web["secret_key"]
+    if not key:
+        key = secrets.token_urlsafe(32)
+        log.warning(
+            "[web] secret_key is not set: using a random key for this process; staff "
+            "sessions end when it restarts. Set RECONCILE_WEB_SECRET_KEY in production."
+        )
+    app.config.update(
+        SECRET_KEY=key,
+        SESSION_COOKIE_NAME="reconcile_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=bool(web["cookie_secure"]),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=web["session_hours"]),
+    )
