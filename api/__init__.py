@@ -6,13 +6,28 @@ import importlib
 
 from flask import Flask
 from flask_smorest import Api
+from werkzeug.routing import IntegerConverter
 
 from api.context import Services
-from api.errors import ProblemSchema, http_problem, register_error_handlers
+from api.errors import PROBLEM_MIMETYPE, ProblemSchema, http_problem, register_error_handlers
+from api.fields import MAX_ID
 from reconcile.db.engine import make_engine
 from reconcile.settings import load_settings
 
 API_PREFIX = "/api/v1"
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` ids up to the database's BIGINT: a larger one names nothing (404), where
+    the database would refuse it as out of range (500)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def _id_parameter_schema(converter: IdConverter) -> dict:
+    return {"type": "integer", "minimum": 0, "maximum": converter.max}
 
 
 class ProblemApi(Api):
@@ -23,6 +38,14 @@ class ProblemApi(Api):
     def handle_http_exception(self, error):
         return http_problem(error)
 
+    def _register_responses(self):
+        # the error responses the document refers to are problem+json, as they are answered
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = PROBLEM_MIMETYPE
+        try:
+            super()._register_responses()
+        finally:
+            del self.DEFAULT_RESPONSE_CONTENT_TYPE
+
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app; nothing is built at import time."""
@@ -32,6 +55,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         settings["database"]["url"], pool_size=settings["database"]["pool_size"]
     )
     app.extensions["reconcile"] = Services(settings=settings, engine=engine)
+    from api import auth, metrics
+    from api import logging as app_logging
+
+    app_logging.init_app(app)  # first: its request id and timer wrap every other hook
+    metrics.init_app(app)
+    auth.init_app(app)
     app.config.update(
         API_TITLE="Case-account reconciliation",
         API_VERSION="v1",
@@ -42,8 +71,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=settings["imports"]["max_upload_mb"] * 1024 * 1024,
     )
     app.json.ensure_ascii = False
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     _register_api(app)
     register_error_handlers(app)
+    from api.web import register as register_web
+
+    register_web(app)
     return app
 
 
@@ -74,6 +107,7 @@ def _register_api(app: Flask) -> None:
             "security": [{"bearerAuth": []}],
         },
     )
+    api.register_converter(IdConverter, _id_parameter_schema)
     for name in RESOURCES:
         module = importlib.import_module(f"api.{name}")
         api.register_blueprint(module.blp, url_prefix=API_PREFIX + module.blp.url_prefix)

@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 
 from api.auth import current_actor
 from api.context import services
-from api.fields import LocalDateTime
+from api.fields import Id, LocalDateTime
 from api.idempotency import idempotent
 from api.pagination import PageQuerySchema, decode_cursor, page, page_schema
 from reconcile.alerts import AlertKind, AlertStatus, Severity
@@ -25,7 +25,7 @@ blp = Blueprint("alerts", __name__, url_prefix="/alerts", description="Alerts")
 class AlertQuerySchema(PageQuerySchema):
     kind = ma.fields.String(load_default=None, validate=ma.validate.OneOf(list(AlertKind)))
     status = ma.fields.String(load_default=None, validate=ma.validate.OneOf(list(AlertStatus)))
-    case_id = ma.fields.Integer(load_default=None)
+    case_id = Id(load_default=None)
 
 
 class DeliverySchema(ma.Schema):

@@ -154,6 +154,26 @@ def tokens_create(ctx: Context, role: str, court_codes: tuple[str, ...], name: s
     click.echo(token)
 
 
+@tokens_group.command("list")
+@pass_ctx
+def tokens_list(ctx: Context) -> None:
+    """List tokens: id, role, courts, name, and whether revoked (never the token itself)."""
+    for t in tokens.list_tokens(ctx.uow(), cli_actor()):
+        state = "revoked" if t["revoked_at"] else "live"
+        click.echo(
+            f"{t['id']:>5}  {t['role']:<12} {','.join(t['courts']):<20} {state:<8} {t['name']}"
+        )
+
+
+@tokens_group.command("revoke")
+@click.argument("token_id", type=int)
+@pass_ctx
+def tokens_revoke(ctx: Context, token_id: int) -> None:
+    """Revoke a token by its id (see `reconcile tokens list`)."""
+    tokens.revoke_token(ctx.uow(), cli_actor(), token_id)
+    click.echo(f"token {token_id} revoked")
+
+
 @cli.group("audit")
 def audit_group() -> None:
     """The audit trail."""
@@ -218,16 +238,12 @@ def main() -> None:
         sys.exit(1)
 
 
-from api.cli_statements import register as register_statements  # noqa: E402
+def _add_commands() -> None:
+    """Add the commands that live beside their areas (they use Context from this module)."""
+    from api import cli_alerts, cli_deadlines, cli_ledger, cli_statements, cli_users, scheduler
 
-register_statements(cli)
-
-
-from api.cli_alerts import register  # noqa: E402 - its commands use Context and pass_ctx above
-
-register(cli)
+    for module in (cli_statements, cli_alerts, cli_deadlines, cli_users, cli_ledger, scheduler):
+        module.register(cli)
 
 
-from api.cli_deadlines import register as register_deadlines  # noqa: E402
-
-register_deadlines(cli)
+_add_commands()

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 
 from api.auth import current_actor
 from api.context import services
-from api.fields import Amount, LocalDateTime
+from api.fields import Amount, Id, LocalDateTime
 from api.idempotency import idempotent
 from api.pagination import PageQuerySchema, decode_cursor, page, page_schema
 from reconcile.disbursements import DisbursementStatus
@@ -74,7 +74,7 @@ class DisbursementQuerySchema(PageQuerySchema):
     status = ma.fields.String(
         load_default=None, validate=ma.validate.OneOf([s.value for s in DisbursementStatus])
     )
-    case_id = ma.fields.Integer(load_default=None)
+    case_id = Id(load_default=None)
 
 
 DisbursementPageSchema = page_schema(DisbursementSchema, "DisbursementPage")

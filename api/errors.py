@@ -49,6 +49,9 @@ HTTP_CODES = {
 class ProblemSchema(ma.Schema):
     """An error, as RFC 9457 describes it, with our machine-readable code."""
 
+    class Meta:
+        unknown = ma.INCLUDE  #: extension members: the facts of the error (RFC 9457 §3.2)
+
     type = ma.fields.String()
     title = ma.fields.String()
     status = ma.fields.Integer()

@@ -63,3 +63,11 @@ class LocalDateTime(ma.fields.DateTime):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return local_iso(value)
+
+
+MAX_ID = 2**63 - 1  #: BIGINT: no id is larger, and the database refuses a larger number
+
+
+def Id(**kwargs) -> ma.fields.Integer:
+    """An id in a query or a body, within what the database can hold (else 422, not 500)."""
+    return ma.fields.Integer(validate=ma.validate.Range(min=0, max=MAX_ID), **kwargs)

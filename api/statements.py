@@ -20,10 +20,6 @@ blp = Blueprint(
 )
 
 
-class UploadSchema(ma.Schema):
-    file = Upload(required=True)
-
-
 class UploadFormSchema(ma.Schema):
     format = ma.fields.String(
         load_default=None,
@@ -36,6 +32,10 @@ class UploadFormSchema(ma.Schema):
         load_default=None,
         metadata={"description": "the collection account, when the file does not name it in full"},
     )
+
+
+class UploadSchema(UploadFormSchema):
+    file = Upload(required=True, metadata={"description": "the bank statement file"})
 
 
 class PeriodSchema(ma.Schema):
@@ -64,11 +64,13 @@ class ReportSchema(ma.Schema):
 @blp.route("")
 class Statements(MethodView):
     @idempotent
-    @blp.arguments(UploadSchema, location="files")
     @blp.arguments(UploadFormSchema, location="form")
+    # applied first, so the OpenAPI document shows this one multipart body (with the
+    # form fields too); flask-smorest documents a single body per operation
+    @blp.arguments(UploadSchema, location="files", content_type="multipart/form-data")
     @blp.response(201, ReportSchema)
     @blp.alt_response(200, schema=ReportSchema, description="the same file, imported before")
-    def post(self, files, form):
+    def post(self, form, files):
         """Import a statement file (finance)"""
         upload = files["file"]
         report = imports.import_statement(

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 
 from api.auth import current_actor
 from api.context import services
-from api.fields import Amount
+from api.fields import Amount, Id
 from api.idempotency import idempotent
 from api.pagination import PageQuerySchema, decode_cursor, page, page_schema
 from reconcile.services import transactions
@@ -65,12 +65,12 @@ class TransactionQuerySchema(PageQuerySchema):
             ["matched", "orphan", "refunding", "refunded", "reconciled", "flagged"]
         )
     )
-    case_id = ma.fields.Integer()
+    case_id = Id()
     direction = ma.fields.String(validate=ma.validate.OneOf(["credit", "debit"]))
 
 
 class AssignSchema(ma.Schema):
-    case_id = ma.fields.Integer(required=True)
+    case_id = Id(required=True)
     reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=1000))
 
 

@@ -123,7 +123,7 @@ def child(path: Path, fmt: str) -> None:
                 "seconds": round(seconds, 2),
                 "lines_per_second": round(report["lines_total"] / seconds),
                 "peak_rss_mb": round(peak_mb, 1),
-        "matching_share": round(matching[0] / seconds, 3),
+                "matching_share": round(matching[0] / seconds, 3),
                 "matched": report["credits_matched"],
                 "orphans": report["orphans"],
                 "lines_new": report["lines_new"],

@@ -50,6 +50,8 @@ _CLOSING_TAGS = {
     "intermediate_closing_balance": ":62M:",
     "closing_balance": ":62:",
 }
+#: what follows an amount cut short by mt-940: more of its digits
+_AMOUNT_RUNS_ON = re.compile(r"[\d,]")
 _PARSE_ERRORS = (RuntimeError, ValueError, ArithmeticError, KeyError, TypeError, AttributeError)
 
 
@@ -144,6 +146,11 @@ def _statement_line(data: dict, line: int, raw: str) -> StatementLine:
     amount = data.get("amount")
     if amount is None or data.get("date") is None:
         raise StatementParseError(":61: has no amount or date", line=line, field=":61:")
+    if data.get("id") is None and _AMOUNT_RUNS_ON.match(data.get("customer_reference") or ""):
+        # mt-940 reads at most 15 characters of amount and puts the rest in the reference
+        raise StatementParseError(
+            ":61: amount is longer than the 15 characters MT940 allows", line=line, field=":61:"
+        )
     value_date = _as_date(data["date"])
     return StatementLine(
         booked_on=_as_date(data.get("entry_date") or data["date"]),
@@ -223,7 +230,7 @@ def _clean(value) -> str | None:
 def _reason(error: Exception) -> str:
     if isinstance(error, RuntimeError) and len(error.args) == 3:
         tag, value = error.args[1], error.args[2]
-        return f"cannot read :{tag.id}: {value.splitlines()[0]!r}"
+        return f"cannot read :{tag.id}: {(str(value).splitlines() or [''])[0]!r}"
     return f"{type(error).__name__}: {error}"
 
 

@@ -29,6 +29,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import BinaryIO
 
+from bs4.exceptions import ParserRejectedMarkup
 from ofxparse import OfxParser
 from ofxparse.ofxparse import OfxParserException
 
@@ -37,6 +38,10 @@ from importers.base import Statement, StatementLine, StatementParseError
 
 _READ_SIZE = 1 << 16
 _MAX_TRANSACTION_BYTES = 1 << 20
+#: a transaction has a few dozen elements; ofxparse's soup slows to seconds on 10^5
+_MAX_TRANSACTION_TAGS = 1000
+#: the envelope of a bank statement (everything but its transactions) has a few dozen
+_MAX_ENVELOPE_TAGS = 20_000
 #: what ofxparse reads best: a 1.x header saying UTF-8, then our own UTF-8 body
 _HEADER = (
     "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nSECURITY:NONE\nENCODING:UTF-8\n"
@@ -58,12 +63,13 @@ _KIND_ORDER = {"STMTRS": 0, "CCSTMTRS": 1, "INVSTMTRS": 2}
 _KIND_NAME = {"STMTRS": "bank", "CCSTMTRS": "creditcard", "INVSTMTRS": "investment"}
 _OFXPARSE_ERRORS = (
     OfxParserException,
+    ParserRejectedMarkup,  # bs4's html.parser on a mangled marked section such as `<![BDATA[`
     ValueError,
     IndexError,
     KeyError,
     TypeError,
     AttributeError,
-    decimal.InvalidOperation,
+    ArithmeticError,  # decimal.InvalidOperation; OverflowError of a date beyond any year
 )
 
 _TRN_OPEN = re.compile(rb"<STMTTRN>", re.IGNORECASE)
@@ -215,7 +221,13 @@ def _scan(stream: BinaryIO) -> Iterator[tuple[str, bytes, int]]:
             line += buf.count(b"\n", pos, opening.start())
         if _TRN_OPEN.search(buf, opening.end(), closing.start()):
             raise StatementParseError("STMTTRN is not closed before the next one", line=line)
-        yield "trn", buf[opening.start() : closing.end()], line
+        block = buf[opening.start() : closing.end()]
+        if block.count(b"<") > _MAX_TRANSACTION_TAGS:
+            raise StatementParseError(
+                f"STMTTRN holds over {_MAX_TRANSACTION_TAGS} tags: not a bank transaction",
+                line=line,
+            )
+        yield "trn", block, line
         line += buf.count(b"\n", opening.start(), closing.end())
         pos = closing.end()
 
@@ -224,6 +236,7 @@ def _read_envelope(stream: BinaryIO, encoding: str) -> _Envelope:
     """Read the file once, keeping everything but the STMTTRN blocks, sorted into sections."""
     pieces: list[bytes] = []
     sections: list[_Section] = []
+    tags = 0
     for kind, data, line in _scan(stream):
         if kind == "trn":
             if not sections:
@@ -233,6 +246,12 @@ def _read_envelope(stream: BinaryIO, encoding: str) -> _Envelope:
         if not data.strip():
             continue
         pieces.append(data)
+        tags += data.count(b"<")
+        if tags > _MAX_ENVELOPE_TAGS:
+            raise StatementParseError(
+                f"over {_MAX_ENVELOPE_TAGS} tags outside the transactions: not a bank statement",
+                line=line,
+            )
         _add_to_sections(sections, data, line)
     return _Envelope(b"".join(pieces).decode(encoding), sections, encoding)
 

@@ -10,10 +10,18 @@ date order; a file sorted newest-first is read the other way round, one that is 
 date order gets no balances (`extra["balance_unavailable"]` says why), as does one whose
 balance column holds no numbers (anonymised exports). Opening, closing and the period are
 set once the lines are exhausted.
+
+Running balance: in a file in date order, every row's balance must be the previous row's
+balance plus the row's amount (previous in time: the next row of a newest-first file). A
+break means a missing or altered line and rejects the file, naming the line, once the lines
+are exhausted (only then is the order known). Rows all of one day take the order their
+balances follow. A profile whose balance column means something else turns the check off
+(`check_running_balance = false`).
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Iterator
@@ -48,6 +56,7 @@ from importers.tabular_sources import (
     xlsx_rows,
 )
 
+_ZERO = Decimal(0)
 DEFAULT_SUMMARY_MARKERS = ("合计", "总计", "笔数", "小计", "以上数据", "total")
 
 
@@ -98,9 +107,33 @@ class TabularImporter:
         return text_rows(head, stream, encoding, lambda rows: _best_score(rows, self.profiles_dir))
 
 
+@dataclass(frozen=True)
+class _Break:
+    """A row whose balance is not the balance before it plus its amount."""
+
+    line: int | None
+    balance: Decimal
+    before: Decimal
+    amount: Decimal
+
+    def error(self) -> StatementParseError:
+        sign = "-" if self.amount < 0 else "+"
+        return StatementParseError(
+            f"balance {self.balance:,} does not follow {self.before:,} {sign} {abs(self.amount):,}",
+            line=self.line,
+        )
+
+
 @dataclass
 class _Progress:
-    """What the lines seen so far say about balances, order and period."""
+    """What the lines seen so far say about balances, order and period.
+
+    The running balance is followed both ways at once, since the order is known only at
+    the end: `rising` is the balance before the next row read oldest-first (the last
+    balance plus the amounts of rows without one); `newer` the last row with a balance,
+    which the next row with one must lead to when the file is newest-first, `carried`
+    the amounts of the rows without one between them. Each way keeps its first break.
+    """
 
     first: tuple[Decimal | None, Decimal] | None = None
     last: tuple[Decimal | None, Decimal] | None = None
@@ -111,6 +144,11 @@ class _Progress:
     latest: date | None = None
     balance_problem: str | None = None
     skipped: dict[str, int] = field(default_factory=dict)
+    rising: Decimal | None = None
+    rising_break: _Break | None = None
+    newer: tuple[int | None, Decimal, Decimal] | None = None
+    carried: Decimal = _ZERO
+    falling_break: _Break | None = None
 
     def add(self, line: StatementLine, balance: Decimal | None) -> None:
         day = line.booked_on
@@ -127,6 +165,32 @@ class _Progress:
         self.last = (balance, line.amount)
         if self.first is None:
             self.first = self.last
+        if balance is not None:
+            self._follow(line.source_line, balance, line.amount)
+        elif self.rising is not None:  # a row without a balance in a file with balances
+            self.rising += line.amount
+            self.carried += line.amount
+
+    def _follow(self, number: int | None, balance: Decimal, amount: Decimal) -> None:
+        """Check both ways while the dates still allow that way (`add` has just updated them)."""
+        rising = self.rising
+        if (
+            self.ascending
+            and rising is not None
+            and self.rising_break is None
+            and rising + amount != balance
+        ):
+            self.rising_break = _Break(number, balance, rising, amount)
+        self.rising = balance
+        if self.descending:
+            newer = self.newer
+            if newer is not None and self.falling_break is None:
+                newer_line, newer_balance, newer_amount = newer
+                before = balance + self.carried
+                if before + newer_amount != newer_balance:
+                    self.falling_break = _Break(newer_line, newer_balance, before, newer_amount)
+            self.newer = (number, balance, amount)
+            self.carried = _ZERO
 
 
 class _ExportReader:
@@ -233,6 +297,10 @@ class _ExportReader:
         statement.period_start, statement.period_end = self._period()
         statement.extra["skipped_rows"] = dict(progress.skipped)
         order = _order(progress)
+        if self.profile.check_running_balance and not progress.balance_problem:
+            broken = {"ascending": progress.rising_break, "descending": progress.falling_break}
+            if order in broken and broken[order] is not None:
+                raise broken[order].error()
         statement.extra["date_order"] = order
         opening, closing, problem = _balances(progress, order)
         statement.opening_balance, statement.closing_balance = opening, closing
@@ -241,9 +309,16 @@ class _ExportReader:
 
     def _period(self) -> tuple[date | None, date | None]:
         pattern = self.profile.period_pattern
-        match = pattern and re.search(pattern, self._metadata_text())
+        text = self._metadata_text() if pattern else ""
+        match = pattern and re.search(pattern, text)
         if match:
-            return parse_date(match["start"])[0], parse_date(match["end"])[0]
+            try:
+                return parse_date(match["start"])[0], parse_date(match["end"])[0]
+            except ValueError as error:
+                number = self.metadata[text.count("\n", 0, match.start())][0]
+                raise StatementParseError(
+                    f"the statement period is not a date: {error}", line=number, field="period"
+                ) from error
         return self.progress.earliest, self.progress.latest
 
     def _metadata_account(self) -> str | None:
@@ -254,7 +329,26 @@ class _ExportReader:
                     return text_value(cells[column])
         if self.profile.account_pattern:
             match = re.search(self.profile.account_pattern, self._metadata_text())
-            return match["account"].strip() if match else None
+            if match:
+                return match["account"].strip()
+        return self._labelled_account()
+
+    def _labelled_account(self) -> str | None:
+        """The number after a label such as 账号, 卡号 or Account No. in the metadata rows.
+
+        Digit groups are joined (`0200 0010 0901` → `020000100901`); a masked number keeps
+        its asterisks, so the import knows it is not the whole number.
+        """
+        if not self.profile.account_labels:
+            return None
+        pattern = _account_label_pattern(self.profile.account_labels)
+        for _, cells in self.metadata:
+            # cells joined by tabs: a number never runs on into the next cell
+            text = "\t".join(clean_text(c) for c in cells)
+            for match in pattern.finditer(text):
+                account = match["account"].replace(" ", "")
+                if sum(c.isdigit() for c in account) >= 4 and not _is_date(account):
+                    return account
         return None
 
     def _metadata_text(self) -> str:
@@ -262,6 +356,9 @@ class _ExportReader:
 
 
 def _order(progress: _Progress) -> str:
+    if progress.ascending and progress.descending:  # one day (or none): the balances tell
+        held = progress.falling_break is None
+        return "descending" if progress.rising_break is not None and held else "ascending"
     if progress.ascending:
         return "ascending"
     return "descending" if progress.descending else "unordered"
@@ -317,6 +414,32 @@ def _alias_index(profiles_dir: Path) -> dict[str, set[str]]:
                     index.setdefault(alias, set()).add(field_name)
         _ALIASES[profiles_dir] = index
     return _ALIASES[profiles_dir]
+
+
+@functools.cache
+def _account_label_pattern(labels: tuple[str, ...]) -> re.Pattern[str]:
+    """Any label (spaces inside it and a final dot optional), an optional colon, then a
+    number: digits and asterisks in groups split by single spaces or dashes, not running on
+    into letters."""
+    spelled = {"".join(label.split()).rstrip(".") for label in labels} - {""}
+    alternatives = "|".join(
+        r"\s*".join(map(re.escape, label)) + r"\.?"
+        for label in sorted(spelled, key=len, reverse=True)
+    )
+    return re.compile(
+        rf"(?:^|(?<=[\s,;|(（]))(?:{alternatives})\s*[:：]?\s*"
+        r"(?P<account>[0-9*]+(?:[ -][0-9*]+)*)(?![0-9A-Za-z*]|[.,]\d)",
+        re.IGNORECASE,
+    )
+
+
+def _is_date(text: str) -> bool:
+    """Tell a date (`Statement of account 2024-01-01`) from an account number."""
+    try:
+        parse_date(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _cell_reference(reference: str) -> tuple[int, int]:

@@ -55,6 +55,8 @@ class Profile:
     account_pattern: str | None = None
     account_cell: str | None = None
     period_pattern: str | None = None
+    account_labels: tuple[str, ...] = ()
+    check_running_balance: bool = True
 
     def aliases(self, field_name: str) -> tuple[str, ...]:
         """Header names of a field, normalised, in order of preference."""
@@ -116,4 +118,6 @@ def _build(name: str, data: dict, base: dict) -> Profile:
         account_pattern=data.get("account_pattern"),
         account_cell=data.get("account_cell"),
         period_pattern=merged.get("period_pattern"),
+        account_labels=tuple(merged.get("account_labels", ())),
+        check_running_balance=bool(data.get("check_running_balance", True)),
     )

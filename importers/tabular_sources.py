@@ -93,7 +93,7 @@ def text_rows(
                 break
     except UnicodeDecodeError as error:
         raise _undecodable(encoding, len(first), error) from error
-    delimiter = max(DELIMITERS, key=lambda d: score(list(csv.reader(first, delimiter=d))))
+    delimiter = _delimiter(first, score)
     # csv reads the decoded stream itself: no Python code runs per line until a row is out
     reader = csv.reader(chain(first, text), delimiter=delimiter)
     try:
@@ -103,6 +103,22 @@ def text_rows(
         raise StatementParseError(f"malformed CSV: {error}", line=reader.line_num) from error
     except UnicodeDecodeError as error:
         raise _undecodable(encoding, reader.line_num, error) from error
+
+
+def _delimiter(first: list[str], score: Callable[[list[list[str]]], int]) -> str:
+    """The delimiter whose rows score best; one the csv module cannot read with scores -1."""
+    scores, failures = {}, []
+    for delimiter in DELIMITERS:
+        reader = csv.reader(first, delimiter=delimiter)
+        try:
+            scores[delimiter] = score(list(reader))
+        except csv.Error as error:  # e.g. a field over the csv module's 128 KB limit
+            scores[delimiter] = -1
+            failures.append((reader.line_num, error))
+    if len(failures) == len(DELIMITERS):
+        line, error = failures[0]
+        raise StatementParseError(f"malformed CSV: {error}", line=line) from error
+    return max(DELIMITERS, key=scores.__getitem__)
 
 
 def _undecodable(encoding: str, lines_read: int, error: UnicodeDecodeError) -> StatementParseError:
@@ -127,10 +143,25 @@ def xlsx_rows(stream: BinaryIO, sheet: int = 0) -> Iterator[Row]:
         try:
             book = openpyxl.load_workbook(seekable, read_only=True, data_only=True)
         except Exception as error:  # zipfile, KeyError, XML errors: all mean unreadable
+            if seekable is not stream:
+                seekable.close()
             raise StatementParseError(f"not a readable XLSX workbook: {error}") from error
+    number = 0
     try:
-        worksheet = book.worksheets[sheet]
-        for number, values in enumerate(worksheet.iter_rows(values_only=True), 1):
+        if sheet >= len(book.worksheets):
+            raise StatementParseError(f"the workbook has no sheet {sheet + 1}")
+        rows = book.worksheets[sheet].iter_rows(values_only=True)
+        while True:
+            # read_only: the sheet's XML is inflated and parsed as the rows are taken
+            try:
+                values = next(rows, None)
+            except Exception as error:  # zlib, zipfile, XML errors: the sheet is damaged
+                raise StatementParseError(
+                    f"not a readable XLSX worksheet: {error}", line=number + 1
+                ) from error
+            if values is None:
+                return
+            number += 1
             yield number, [_excel_cell(value) for value in values]
     finally:
         book.close()
@@ -145,10 +176,17 @@ def xls_rows(stream: BinaryIO, sheet: int = 0) -> Iterator[Row]:
     try:
         book = xlrd.open_workbook(file_contents=stream.read(), on_demand=True)
         worksheet = book.sheet_by_index(sheet)
-    except xlrd.XLRDError as error:
-        raise StatementParseError(f"not a readable XLS workbook: {error}") from error
+    except Exception as error:  # XLRDError, CompDocError, struct.error, IndexError…
+        raise StatementParseError(
+            f"not a readable XLS workbook: {type(error).__name__}: {error}"
+        ) from error
     for number in range(worksheet.nrows):
-        cells = [_xls_cell(cell, book.datemode) for cell in worksheet.row(number)]
+        try:
+            cells = [_xls_cell(cell, book.datemode) for cell in worksheet.row(number)]
+        except Exception as error:  # a date cell no calendar holds (XLDateError, OverflowError)
+            raise StatementParseError(
+                f"unreadable cell: {type(error).__name__}: {error}", line=number + 1
+            ) from error
         yield number + 1, cells
 
 
@@ -159,9 +197,19 @@ def html_rows(stream: BinaryIO, encoding: str | None) -> Iterator[Row]:
     events = etree.iterparse(
         stream, events=("end",), tag="tr", html=True, no_network=True, encoding=encoding
     )
-    for _, row in events:
+    line = 0
+    while True:
+        try:
+            _, row = next(events, (None, None))
+        except etree.LxmlError as error:  # e.g. bytes the encoding cannot decode
+            # a decoding failure reports line 1: the last row read is nearer the bad bytes
+            where = max(getattr(error, "lineno", None) or 0, line, 1)
+            raise StatementParseError(f"not a readable HTML table: {error}", line=where) from error
+        if row is None:
+            return
+        line = row.sourceline or 0
         cells = [" ".join(cell.itertext()) for cell in row if cell.tag in ("td", "th")]
-        yield row.sourceline or 0, cells
+        yield line, cells
         row.clear(keep_tail=False)
 
 

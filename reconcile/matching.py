@@ -72,8 +72,10 @@ class CaseIndex:
     check_digits: bool
     by_sub_account: dict[str, CaseRef] = field(default_factory=dict)
     by_case_number: dict[str, CaseRef] = field(default_factory=dict)
-    by_respondent_account: dict[str, set[int]] = field(default_factory=dict)
-    by_respondent_name: dict[str, set[int]] = field(default_factory=dict)
+    #: a respondent's account or name -> the case ids; a tuple, as most have one case and
+    #: 100,000 one-element sets would take more memory than the cases themselves
+    by_respondent_account: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    by_respondent_name: dict[str, tuple[int, ...]] = field(default_factory=dict)
     by_id: dict[int, CaseRef] = field(default_factory=dict)
 
     def add_case(self, case: CaseRef) -> None:
@@ -83,9 +85,9 @@ class CaseIndex:
 
     def add_respondent(self, case_id: int, name: str | None, account: str | None) -> None:
         if account:
-            self.by_respondent_account.setdefault(account, set()).add(case_id)
+            _add_case(self.by_respondent_account, account, case_id)
         if name:
-            self.by_respondent_name.setdefault(name.strip(), set()).add(case_id)
+            _add_case(self.by_respondent_name, name.strip(), case_id)
 
     def sub_account_pattern(self) -> re.Pattern[str]:
         """Digits in a remark that could be one of this account's sub-accounts."""
@@ -93,6 +95,12 @@ class CaseIndex:
             rf"(?<![0-9]){re.escape(self.sub_account_prefix)}[0-9]"
             rf"{{{self.sub_account_length - len(self.sub_account_prefix)}}}(?![0-9])"
         )
+
+
+def _add_case(index: dict[str, tuple[int, ...]], key: str, case_id: int) -> None:
+    known = index.get(key, ())
+    if case_id not in known:
+        index[key] = (*known, case_id)
 
 
 class Matcher:
@@ -150,20 +158,20 @@ class Matcher:
 
     def _by_payer(self, credit: Credit) -> Match | None:
         account = normalise_account_number(credit.counterparty_account or "")
-        by_account = self._open(self.index.by_respondent_account.get(account, set()))
+        by_account = self._open(self.index.by_respondent_account.get(account, ()))
         if len(by_account) == 1:
             return self._place(
                 self.index.by_id[by_account[0]], "payer", {"payer_account": account}, credit
             )
         name = (credit.counterparty_name or "").strip()
-        by_name = self._open(self.index.by_respondent_name.get(name, set()))
+        by_name = self._open(self.index.by_respondent_name.get(name, ()))
         if len(by_account) > 1 or (not by_account and len(by_name) > 1):
             return self._orphan(credit, "ambiguous", {"payer_account": account, "payer": name})
         if len(by_name) == 1:
             return self._place(self.index.by_id[by_name[0]], "payer", {"payer": name}, credit)
         return None
 
-    def _open(self, case_ids: set[int]) -> list[int]:
+    def _open(self, case_ids: tuple[int, ...]) -> list[int]:
         return sorted(i for i in case_ids if self.index.by_id[i].open)
 
     def _place(self, case: CaseRef, rule: str, evidence: dict, credit: Credit) -> Match:
@@ -198,10 +206,10 @@ def suggest(index: CaseIndex, credit: Credit, evidence: dict) -> list[dict]:
         for candidate in _case_number_neighbours(number, index):
             _add(found, candidate, "case number one digit away")
     account = normalise_account_number(credit.counterparty_account or "")
-    for case_id in sorted(index.by_respondent_account.get(account, set())):
+    for case_id in sorted(index.by_respondent_account.get(account, ())):
         _add(found, index.by_id[case_id], "the payer's account is a respondent's")
     for case_id in sorted(
-        index.by_respondent_name.get((credit.counterparty_name or "").strip(), set())
+        index.by_respondent_name.get((credit.counterparty_name or "").strip(), ())
     ):
         _add(found, index.by_id[case_id], "the payer's name is a respondent's")
     return list(found.values())[:MAX_SUGGESTIONS]

@@ -44,7 +44,7 @@ def _base_key(line: StatementLine, direction: str, account: str | None) -> str:
     parts = (
         line.booked_on.isoformat(),
         str(line.amount),
-        line.currency,
+        line.currency or "",  # an MT940 :61: before any balance has none
         account or "",
         (line.counterparty_name or "").strip(),
         (line.remark or "").strip(),

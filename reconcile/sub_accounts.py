@@ -54,8 +54,10 @@ def has_valid_check_digits(number: str) -> bool:
     """Tell whether the number's last two digits are its MOD 97-10 check digits."""
     # For digits only, ISO 7064 MOD 97-10 validity is exactly `number mod 97 == 1`;
     # the integer test is what stdnum computes, without its per-character conversion.
-    return _DIGITS.fullmatch(number) is not None and len(number) > CHECK_DIGITS and (
-        int(number) % 97 == 1
+    return (
+        _DIGITS.fullmatch(number) is not None
+        and len(number) > CHECK_DIGITS
+        and (int(number) % 97 == 1)
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from reconcile.clock import utc_now
 from reconcile.db.tables import ledger_accounts, ledger_entries
@@ -122,3 +122,30 @@ def entries(
         .limit(limit)
     )
     return [dict(r._mapping) for r in rows]
+
+
+def projection_breaks(conn: Connection) -> list[dict]:
+    """Return every ledger whose balance columns differ from the sum of its entries."""
+    le = ledger_entries.c
+    sums = (
+        select(le.ledger_account_id, le.bucket, func.sum(le.amount).label("total"))
+        .group_by(le.ledger_account_id, le.bucket)
+        .subquery()
+    )
+    summed: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in conn.execute(select(sums)):
+        summed[row.ledger_account_id][row.bucket] = row.total
+    breaks = []
+    for row in conn.execute(select(la.id, *[la[b] for b in BUCKETS]).order_by(la.id)):
+        for bucket in BUCKETS:
+            expected = summed.get(row.id, {}).get(bucket, 0)
+            if getattr(row, bucket) != expected:
+                breaks.append(
+                    {
+                        "ledger_account_id": row.id,
+                        "bucket": bucket,
+                        "balance": getattr(row, bucket),
+                        "entries": expected,
+                    }
+                )
+    return breaks

@@ -146,8 +146,10 @@ def stage(conn: Connection, rows: list[tuple]) -> None:
         return
     sqlite = conn.dialect.name == "sqlite"
     placeholder = "?" if sqlite else "%s"
-    sql = (f"INSERT INTO {staging.name} ({', '.join(STAGING_COLUMNS)}) "
-           f"VALUES ({', '.join([placeholder] * len(STAGING_COLUMNS))})")
+    columns = ", ".join(STAGING_COLUMNS)
+    values = ", ".join([placeholder] * len(STAGING_COLUMNS))
+    # names are this module's constants, never input
+    sql = f"INSERT INTO {staging.name} ({columns}) VALUES ({values})"  # noqa: S608
     conn.exec_driver_sql(sql, [_driver_values(row, sqlite) for row in rows])
 
 
@@ -175,8 +177,10 @@ def store_new_lines(conn: Connection, import_id: int, account_id: int) -> int:
     st = staging.c
     occurrence = func.row_number().over(partition_by=st.base_key, order_by=st.line_no)
     dedupe_key = st.base_key + literal("#") + func.cast(occurrence, String)
-    columns = [_as_json(conn, st[c]) if c in ("match_evidence", "suggestions") else st[c]
-               for c in LINE_COLUMNS]
+    columns = [
+        _as_json(conn, st[c]) if c in ("match_evidence", "suggestions") else st[c]
+        for c in LINE_COLUMNS
+    ]
     source = select(literal(import_id), literal(account_id), dedupe_key, *columns).where(true())
     target = ["statement_id", "collection_account_id", "dedupe_key", *LINE_COLUMNS]
     stmt = _insert_for(conn)(statement_lines).from_select(target, source)
@@ -248,15 +252,16 @@ def post_orphan_credits(conn: Connection, import_id: int, suspense_id: int, now:
         )
 
 
-def received_by_case(conn: Connection, import_id: int) -> list[tuple[int, int, int]]:
-    """Return (case id, fen, number of payments) of the import's matched credits."""
-    rows = conn.execute(
+def received_by_case(conn: Connection, import_id: int):
+    """Yield (case id, fen, number of payments) of the import's matched credits (streamed)."""
+    query = (
         select(sl.case_id, func.sum(sl.amount), func.count())
         .where(sl.statement_id == import_id, sl.status == "matched")
         .group_by(sl.case_id)
         .order_by(sl.case_id)
     )
-    return [tuple(r) for r in rows]
+    with conn.execute(query.execution_options(yield_per=2000)) as result:
+        yield from (tuple(row) for row in result)
 
 
 def _insert_entries(conn: Connection, source) -> None:

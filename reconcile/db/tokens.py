@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, update
 
 from reconcile.clock import utc_now
 from reconcile.db.tables import api_token_courts, api_tokens, courts
@@ -36,3 +36,35 @@ def token_by_hash(conn: Connection, token_hash: str) -> dict | None:
         .where(api_token_courts.c.token_id == row.id)
     ).scalars()
     return {**row._mapping, "courts": frozenset(codes)}
+
+
+def list_tokens(conn: Connection) -> list[dict]:
+    """Return every token (never its hash) with its court codes, oldest first."""
+    rows = conn.execute(
+        select(
+            api_tokens.c.id,
+            api_tokens.c.name,
+            api_tokens.c.role,
+            api_tokens.c.created_at,
+            api_tokens.c.revoked_at,
+        ).order_by(api_tokens.c.id)
+    ).all()
+    courts_of = conn.execute(
+        select(api_token_courts.c.token_id, courts.c.code).join(
+            courts, courts.c.id == api_token_courts.c.court_id
+        )
+    ).all()
+    return [
+        {**r._mapping, "courts": sorted(c.code for c in courts_of if c.token_id == r.id)}
+        for r in rows
+    ]
+
+
+def revoke(conn: Connection, token_id: int, at) -> bool:
+    """Mark a live token revoked; False if there is no such live token."""
+    result = conn.execute(
+        update(api_tokens)
+        .where(api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=at)
+    )
+    return result.rowcount == 1

@@ -12,7 +12,14 @@ from datetime import date
 from reconcile import clock
 from reconcile.actors import Actor
 from reconcile.approvals import Decision, levels_for
-from reconcile.db import alert_store, approval_store, disbursement_store, ledger_store, registry
+from reconcile.db import (
+    alert_store,
+    approval_store,
+    disbursement_store,
+    ledger_store,
+    registry,
+    transaction_store,
+)
 from reconcile.db.tables_payments import disbursements
 from reconcile.db.uow import UnitOfWork
 from reconcile.disbursements import (
@@ -224,6 +231,7 @@ def _decide(uow: UnitOfWork, actor: Actor, disbursement_id: int, decision: Decis
         if new == DisbursementStatus.APPROVED:
             _refuse_if_held(uow, row)
         _move_money(uow, row, new)
+        _follow_refund(uow, actor, row, new)
         view = _view(uow.conn, disbursement_id)
         uow.audit(
             actor,
@@ -267,6 +275,7 @@ def mark_paid(
         row = _locked(uow, actor, disbursement_id)
         new = next_status(row["status"], "marked paid")
         _move_money(uow, row, new)
+        _follow_refund(uow, actor, row, new)
         approval_store.advance(
             uow.conn,
             disbursements,
@@ -304,6 +313,7 @@ def settle_by_debit(
         raise NotFound("disbursement not found")
     new = next_status(row["status"], "settled")
     _move_money(uow, row, new, transaction_id=transaction_id)
+    _follow_refund(uow, actor, row, new)
     approval_store.advance(
         uow.conn,
         disbursements,
@@ -384,6 +394,33 @@ def _move_money(uow: UnitOfWork, row: dict, new: str, transaction_id: int | None
             disbursement_id=row["id"],
             transaction_id=transaction_id,
         )
+
+
+def _follow_refund(uow: UnitOfWork, actor: Actor, row: dict, new: str) -> None:
+    """Keep a refunded orphan's line in step: refunded once paid, an orphan again if rejected.
+
+    A rejected refund puts the money back among the unidentified funds, visibly: its line
+    is an orphan again and a new alert is raised (the first one was resolved by the
+    refund request).
+    """
+    line_id = row["refund_of_transaction_id"]
+    if row["kind"] != "refund" or line_id is None:
+        return
+    if new == DisbursementStatus.REJECTED:
+        transaction_store.set_line(uow.conn, line_id, status="orphan")
+        alert_store.raise_alert(
+            uow,
+            actor,
+            kind="orphan_funds",
+            court=registry.account_by_id(uow.conn, row["collection_account_id"])["court"],
+            subject=f"transaction:{line_id}:refund_rejected:{row['id']}",
+            transaction_id=line_id,
+            facts={"amount": format_yuan(row["amount"]), "refund_disbursement_id": row["id"]},
+            detail=f"the refund of {format_yuan(row['amount'])} yuan was rejected: the credit "
+            "is unidentified again",
+        )
+    elif new in (DisbursementStatus.MARKED_PAID, DisbursementStatus.PAID):
+        transaction_store.set_line(uow.conn, line_id, status="refunded")
 
 
 def _emit(uow: UnitOfWork, view: dict, event: str) -> None:

@@ -6,9 +6,10 @@ import hashlib
 import secrets
 
 from reconcile.actors import ROLES, Actor
+from reconcile.clock import utc_now
 from reconcile.db import registry, tokens
 from reconcile.db.uow import UnitOfWork
-from reconcile.errors import ValidationFailed
+from reconcile.errors import NotFound, ValidationFailed
 from reconcile.services.access import require_role
 
 TOKEN_PREFIX = "rct_"  # noqa: S105 - a prefix, not a secret
@@ -54,3 +55,20 @@ def authenticate(uow: UnitOfWork, token: str) -> Actor | None:
     if row is None:
         return None
     return Actor(name=row["name"], role=row["role"], courts=row["courts"], id=f"token:{row['id']}")
+
+
+def list_tokens(uow: UnitOfWork, actor: Actor) -> list[dict]:
+    """Return every token's id, name, role, courts and whether it is revoked."""
+    require_role(actor, "admin")
+    with uow:
+        return tokens.list_tokens(uow.conn)
+
+
+def revoke_token(uow: UnitOfWork, actor: Actor, token_id: int) -> None:
+    """Revoke a token; workers that cached it refuse it within [auth] token_cache_seconds."""
+    require_role(actor, "admin")
+    with uow:
+        if not tokens.revoke(uow.conn, token_id, utc_now()):
+            raise NotFound(f"no live token {token_id}")
+        uow.audit(actor, "token.revoked", "api_token", token_id)
+        uow.commit()

@@ -65,3 +65,33 @@ def upload(
         content_type="multipart/form-data",
         headers=court.headers(role, **headers),
     )
+
+
+def camt_statement(
+    account: str, entries: list[tuple[str, str, str]], *, opening: str, closing: str
+) -> bytes:
+    """Return a CAMT.053 statement; entries are (booking date, signed amount, remark)."""
+    ntries = "".join(
+        f'<Ntry><Amt Ccy="CNY">{amount.lstrip("-")}</Amt>'
+        f"<CdtDbtInd>{'DBIT' if amount.startswith('-') else 'CRDT'}</CdtDbtInd>"
+        f"<Sts>BOOK</Sts><BookgDt><Dt>{day}</Dt></BookgDt><AcctSvcrRef>N{i}</AcctSvcrRef>"
+        f"<NtryDtls><TxDtls><RmtInf><Ustrd>{remark}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"
+        for i, (day, amount, remark) in enumerate(entries)
+    )
+    first, last = entries[0][0], entries[-1][0]
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:'
+        'xsd:camt.053.001.02"><BkToCstmrStmt><GrpHdr><MsgId>M</MsgId><CreDtTm>'
+        f"{last}T18:00:00</CreDtTm></GrpHdr><Stmt><Id>S</Id><CreDtTm>{last}T18:00:00</CreDtTm>"
+        f"<FrToDt><FrDtTm>{first}T00:00:00</FrDtTm><ToDtTm>{last}T23:59:59</ToDtTm></FrToDt>"
+        f"<Acct><Id><Othr><Id>{account}</Id></Othr></Id><Ccy>CNY</Ccy></Acct>"
+        f"{_balance('OPBD', opening, first)}{_balance('CLBD', closing, last)}{ntries}"
+        "</Stmt></BkToCstmrStmt></Document>"
+    ).encode()
+
+
+def _balance(code: str, amount: str, day: str) -> str:
+    return (
+        f'<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy="CNY">{amount}</Amt>'
+        f"<CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>{day}</Dt></Dt></Bal>"
+    )

@@ -152,4 +152,24 @@ def test_the_openapi_document_describes_every_endpoint_and_amounts_as_strings(cl
 
 def test_health_and_readiness_need_no_token(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
-    assert client.get("/readyz").get_json() == {"status": "ok"}
+    assert client.get("/readyz").get_json()["status"] == "ok"
+
+
+def test_a_revoked_token_is_refused(client, court, database_url, monkeypatch, settings):
+    from click.testing import CliRunner
+
+    from api.cli import cli
+
+    monkeypatch.setenv("RECONCILE_DATABASE_URL", database_url)
+    monkeypatch.setenv("RECONCILE_AUTH_TOKEN_CACHE_SECONDS", "0")
+    listed = CliRunner().invoke(cli, ["tokens", "list"])
+    desk_id = next(line.split()[0] for line in listed.output.splitlines() if " desk " in line)
+    revoked = CliRunner().invoke(cli, ["tokens", "revoke", desk_id])
+    assert revoked.exit_code == 0, revoked.output
+    settings["auth"]["token_cache_seconds"] = 0
+    from api import create_app
+
+    fresh = create_app(
+        {"settings": settings, "engine": client.application.extensions["reconcile"].engine}
+    ).test_client()
+    assert fresh.get("/api/v1/alerts", headers=court.headers("desk")).status_code == 401

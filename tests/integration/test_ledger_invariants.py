@@ -120,3 +120,27 @@ def test_concurrent_requests_cannot_overdraw_a_case(engine, ledger):
     assert final.pending == 90_00
     assert final.available == 10_00
     assert summed_entries(engine, ledger)["pending"] == 90_00
+
+
+def test_the_cli_finds_a_balance_that_differs_from_its_entries(
+    engine, ledger, database_url, monkeypatch
+):
+    from click.testing import CliRunner
+    from sqlalchemy import update
+
+    from api.cli import cli
+    from reconcile.db.tables import ledger_accounts
+
+    monkeypatch.setenv("RECONCILE_DATABASE_URL", database_url)
+    post(engine, ledger, "credit", [Posting("received", 10_000)], enforce=False)
+    ok = CliRunner().invoke(cli, ["ledger", "verify"])
+    assert ok.exit_code == 0, ok.output
+    with engine.begin() as conn:
+        conn.execute(
+            update(ledger_accounts).where(ledger_accounts.c.id == ledger).values(received=20_000)
+        )
+    broken = CliRunner().invoke(cli, ["ledger", "verify"])
+    assert broken.exit_code == 1
+    assert f"ledger {ledger} received: balance 20000 fen, entries add up to 10000 fen" in (
+        broken.output
+    )

@@ -251,3 +251,49 @@ def test_the_daily_run_alerts_each_mismatching_day_once(engine, settings, client
     assert run_daily_reconciliation(engine, settings, as_of=date(2026, 11, 12)) == 0
     days = sorted(a["detail"][3:13] for a in alerts(client, court, "balance_mismatch"))
     assert days == ["2026-11-10", "2026-11-11"]
+
+
+def test_a_refund_once_paid_marks_its_orphan_refunded(client, court, month, people):
+    orphan = client.get(
+        "/api/v1/transactions", query_string={"status": "orphan"}, headers=court.headers("finance")
+    ).get_json()["items"][1]
+    refund_id = client.post(
+        f"/api/v1/transactions/{orphan['id']}/refund",
+        json={"reason": "退回"},
+        headers=court.headers("finance"),
+    ).get_json()["refund_disbursement_id"]
+    client.post(
+        f"/api/v1/disbursements/{refund_id}/approve", json={}, headers=people("approver", "审批人")
+    )
+    paid = client.post(
+        f"/api/v1/disbursements/{refund_id}/mark-paid",
+        json={"bank_reference": "RF1"},
+        headers=court.headers("finance"),
+    )
+    assert paid.status_code == 200, paid.get_json()
+    line = client.get(f"/api/v1/transactions/{orphan['id']}", headers=court.headers("finance"))
+    assert line.get_json()["status"] == "refunded"
+
+
+def test_a_rejected_refund_makes_the_credit_an_alerted_orphan_again(client, court, month, people):
+    orphan = client.get(
+        "/api/v1/transactions", query_string={"status": "orphan"}, headers=court.headers("finance")
+    ).get_json()["items"][1]
+    refund_id = client.post(
+        f"/api/v1/transactions/{orphan['id']}/refund",
+        json={"reason": "退回"},
+        headers=court.headers("finance"),
+    ).get_json()["refund_disbursement_id"]
+    client.post(
+        f"/api/v1/disbursements/{refund_id}/reject",
+        json={"note": "付款人账户有误"},
+        headers=people("approver", "审批人"),
+    )
+    line = client.get(f"/api/v1/transactions/{orphan['id']}", headers=court.headers("finance"))
+    assert line.get_json()["status"] == "orphan"
+    open_alerts = [
+        a
+        for a in alerts(client, court, "orphan_funds")
+        if a["transaction_id"] == orphan["id"] and a["status"] == "open"
+    ]
+    assert len(open_alerts) == 1

@@ -1,9 +1,12 @@
 """TabularImporter against the double-entry-generator exports and messy hand-made files."""
 
 import codecs
+import gc
 import io
 import re
 import tracemalloc
+import warnings
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +17,7 @@ from hypothesis import strategies as st
 from importers import tabular_cells as cells
 from importers.base import StatementParseError
 from importers.tabular import TabularImporter
+from importers.tabular_sources import xls_rows
 
 from .samples import samples_dir
 
@@ -59,8 +63,35 @@ def beancount_transactions(path: Path, own: str | None) -> list[tuple]:
     return found
 
 
-def parse(data: bytes, profile: str | None = None):
-    statements = list(TabularImporter(profile).parse(io.BytesIO(data)))
+#: samples whose balance column upstream edited when anonymising them: the ABC one's figures
+#: are made up (11,000.00 after -10.00 from 11,000.00), the CCB one lacks a 46.00 line
+#: between 2025-01-02 and 01-05. The running-balance check rightly refuses both (see
+#: test_the_edited_samples_are_refused_at_their_balance_break), so the tests that compare
+#: their lines read them through copies of the shipped profiles with the check off.
+EDITED_BALANCES = {
+    "abc_debit/example-abc_debit-records.csv": "abc",
+    "ccb/交易明细_xxxx_2025xxxx_2025xxxx.xls": "ccb",
+}
+
+
+@pytest.fixture(scope="module")
+def unchecked_profiles(tmp_path_factory) -> Path:
+    """The shipped profiles, with the running-balance check off for the edited samples'."""
+    folder = tmp_path_factory.mktemp("profiles")
+    for path in PROFILES.glob("*.toml"):
+        text = path.read_text(encoding="utf-8")
+        if path.stem in EDITED_BALANCES.values():
+            text = "check_running_balance = false\n" + text
+        (folder / path.name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def sample_profiles(name: str, unchecked: Path) -> Path:
+    return unchecked if name in EDITED_BALANCES else PROFILES
+
+
+def parse(data: bytes, profile: str | None = None, profiles_dir: Path = PROFILES):
+    statements = list(TabularImporter(profile, profiles_dir).parse(io.BytesIO(data)))
     assert len(statements) == 1
     return statements[0], list(statements[0].lines)
 
@@ -70,9 +101,11 @@ def summary(lines) -> list[tuple]:
 
 
 @pytest.mark.parametrize(("name", "count", "own", "exact"), SAMPLES, ids=[s[0] for s in SAMPLES])
-def test_every_bank_export_agrees_with_the_upstream_beancount(name, count, own, exact):
+def test_every_bank_export_agrees_with_the_upstream_beancount(
+    name, count, own, exact, unchecked_profiles
+):
     path = samples_dir() / "double-entry-generator" / "example" / name
-    _, lines = parse(path.read_bytes())
+    _, lines = parse(path.read_bytes(), profiles_dir=sample_profiles(name, unchecked_profiles))
     assert len(lines) == count
     expected = beancount_transactions(next(path.parent.glob("*-output.beancount")), own)
     ours = [(x.booked_on.isoformat(), x.amount, x.currency) for x in lines]
@@ -87,11 +120,12 @@ def test_every_bank_export_agrees_with_the_upstream_beancount(name, count, own, 
 
 
 @pytest.mark.parametrize("name", [s[0] for s in SAMPLES if s[0].endswith(".csv")])
-def test_every_csv_export_reads_the_same_in_gb18030(name):
+def test_every_csv_export_reads_the_same_in_gb18030(name, unchecked_profiles):
     raw = (samples_dir() / "double-entry-generator" / "example" / name).read_bytes()
     text = raw.decode("utf-8") if _is_utf8(raw) else raw.decode("gb18030")
-    _, original = parse(raw)
-    statement, recoded = parse(text.encode("gb18030"))
+    profiles = sample_profiles(name, unchecked_profiles)
+    _, original = parse(raw, profiles_dir=profiles)
+    statement, recoded = parse(text.encode("gb18030"), profiles_dir=profiles)
     assert summary(recoded) == summary(original)
     assert statement.extra["encoding"] == "gb18030"
 
@@ -138,7 +172,8 @@ def big_csv(rows: int, bad_line: int | None = None) -> bytes:
     lines = ["交易日期,摘要,借方发生额,贷方发生额,余额,对方户名,对方账号"]
     for number in range(2, rows + 2):
         amount = "abc" if number == bad_line else '"1,234.50"'
-        lines.append(f"2024-01-05,执行款,,{amount},{number}.00,张三,6.22E+18")
+        balance = Decimal("1234.50") * (number - 1)
+        lines.append(f"2024-01-05,执行款,,{amount},{balance},张三,6.22E+18")
     return ("\n".join(lines) + "\n合计,,,,\n").encode("gb18030")
 
 
@@ -306,3 +341,264 @@ def test_text_values_and_blank_rows_follow_the_documented_rules(texts):
     values = [cells.text_value(text) for text in texts]
     assert cells.first_text(texts, range(len(texts))) == next(filter(None, values), None)
     assert cells.is_blank(texts) == (not any(cells.clean_text(text) for text in texts))
+
+
+# ---- crashes the fuzzing found: each is a refusal with a reason now ----
+
+
+def test_a_field_over_the_csv_modules_limit_is_refused_naming_its_line():
+    # every delimiter candidate fails on the 200 KB field: csv.Error escaped the sniff
+    data = "交易日期,摘要,金额\n2024-01-05,执行款,1.00\n2024-01-06,".encode() + b"y" * 200_000
+    with pytest.raises(StatementParseError, match="malformed CSV: field larger") as caught:
+        parse(data + b",2.00\n")
+    assert caught.value.line == 3
+
+
+def test_a_delimiter_the_csv_module_cannot_read_with_is_passed_over():
+    # split at tabs or semicolons, the row is one field over the csv module's 128 KB limit
+    remark, note = "y" * 100_000, "z" * 100_000
+    data = f"交易日期,摘要,附言,金额\n2024-01-05,{remark},{note},1.00\n".encode()
+    _, [line] = parse(data)
+    assert (line.amount, len(line.remark)) == (Decimal("1.00"), 200_003)
+
+
+def test_a_corrupt_xls_workbook_is_refused_with_a_reason():
+    path = samples_dir() / "double-entry-generator/example/ccb/交易明细_xxxx_2025xxxx_2025xxxx.xls"
+    data = bytearray(path.read_bytes())
+    data[0x4C:0x50] = b"\xfd\xff\xff\xff"  # the master allocation table's first sector
+    with pytest.raises(StatementParseError, match="not a readable XLS workbook: CompDocError"):
+        parse(bytes(data))
+
+
+def test_an_xls_date_cell_no_calendar_holds_is_refused_naming_its_row(monkeypatch):
+    import xlrd
+
+    class Sheet:
+        nrows = 2
+
+        def row(self, number):
+            value = 45000.0 if number == 0 else 1e20  # 2023-03-15, then beyond any date
+            return [xlrd.sheet.Cell(xlrd.XL_CELL_DATE, value)]
+
+    class Book:
+        datemode = 0
+
+        def sheet_by_index(self, index):
+            return Sheet()
+
+    monkeypatch.setattr(xlrd, "open_workbook", lambda **_: Book())
+    rows = xls_rows(io.BytesIO(b""))
+    assert next(rows)[0] == 1
+    with pytest.raises(StatementParseError, match="unreadable cell: OverflowError") as caught:
+        next(rows)
+    assert caught.value.line == 2
+
+
+def _no_resource_warning(action) -> None:
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        action()
+        gc.collect()
+    assert not [w for w in seen if issubclass(w.category, ResourceWarning)]
+
+
+def test_an_unreadable_xlsx_workbook_is_refused_and_its_temporary_file_closed():
+    def unreadable():
+        with pytest.raises(StatementParseError, match="not a readable XLSX workbook"):
+            parse(b"PK\x03\x04" + b"\x00" * 100)
+
+    _no_resource_warning(unreadable)
+
+
+def test_a_damaged_xlsx_worksheet_is_refused_naming_the_row_it_stops_at():
+    path = samples_dir() / "double-entry-generator/example/wechat/example-wechat-records.xlsx"
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content[: len(content) // 2]  # the sheet's XML ends mid-row
+            target.writestr(item, content)
+
+    def damaged_sheet():
+        with pytest.raises(StatementParseError, match="not a readable XLSX worksheet") as caught:
+            parse(damaged.getvalue())
+        assert caught.value.line > 17  # past the header row
+
+    _no_resource_warning(damaged_sheet)
+
+
+@pytest.mark.parametrize("bad", [b"\xff\xff", b"\x80"])
+def test_an_html_table_lxml_cannot_decode_is_refused_with_a_reason(bad):
+    table = "<html><table><tr><td>交易日期</td><td>金额</td></tr>".encode()
+    with pytest.raises(StatementParseError, match="not a readable HTML table"):
+        parse(table + b"<tr><td>2024-01-05</td><td>1.00</td></tr>" + bad + b"</table>")
+
+
+def test_a_statement_period_that_is_not_a_date_is_refused_naming_its_line():
+    path = samples_dir() / "double-entry-generator/example/wechat/example-wechat-records.csv"
+    data = path.read_bytes().replace(b"2019-08-01 00:00:00", b"2019-13-01 00:00:00")
+    with pytest.raises(StatementParseError, match="period is not a date") as caught:
+        parse(data)
+    assert (caught.value.line, caught.value.field) == (3, "period")
+
+
+# ---- the own account from the metadata rows ----
+
+
+@pytest.mark.parametrize(
+    ("metadata", "account"),
+    [
+        ("账号:0200001009014401234", "0200001009014401234"),
+        ("账号：0200 0010 0901 4401 234", "0200001009014401234"),
+        ("户名:某某市中级人民法院执行款专户\n卡号: 1234****9876", "1234****9876"),
+        ("Account No.,0200001009014401234", "0200001009014401234"),
+        ("账号:,\t0200001009014401234,币种:,人民币", "0200001009014401234"),
+        ("账\u3000\u3000号：,'0200001009014401234", "0200001009014401234"),
+        ('"账号: 0200001009014401234 户名: 某某法院",2024-01-01', "0200001009014401234"),
+        ("卡号: 6222 **** **** 1234,2024-01-01", "6222********1234"),
+        ("A/C No: 0200-0010-0901", "0200-0010-0901"),
+    ],
+)
+def test_the_metadata_rows_give_the_statements_account(metadata, account):
+    data = f"{metadata}\n交易日期,金额,对方账号\n2024-01-05,1.00,6222000000000001\n"
+    statement, _ = parse(data.encode("gb18030"))
+    assert statement.account == account
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        "户名:某某市中级人民法院执行款专户",
+        "对方账号:6222000000000001",
+        "子账户序号: 00000,子账户类别: 活期",
+        "账户余额:1234.56",
+        "账号:某某法院",
+        "卡号后四位:1234",
+        "Account: 12",
+        "Statement of account,2024-01-01 to 2024-01-31",
+    ],
+)
+def test_metadata_that_names_no_own_account_number_gives_none(metadata):
+    data = f"{metadata}\n交易日期,金额\n2024-01-05,1.00\n"
+    statement, _ = parse(data.encode())
+    assert statement.account is None
+
+
+def test_the_metadata_account_wins_over_an_account_column_which_stands_in_without_it():
+    rows = "交易日期,账号,金额\n2024-01-05,'0200001009014409999,1.00\n"
+    assert parse(rows.encode())[0].account == "0200001009014409999"
+    with_metadata = f"账号:0200001009014401234\n{rows}".encode()
+    assert parse(with_metadata)[0].account == "0200001009014401234"
+
+
+def test_the_english_sample_names_its_account_across_two_cells():
+    statement, _ = parse((DATA / "english_two_columns.csv").read_bytes())
+    assert statement.account == "0123456789"
+
+
+# ---- the running balance ----
+
+LEDGER = "交易日期,摘要,借方发生额,贷方发生额,余额\n"
+
+
+def ledger(*rows: tuple[str, str, str, str]) -> bytes:
+    """(date, debit, credit, balance) rows under a 借方/贷方/余额 header."""
+    return (LEDGER + "".join(f'{d},执行款,{dr},{cr},"{b}"\n' for d, dr, cr, b in rows)).encode()
+
+
+RISING = [
+    ("2024-01-05", "", "1000.00", "1,000.00"),
+    ("2024-01-06", "", "200.00", "1,200.00"),
+    ("2024-01-07", "", "200.00", "1,500.00"),
+    ("2024-01-08", "12.50", "", "1,487.50"),
+]
+
+
+def test_a_balance_break_rejects_the_file_naming_the_line_and_both_figures():
+    with pytest.raises(StatementParseError) as caught:
+        parse(ledger(*RISING))
+    assert str(caught.value) == "line 4: balance 1,500.00 does not follow 1,200.00 + 200.00"
+    assert caught.value.line == 4
+
+
+def test_a_newest_first_file_is_checked_oldest_first():
+    with pytest.raises(StatementParseError) as caught:
+        parse(ledger(*reversed(RISING)))
+    assert str(caught.value) == "line 3: balance 1,500.00 does not follow 1,200.00 + 200.00"
+    fixed = [*RISING[:2], ("2024-01-07", "", "300.00", "1,500.00"), RISING[3]]
+    statement, _ = parse(ledger(*reversed(fixed)))
+    assert statement.extra["date_order"] == "descending"
+    assert (statement.opening_balance, statement.closing_balance) == (
+        Decimal("0.00"),
+        Decimal("1487.50"),
+    )
+
+
+def test_a_debit_that_breaks_the_balance_is_named_with_a_minus():
+    rows = [*RISING[:2], ("2024-01-07", "12.50", "", "1,187.00")]
+    with pytest.raises(StatementParseError, match=r"^line 4: balance 1,187.00 does not follow "):
+        parse(ledger(*rows))
+    with pytest.raises(StatementParseError, match=r"follow 1,200.00 - 12.50$"):
+        parse(ledger(*rows))
+
+
+def test_a_missing_line_is_found_where_the_balances_break():
+    lines = big_csv(100).split(b"\n")
+    del lines[56]  # line 57
+    with pytest.raises(StatementParseError) as caught:
+        parse(b"\n".join(lines))
+    assert str(caught.value) == "line 57: balance 70,366.50 does not follow 67,897.50 + 1,234.50"
+
+
+def test_rows_without_a_balance_carry_the_running_balance_over():
+    rows = [RISING[0], ("2024-01-06", "", "200.00", ""), ("2024-01-07", "", "300.00", "1,500.00")]
+    _, lines = parse(ledger(*rows))
+    assert len(lines) == 3
+    rows[2] = ("2024-01-07", "", "200.00", "1,500.00")
+    with pytest.raises(StatementParseError, match=r"^line 4: .* follow 1,200.00 \+ 200.00$"):
+        parse(ledger(*rows))
+    with pytest.raises(StatementParseError, match=r"^line 2: .* follow 1,200.00 \+ 200.00$"):
+        parse(ledger(*reversed(rows)))
+
+
+def test_rows_in_no_date_order_keep_their_balances_unavailable_and_are_not_rejected():
+    rows = [RISING[1], RISING[0], RISING[2]]
+    statement, lines = parse(ledger(*rows))
+    assert len(lines) == 3
+    assert statement.extra["date_order"] == "unordered"
+    assert statement.extra["balance_unavailable"] == "rows are not in date order"
+
+
+def test_rows_of_one_day_take_the_order_their_balances_follow():
+    day = [(f"2024-01-05 0{9 - n}:00:00", *row[1:]) for n, row in enumerate(RISING)]
+    day[2] = (day[2][0], "", "300.00", "1,500.00")
+    statement, _ = parse(ledger(*reversed(day)))
+    assert statement.extra["date_order"] == "descending"
+    assert (statement.opening_balance, statement.closing_balance) == (
+        Decimal("0.00"),
+        Decimal("1487.50"),
+    )
+    day[2] = (day[2][0], "", "200.00", "1,500.00")
+    with pytest.raises(StatementParseError, match="does not follow"):  # neither way holds
+        parse(ledger(*reversed(day)))
+
+
+def test_a_profile_can_turn_the_check_off(tmp_path):
+    (tmp_path / "auto.toml").write_bytes((PROFILES / "auto.toml").read_bytes())
+    (tmp_path / "app.toml").write_text("check_running_balance = false\n", encoding="utf-8")
+    statement, lines = parse(ledger(*RISING), "app", tmp_path)
+    assert len(lines) == 4
+    assert statement.closing_balance == Decimal("1487.50")
+
+
+def test_the_edited_samples_are_refused_at_their_balance_break():
+    folder = samples_dir() / "double-entry-generator/example"
+    expected = {
+        "ccb": "line 10: balance 1,579.11 does not follow 2,140.13 - 515.02",
+        "abc_debit": "line 3: balance 11,000.00 does not follow 11,000.00 - 10.00",
+    }
+    for name in EDITED_BALANCES:
+        with pytest.raises(StatementParseError) as caught:
+            parse((folder / name).read_bytes())
+        assert str(caught.value) == expected[name.split("/")[0]]
