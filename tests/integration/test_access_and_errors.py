@@ -173,3 +173,19 @@ def test_a_revoked_token_is_refused(client, court, database_url, monkeypatch, se
         {"settings": settings, "engine": client.application.extensions["reconcile"].engine}
     ).test_client()
     assert fresh.get("/api/v1/alerts", headers=court.headers("desk")).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs"),
+    [
+        ("get", "/api/v1/reports/reconciliation", {"query_string": {"account": "\x00\x12U"}}),
+        ("get", "/api/v1/cases", {"query_string": {"case_number": "（2026）京0105执1\x00号"}}),
+        ("post", "/api/v1/cases", {"json": {"case_number": "x\x00", "court": "京0105"}}),
+    ],
+)
+def test_a_nul_character_in_text_input_is_422_not_a_server_error(
+    client, court, method, path, kwargs
+):
+    response = getattr(client, method)(path, headers=court.headers("admin"), **kwargs)
+    assert response.status_code == 422
+    assert response.get_json()["code"] == "validation_error"
