@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Table
 from reconcile import clock
 from reconcile.actors import Actor
 from reconcile.approvals import Decision, approval_event, check_approver
-from reconcile.db import approval_store, registry
+from reconcile.db import approval_store, registry, request_store
 from reconcile.errors import NotFound
 
 APPROVERS = ("approver", "admin")
@@ -52,3 +52,27 @@ def visible_case(conn: Connection, actor: Actor, case_id: int) -> dict:
     if row is None or not actor.may_see(row["court"]):
         raise NotFound("case not found")
     return row
+
+
+def visible_request(
+    conn: Connection,
+    actor: Actor,
+    table: Table,
+    request_id: int,
+    *,
+    what: str,
+    lock: bool = False,
+) -> dict:
+    """Return a request (deferral, payee change) the actor's courts may see, or NotFound."""
+    row = request_store.request_by_id(conn, table, request_id, lock=lock)
+    if row is None or not actor.may_see(row["court"]):
+        raise NotFound(f"{what} not found")
+    return row
+
+
+def request_view(conn: Connection, table: Table, subject: str, request_id: int) -> dict:
+    """Return a request as shown, with its approvals, without the requester's token id."""
+    row = request_store.request_by_id(conn, table, request_id)
+    view = {k: v for k, v in row.items() if k != "requested_by_id"}
+    view["approvals"] = approval_store.decisions_of(conn, subject, request_id)
+    return view

@@ -14,9 +14,16 @@ from reconcile.db import approval_store, request_store
 from reconcile.db.tables_payments import deferrals
 from reconcile.db.uow import UnitOfWork
 from reconcile.deferrals import DeferralKind, DeferralStatus, check_new_deferral, next_status
-from reconcile.errors import NotFound, ValidationFailed
+from reconcile.errors import ValidationFailed
 from reconcile.services.access import require_role
-from reconcile.services.approving import APPROVERS, READERS, decide, visible_case
+from reconcile.services.approving import (
+    APPROVERS,
+    READERS,
+    decide,
+    request_view,
+    visible_case,
+    visible_request,
+)
 
 REQUESTERS = ("enforcement", "admin")
 SUBJECT = ("deferral", deferrals)
@@ -135,14 +142,8 @@ def deferrals_of_case(uow: UnitOfWork, actor: Actor, case_id: int) -> list[dict]
 
 
 def _visible(uow: UnitOfWork, actor: Actor, deferral_id: int, *, lock: bool = False) -> dict:
-    row = request_store.request_by_id(uow.conn, deferrals, deferral_id, lock=lock)
-    if row is None or not actor.may_see(row["court"]):
-        raise NotFound("deferral not found")
-    return row
+    return visible_request(uow.conn, actor, deferrals, deferral_id, what="deferral", lock=lock)
 
 
 def _view(uow: UnitOfWork, deferral_id: int) -> dict:
-    row = request_store.request_by_id(uow.conn, deferrals, deferral_id)
-    view = {k: v for k, v in row.items() if k != "requested_by_id"}
-    view["approvals"] = approval_store.decisions_of(uow.conn, "deferral", deferral_id)
-    return view
+    return request_view(uow.conn, deferrals, "deferral", deferral_id)

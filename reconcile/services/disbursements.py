@@ -116,35 +116,6 @@ def _digest(account_number: str) -> str:
     return hashlib.sha256(account_number.encode()).hexdigest()[:16]
 
 
-def request_refund(
-    uow: UnitOfWork,
-    actor: Actor,
-    *,
-    collection_account_id: int,
-    court: str,
-    transaction_id: int,
-    amount: int,
-    payer_account_number: str,
-    reason: str,
-    settings: dict | None = None,
-) -> dict:
-    """Request the refund of unidentified funds to the payer's own account; commit."""
-    with uow:
-        view = open_refund_request(
-            uow,
-            actor,
-            collection_account_id=collection_account_id,
-            court=court,
-            transaction_id=transaction_id,
-            amount=amount,
-            payer_account_number=payer_account_number,
-            reason=reason,
-            settings=settings,
-        )
-        uow.commit()
-    return view
-
-
 def open_refund_request(
     uow: UnitOfWork,
     actor: Actor,

@@ -6,13 +6,20 @@ from reconcile import clock
 from reconcile.account_numbers import mask_account_number, normalise_account_number
 from reconcile.actors import Actor
 from reconcile.approvals import Decision
-from reconcile.db import alert_store, approval_store, request_store
+from reconcile.db import alert_store, request_store
 from reconcile.db.tables_payments import payee_account_changes
 from reconcile.db.uow import UnitOfWork
-from reconcile.errors import NotFound, ValidationFailed
+from reconcile.errors import ValidationFailed
 from reconcile.payee_changes import ChangeStatus, check_applicant, next_status
 from reconcile.services.access import require_role
-from reconcile.services.approving import APPROVERS, READERS, decide, visible_case
+from reconcile.services.approving import (
+    APPROVERS,
+    READERS,
+    decide,
+    request_view,
+    visible_case,
+    visible_request,
+)
 
 REQUESTERS = ("enforcement", "admin")
 SUBJECT = ("payee_change", payee_account_changes)
@@ -142,14 +149,10 @@ def payee_changes_of_case(uow: UnitOfWork, actor: Actor, case_id: int) -> list[d
 
 
 def _visible(uow: UnitOfWork, actor: Actor, change_id: int, *, lock: bool = False) -> dict:
-    row = request_store.request_by_id(uow.conn, payee_account_changes, change_id, lock=lock)
-    if row is None or not actor.may_see(row["court"]):
-        raise NotFound("payee account change not found")
-    return row
+    return visible_request(
+        uow.conn, actor, payee_account_changes, change_id, what="payee account change", lock=lock
+    )
 
 
 def _view(uow: UnitOfWork, change_id: int) -> dict:
-    row = request_store.request_by_id(uow.conn, payee_account_changes, change_id)
-    view = {k: v for k, v in row.items() if k != "requested_by_id"}
-    view["approvals"] = approval_store.decisions_of(uow.conn, "payee_change", change_id)
-    return view
+    return request_view(uow.conn, payee_account_changes, "payee_change", change_id)

@@ -199,17 +199,18 @@ def test_a_refund_of_unidentified_funds_goes_through_the_same_approval(
         account_id = registry.account_by_number(conn, COLLECTION_ACCOUNT)["id"]
     credit_suspense(engine, account_id, 5_000_00)
     finance = cli_actor("finance")
-    refund = service.request_refund(
-        UnitOfWork(engine),
-        finance,
-        collection_account_id=account_id,
-        court=court.code,
-        transaction_id=501,
-        amount=5_000_00,
-        payer_account_number="6222020200112233445",
-        reason="付款人误汇",
-        settings=None,
-    )
+    with UnitOfWork(engine) as uow:
+        refund = service.open_refund_request(
+            uow,
+            finance,
+            collection_account_id=account_id,
+            court=court.code,
+            transaction_id=501,
+            amount=5_000_00,
+            payer_account_number="6222020200112233445",
+            reason="付款人误汇",
+        )
+        uow.commit()
     assert (refund["kind"], refund["case_id"], refund["status"]) == ("refund", None, "requested")
     approved = decide(client, refund["id"], "approve", court.headers("approver")).get_json()
     assert approved["status"] == "approved"
