@@ -7,9 +7,7 @@ is raised once per finding, so no work is done twice. Nothing is built at import
 
 from __future__ import annotations
 
-import importlib
 import logging
-from collections.abc import Callable
 from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -74,26 +72,17 @@ def scan_deadlines_job(engine: Engine, settings: dict) -> dict:
 
 
 def deliver_alerts_job(engine: Engine, settings: dict):
-    """Deliver pending alerts and case events, if the delivery use case is installed."""
-    deliver = _optional("reconcile.services.alerts", "deliver_pending")
-    return None if deliver is None else deliver(engine, settings)
+    """Deliver pending alerts and case events."""
+    from reconcile.services.alerts import deliver_pending
+
+    return deliver_pending(engine, settings)
 
 
-def reconciliation_job(engine: Engine, settings: dict):
-    """Run the daily reconciliation, if the reconciliation use case is installed."""
-    reconcile_day = _optional("reconcile.services.reconciliation", "run_daily_reconciliation")
-    return None if reconcile_day is None else reconcile_day(engine, settings, local_today())
+def reconciliation_job(engine: Engine, settings: dict) -> int:
+    """Reconcile yesterday and the days before it that have statement lines."""
+    from reconcile.services.reconciliation import run_daily_reconciliation
 
-
-def _optional(module_name: str, function: str) -> Callable | None:
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as e:
-        if e.name != module_name:
-            raise
-        log.warning("%s is not installed; the job %s is skipped", module_name, function)
-        return None
-    return getattr(module, function, None)
+    return run_daily_reconciliation(engine, settings)
 
 
 def _engine_of(app_or_engine) -> Engine:
