@@ -142,7 +142,7 @@ def verify_account(uow: UnitOfWork, actor: Actor, case_number: str, account_numb
 def case_view(conn: Connection, row: dict) -> dict:
     """Return the case as the API and pages show it: parties, accounts, balance."""
     parties = registry.parties_of(conn, row["id"])
-    balance = ledger_store.balance(conn, ledger_store.case_ledger_id(conn, row["id"]))
+    balance = ledger_store.case_balance(conn, row["id"])
     return {
         "id": row["id"],
         "case_number": row["case_number"],
