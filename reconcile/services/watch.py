@@ -12,8 +12,9 @@ from datetime import date
 from sqlalchemy import Engine, select
 
 from reconcile.actors import SYSTEM, Actor
-from reconcile.clock import COURT_TZ, as_utc
-from reconcile.db import alert_store, registry
+from reconcile.db import alert_store
+from reconcile.db.deadline_store import local_day
+from reconcile.db.tables import collection_accounts, courts
 from reconcile.db.tables_payments import disbursements
 from reconcile.db.tables_statements import statement_lines
 from reconcile.db.uow import UnitOfWork
@@ -30,11 +31,17 @@ def scan_orphan_ageing(
     thresholds = sorted(settings["orphans"]["ageing_alert_days"])
     raised = 0
     with UnitOfWork(engine) as uow:
+        court_of = _courts_by_account(uow.conn)
         for line in _open_orphans(uow.conn):
             age = calendar.working_days_between(line.booked_on, as_of)
             reached = [t for t in thresholds if age >= t]
             if reached:
-                raised += _raise_ageing(uow, actor, line, age, reached[-1]) is not None
+                raised += (
+                    _raise_ageing(
+                        uow, actor, line, age, reached[-1], court_of[line.collection_account_id]
+                    )
+                    is not None
+                )
         uow.commit()
     return raised
 
@@ -48,13 +55,12 @@ def _open_orphans(conn):
     ).all()
 
 
-def _raise_ageing(uow, actor, line, age: int, threshold: int) -> int | None:
-    account = registry.account_by_id(uow.conn, line.collection_account_id)
+def _raise_ageing(uow, actor, line, age: int, threshold: int, court: str) -> int | None:
     return alert_store.raise_alert(
         uow,
         actor,
         kind="orphan_ageing",
-        court=account["court"],
+        court=court,
         subject=f"transaction:{line.id}:age:{threshold}",
         transaction_id=line.id,
         facts={
@@ -76,11 +82,17 @@ def scan_unconfirmed_payments(
     window = settings["payments"]["confirmation_working_days"]
     raised = 0
     with UnitOfWork(engine) as uow:
+        court_of = _courts_by_account(uow.conn)
         for row in _awaiting_debit(uow.conn):
-            since = row.paid_on or _local_day(row.decided_at)
+            since = row.paid_on or local_day(row.decided_at)
             waited = calendar.working_days_between(since, as_of)
             if waited > window:
-                raised += _raise_unconfirmed(uow, actor, row, since, waited) is not None
+                raised += (
+                    _raise_unconfirmed(
+                        uow, actor, row, since, waited, court_of[row.collection_account_id]
+                    )
+                    is not None
+                )
         uow.commit()
     return raised
 
@@ -103,14 +115,13 @@ def _awaiting_debit(conn):
     ).all()
 
 
-def _raise_unconfirmed(uow, actor, row, since: date, waited: int) -> int | None:
-    account = registry.account_by_id(uow.conn, row.collection_account_id)
+def _raise_unconfirmed(uow, actor, row, since: date, waited: int, court: str) -> int | None:
     what = "marked paid" if row.status == "marked_paid" else "approved"
     return alert_store.raise_alert(
         uow,
         actor,
         kind="payment_unconfirmed",
-        court=account["court"],
+        court=court,
         subject=f"disbursement:{row.id}:{row.status}",
         case_id=row.case_id,
         facts={
@@ -126,5 +137,8 @@ def _raise_unconfirmed(uow, actor, row, since: date, waited: int) -> int | None:
     )
 
 
-def _local_day(moment) -> date:
-    return as_utc(moment).astimezone(COURT_TZ).date()
+def _courts_by_account(conn) -> dict[int, str]:
+    """Return each collection account's court code, read once per scan."""
+    ca = collection_accounts.c
+    rows = conn.execute(select(ca.id, courts.c.code).join(courts, courts.c.id == ca.court_id))
+    return {r.id: r.code for r in rows}
