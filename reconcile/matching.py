@@ -14,10 +14,10 @@ A credit for a closed case is an orphan held for review.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from reconcile.account_numbers import normalise_account_number
+from reconcile.case_index import CaseIndex, CaseRef
 from reconcile.case_numbers import find_case_numbers, normalise_case_number
 from reconcile.sub_accounts import (
     InvalidSubAccount,
@@ -28,14 +28,6 @@ from reconcile.sub_accounts import (
 )
 
 MAX_SUGGESTIONS = 5
-
-
-@dataclass(frozen=True, slots=True)
-class CaseRef:
-    id: int
-    case_number: str
-    sub_account: str
-    open: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,46 +53,6 @@ class Match:
     @property
     def is_orphan(self) -> bool:
         return self.case_id is None
-
-
-@dataclass
-class CaseIndex:
-    """The cases of one collection account, indexed for matching in memory."""
-
-    sub_account_prefix: str
-    sub_account_length: int
-    check_digits: bool
-    by_sub_account: dict[str, CaseRef] = field(default_factory=dict)
-    by_case_number: dict[str, CaseRef] = field(default_factory=dict)
-    #: a respondent's account or name -> the case ids; a tuple, as most have one case and
-    #: 100,000 one-element sets would take more memory than the cases themselves
-    by_respondent_account: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    by_respondent_name: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    by_id: dict[int, CaseRef] = field(default_factory=dict)
-
-    def add_case(self, case: CaseRef) -> None:
-        self.by_id[case.id] = case
-        self.by_sub_account[case.sub_account] = case
-        self.by_case_number[case.case_number] = case
-
-    def add_respondent(self, case_id: int, name: str | None, account: str | None) -> None:
-        if account:
-            _add_case(self.by_respondent_account, account, case_id)
-        if name:
-            _add_case(self.by_respondent_name, name.strip(), case_id)
-
-    def sub_account_pattern(self) -> re.Pattern[str]:
-        """Digits in a remark that could be one of this account's sub-accounts."""
-        return re.compile(
-            rf"(?<![0-9]){re.escape(self.sub_account_prefix)}[0-9]"
-            rf"{{{self.sub_account_length - len(self.sub_account_prefix)}}}(?![0-9])"
-        )
-
-
-def _add_case(index: dict[str, tuple[int, ...]], key: str, case_id: int) -> None:
-    known = index.get(key, ())
-    if case_id not in known:
-        index[key] = (*known, case_id)
 
 
 class Matcher:
@@ -129,7 +81,7 @@ class Matcher:
         evidence = {"sub_account": number, "from": source}
         if self.index.check_digits and not has_valid_check_digits(number):
             return self._orphan(credit, "sub_account_check_failed", evidence)
-        case = self.index.by_sub_account.get(number)
+        case = self.index.by_sub_account(number)
         if case is None:
             return self._orphan(credit, "sub_account_unknown", evidence)
         return self._place(case, "sub_account", evidence, credit)
@@ -147,7 +99,7 @@ class Matcher:
         written = [str(n) for n in find_case_numbers(credit.remark or "")] if credit.remark else []
         if not written:
             return None
-        known = {n: self.index.by_case_number[n] for n in written if n in self.index.by_case_number}
+        known = {n: case for n in written if (case := self.index.by_case_number(n))}
         evidence = {"case_numbers": written}
         if len(known) > 1:
             return self._orphan(credit, "ambiguous", evidence)
@@ -158,21 +110,16 @@ class Matcher:
 
     def _by_payer(self, credit: Credit) -> Match | None:
         account = normalise_account_number(credit.counterparty_account or "")
-        by_account = self._open(self.index.by_respondent_account.get(account, ()))
+        by_account = _open(self.index.by_respondent_account(account))
         if len(by_account) == 1:
-            return self._place(
-                self.index.by_id[by_account[0]], "payer", {"payer_account": account}, credit
-            )
+            return self._place(by_account[0], "payer", {"payer_account": account}, credit)
         name = (credit.counterparty_name or "").strip()
-        by_name = self._open(self.index.by_respondent_name.get(name, ()))
+        by_name = _open(self.index.by_respondent_name(name))
         if len(by_account) > 1 or (not by_account and len(by_name) > 1):
             return self._orphan(credit, "ambiguous", {"payer_account": account, "payer": name})
         if len(by_name) == 1:
-            return self._place(self.index.by_id[by_name[0]], "payer", {"payer": name}, credit)
+            return self._place(by_name[0], "payer", {"payer": name}, credit)
         return None
-
-    def _open(self, case_ids: tuple[int, ...]) -> list[int]:
-        return sorted(i for i in case_ids if self.index.by_id[i].open)
 
     def _place(self, case: CaseRef, rule: str, evidence: dict, credit: Credit) -> Match:
         if not case.open:
@@ -196,22 +143,24 @@ class Matcher:
         return Match(None, None, evidence, reason, suggest(self.index, credit, evidence))
 
 
+def _open(cases: list[CaseRef]) -> list[CaseRef]:
+    return [case for case in cases if case.open]
+
+
 def suggest(index: CaseIndex, credit: Credit, evidence: dict) -> list[dict]:
     """Rank cases the orphan may belong to: near-miss numbers first, then the payer's cases."""
     found: dict[int, dict] = {}
     for number in _typed_sub_accounts(evidence):
-        for candidate, reason in near_misses(number, index.by_sub_account.keys()):
-            _add(found, index.by_sub_account[candidate], f"sub-account {reason}")
+        for candidate, reason in near_misses(number, index.sub_accounts):
+            _add(found, index.by_sub_account(candidate), f"sub-account {reason}")
     for number in evidence.get("case_numbers", []):
         for candidate in _case_number_neighbours(number, index):
             _add(found, candidate, "case number one digit away")
     account = normalise_account_number(credit.counterparty_account or "")
-    for case_id in sorted(index.by_respondent_account.get(account, ())):
-        _add(found, index.by_id[case_id], "the payer's account is a respondent's")
-    for case_id in sorted(
-        index.by_respondent_name.get((credit.counterparty_name or "").strip(), ())
-    ):
-        _add(found, index.by_id[case_id], "the payer's name is a respondent's")
+    for case in index.by_respondent_account(account):
+        _add(found, case, "the payer's account is a respondent's")
+    for case in index.by_respondent_name(credit.counterparty_name or ""):
+        _add(found, case, "the payer's name is a respondent's")
     return list(found.values())[:MAX_SUGGESTIONS]
 
 
@@ -228,7 +177,7 @@ def _case_number_neighbours(written: str, index: CaseIndex) -> list[CaseRef]:
     found: dict[int, CaseRef] = {}
     for neighbour, *_ in typo_neighbours(str(number.sequence)):
         if neighbour and not neighbour.startswith("0"):
-            case = index.by_case_number.get(f"{head}{neighbour}号")
+            case = index.by_case_number(f"{head}{neighbour}号")
             if case is not None:
                 found.setdefault(case.id, case)
     return list(found.values())

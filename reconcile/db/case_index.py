@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, select
 
+from reconcile.case_index import CaseIndex, CaseRef
 from reconcile.db.tables import cases, parties, party_accounts
-from reconcile.matching import CaseIndex, CaseRef
 from reconcile.sub_accounts import CHECK_DIGITS
 
 
@@ -21,9 +21,9 @@ def load_case_index(conn: Connection, account: dict) -> CaseIndex:
     )
     c = cases.c
     for row in conn.execute(
-        select(c.id, c.case_number, c.sub_account_number, c.status).where(
-            c.collection_account_id == account["id"]
-        )
+        select(c.id, c.case_number, c.sub_account_number, c.status)
+        .where(c.collection_account_id == account["id"])
+        .order_by(c.id)
     ):
         index.add_case(
             CaseRef(row.id, row.case_number, row.sub_account_number, row.status == "open")

@@ -2,7 +2,8 @@
 
 import pytest
 
-from reconcile.matching import CaseIndex, CaseRef, Credit, Matcher
+from reconcile.case_index import CaseIndex, CaseRef
+from reconcile.matching import Credit, Matcher
 from reconcile.sub_accounts import issue_sub_account
 
 PREFIX = "8801"
