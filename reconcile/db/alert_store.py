@@ -8,7 +8,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, Insert, Table, and_, select, update
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Insert,
+    Select,
+    String,
+    Table,
+    and_,
+    case,
+    cast,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from reconcile.actors import Actor
@@ -91,30 +106,35 @@ def emit_case_event(uow: UnitOfWork, *, court: str, case_id: int, event: str, fa
     outbox.queue(uow.conn, [{"topic": "case_event", "court": court, "case_event_id": event_id}])
 
 
-def emit_case_events_bulk(conn: Connection, events: list[dict]) -> None:
-    """Store many case events (`court`, `case_id`, `event`, `facts`) with their deliveries.
-
-    For the import path, where one statement may bring money to thousands of cases.
-    """
-    if not events:
-        return
+def emit_money_received(conn: Connection, court: str, received: Select) -> int:
+    """Store a money_received event per row of `received` (case_id, total, payments), set by
+    set, with their deliveries; return how many. For imports, which may reach 100,000 cases."""
+    facts = _json_object(conn, amount=_yuan_text(received.c.total), payments=received.c.payments)
     now = utc_now()
-    rows = [
-        {
-            "court": e["court"],
-            "case_id": e["case_id"],
-            "event": str(CaseEvent(e["event"])),
-            "facts": to_json_data(mask_facts(e["facts"])),
-            "occurred_at": now,
-        }
-        for e in events
-    ]
+    source = select(
+        literal(court), received.c.case_id, literal(str(CaseEvent.MONEY_RECEIVED)), facts,
+        literal(now, case_events.c.occurred_at.type),
+    ).select_from(received)  # fmt: skip
     stored = conn.execute(
-        case_events.insert().returning(case_events.c.id, case_events.c.court), rows
-    ).all()
-    outbox.queue(
-        conn, [{"topic": "case_event", "court": r.court, "case_event_id": r.id} for r in stored]
+        insert(case_events)
+        .from_select(["court", "case_id", "event", "facts", "occurred_at"], source)
+        .returning(case_events.c.id)
     )
+    ids = stored.scalars().all()
+    outbox.queue_case_events(conn, court, ids, now)
+    return len(ids)
+
+
+def _yuan_text(fen):
+    """SQL for the API's yuan string of a positive fen amount, as format_yuan gives it."""
+    fen = cast(fen, BigInteger)  # PostgreSQL's sum of bigints is numeric
+    cents = fen % 100
+    return cast(fen // 100, String) + "." + case((cents < 10, "0"), else_="") + cast(cents, String)
+
+
+def _json_object(conn: Connection, **members):
+    build = func.json_build_object if conn.dialect.name == "postgresql" else func.json_object
+    return build(*(part for name, value in members.items() for part in (literal(name), value)))
 
 
 def resolve_by_subject(

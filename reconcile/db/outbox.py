@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, case, func, insert, literal, or_, select, update
 
 from reconcile.clock import as_utc, utc_now
 from reconcile.db.tables_alerts import case_events, deliveries
@@ -32,6 +32,21 @@ def queue(conn: Connection, rows: list[dict]) -> None:
             for row in rows
         ],
     )
+
+
+def queue_case_events(
+    conn: Connection, court: str, event_ids: list[int], now: datetime, chunk: int = 1000
+) -> None:
+    """Queue a delivery, due now, for each of these case events of one court (set by set)."""
+    ce = case_events.c
+    for start in range(0, len(event_ids), chunk):
+        source = select(
+            literal("case_event"), literal(court), ce.id, literal("pending"), literal(0),
+            literal(now, d.created_at.type), literal(now, d.next_attempt_at.type),
+        ).where(ce.id.in_(event_ids[start : start + chunk]))  # fmt: skip
+        columns = ["topic", "court", "case_event_id", "status", "attempts", "created_at",
+                   "next_attempt_at"]  # fmt: skip
+        conn.execute(insert(deliveries).from_select(columns, source))
 
 
 def claim(

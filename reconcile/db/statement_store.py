@@ -24,7 +24,6 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
-    bindparam,
     cast,
     func,
     insert,
@@ -134,30 +133,36 @@ STAGING_COLUMNS = (*LINE_COLUMNS, "base_key")
 _JSON_AT = tuple(STAGING_COLUMNS.index(c) for c in ("match_evidence", "suggestions"))
 _DATES_AT = tuple(STAGING_COLUMNS.index(c) for c in ("booked_on", "value_date"))
 _TIME_AT = STAGING_COLUMNS.index("booked_at")
+_to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def stage(conn: Connection, rows: list[tuple]) -> None:
-    """Insert staged rows (tuples in STAGING_COLUMNS order) with the driver's executemany.
+    """Insert staged rows (tuples in STAGING_COLUMNS order): COPY on PostgreSQL, else the
+    driver's executemany.
 
     The hot loop of an import: SQLAlchemy's per-row parameter processing cost more than
     the insert itself, so values are converted here once, the way its types store them.
     """
     if not rows:
         return
-    sqlite = conn.dialect.name == "sqlite"
-    placeholder = "?" if sqlite else "%s"
     columns = ", ".join(STAGING_COLUMNS)
-    values = ", ".join([placeholder] * len(STAGING_COLUMNS))
-    # names are this module's constants, never input
+    if conn.dialect.name == "postgresql":
+        cursor = conn.connection.driver_connection.cursor()
+        # names are this module's constants, never input
+        with cursor, cursor.copy(f"COPY {staging.name} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(_driver_values(row, sqlite=False))
+        return
+    values = ", ".join(["?"] * len(STAGING_COLUMNS))
     sql = f"INSERT INTO {staging.name} ({columns}) VALUES ({values})"  # noqa: S608
-    conn.exec_driver_sql(sql, [_driver_values(row, sqlite) for row in rows])
+    conn.exec_driver_sql(sql, [_driver_values(row, sqlite=True) for row in rows])
 
 
 def _driver_values(row: tuple, sqlite: bool) -> tuple:
     values = list(row)
     for i in _JSON_AT:
         if values[i] is not None:
-            values[i] = json.dumps(values[i], ensure_ascii=False, separators=(",", ":"))
+            values[i] = _to_json(values[i])
     if sqlite:  # as SQLAlchemy's SQLite Date and DateTime types store them
         for i in _DATES_AT:
             if values[i] is not None:
@@ -217,19 +222,17 @@ def post_matched_credits(conn: Connection, import_id: int, now: datetime) -> Non
         .where(matched)
     )
     _insert_entries(conn, source)
-    totals = conn.execute(
-        select(sl.case_id.label("case"), func.sum(sl.amount).label("total"))
+    totals = (
+        select(sl.case_id, func.sum(sl.amount).label("total"))
         .where(matched)
         .group_by(sl.case_id)
+        .subquery()
     )
-    rows = [{"case": r.case, "total": r.total} for r in totals]
-    if rows:
-        conn.execute(
-            update(ledger_accounts)
-            .where(la.case_id == bindparam("case"))
-            .values(received=la.received + bindparam("total")),
-            rows,
-        )
+    conn.execute(
+        update(ledger_accounts)
+        .where(la.case_id == totals.c.case_id)
+        .values(received=la.received + totals.c.total)
+    )
 
 
 def post_orphan_credits(conn: Connection, import_id: int, suspense_id: int, now: datetime) -> None:
@@ -252,16 +255,13 @@ def post_orphan_credits(conn: Connection, import_id: int, suspense_id: int, now:
         )
 
 
-def received_by_case(conn: Connection, import_id: int):
-    """Yield (case id, fen, number of payments) of the import's matched credits (streamed)."""
-    query = (
-        select(sl.case_id, func.sum(sl.amount), func.count())
+def received_by_case(import_id: int):
+    """The import's matched credits per case: a query of (case_id, total fen, payments)."""
+    return (
+        select(sl.case_id, func.sum(sl.amount).label("total"), func.count().label("payments"))
         .where(sl.statement_id == import_id, sl.status == "matched")
         .group_by(sl.case_id)
-        .order_by(sl.case_id)
     )
-    with conn.execute(query.execution_options(yield_per=2000)) as result:
-        yield from (tuple(row) for row in result)
 
 
 def _insert_entries(conn: Connection, source) -> None:

@@ -102,20 +102,8 @@ def after_import(
     uow: UnitOfWork, actor: Actor, account: dict, import_id: int, report: dict
 ) -> None:
     """Tell each case's subscribers what it received; alert a statement that does not add up."""
-    batch: list[dict] = []
-    for case_id, total, payments in statement_store.received_by_case(uow.conn, import_id):
-        batch.append(
-            {
-                "court": account["court"],
-                "case_id": case_id,
-                "event": "money_received",
-                "facts": {"amount": format_yuan(total), "payments": payments},
-            }
-        )
-        if len(batch) >= ALERT_BATCH:
-            alert_store.emit_case_events_bulk(uow.conn, batch)
-            batch = []
-    alert_store.emit_case_events_bulk(uow.conn, batch)
+    received = statement_store.received_by_case(import_id).subquery()
+    alert_store.emit_money_received(uow.conn, account["court"], received)
     if report["balance_check"] == "mismatch":
         alert_store.raise_alert(
             uow,

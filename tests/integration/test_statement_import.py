@@ -1,12 +1,15 @@
 """Importing statements through the API: complete or nothing, once, matched on the way in."""
 
 import gc
+import io
 
 import pytest
 from sqlalchemy import func, select
 
 from reconcile.db.tables import ledger_entries
+from reconcile.db.tables_alerts import case_events, deliveries
 from reconcile.db.tables_statements import statement_imports, statement_lines
+from reconcile.services import imports
 from tests.integration.statement_files import Row, camt_statement, csv_statement, upload
 
 
@@ -129,6 +132,69 @@ def test_identical_twin_lines_in_one_file_are_two_payments(client, court, case, 
         f"/api/v1/cases/{case['id']}", headers=court.headers("finance")
     ).get_json()["balance"]
     assert balance["received"] == "1001.00"
+
+
+def _import(uow, admin, court, data: bytes, batch_size: int) -> dict:
+    return imports.import_statement(
+        uow(), admin, io.BytesIO(data), filename="s.csv", account=court.account,
+        batch_size=batch_size,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 5000])
+def test_twins_and_repeats_are_numbered_in_file_order_across_batches(
+    uow, admin, client, court, case, engine, batch_size
+):
+    twin = Row("2026-11-05", "500.00", "张伟", "6222020200112233445", "执行款")
+    other = Row("2026-11-05", "7.00", "张伟", "6222020200112233445", "")
+    first = _import(uow, admin, court, csv_statement([twin, other, twin]), batch_size)
+    assert (first["lines_new"], first["lines_duplicate"]) == (3, 0)
+    # the bank's next export repeats the two twins and adds a third and another twin pair
+    again = [twin, twin, other, twin, other, Row("2026-11-06", "1.00", "张伟", "", "")]
+    second = _import(uow, admin, court, csv_statement(again, opening="9.00"), batch_size)
+    assert (second["lines_total"], second["lines_new"], second["lines_duplicate"]) == (6, 3, 3)
+    with engine.connect() as conn:
+        keys = conn.execute(
+            select(statement_lines.c.statement_id, statement_lines.c.dedupe_key)
+            .order_by(statement_lines.c.id)
+        ).all()  # fmt: skip
+    suffixes = sorted((statement, key.rsplit("#", 1)[1]) for statement, key in keys)
+    assert suffixes == [
+        (first["id"], "1"), (first["id"], "1"), (first["id"], "2"),
+        (second["id"], "1"), (second["id"], "2"), (second["id"], "3"),
+    ]  # fmt: skip
+    balance = client.get(
+        f"/api/v1/cases/{case['id']}", headers=court.headers("finance")
+    ).get_json()["balance"]
+    assert balance["received"] == "1515.00"
+
+
+def test_each_case_that_received_money_gets_one_event_queued_for_its_court(
+    client, court, case, register_case, engine
+):
+    other = register_case()
+    rows = [
+        Row("2026-11-02", "1000.00", sub_account=case["sub_account_number"], reference="E1"),
+        Row("2026-11-02", "0.05", sub_account=case["sub_account_number"], reference="E2"),
+        Row("2026-11-03", "12.30", sub_account=other["sub_account_number"], reference="E3"),
+        Row("2026-11-03", "9.00", "某某公司", "123456", "货款", reference="E4"),
+    ]
+    upload(client, court, csv_statement(rows))
+    with engine.connect() as conn:
+        events = conn.execute(
+            select(case_events.c.id, case_events.c.court, case_events.c.case_id,
+                   case_events.c.event, case_events.c.facts)
+            .order_by(case_events.c.case_id)
+        ).all()  # fmt: skip
+        queued = conn.execute(
+            select(deliveries.c.case_event_id, deliveries.c.court, deliveries.c.status)
+            .where(deliveries.c.topic == "case_event")
+        ).all()  # fmt: skip
+    assert [(e.court, e.case_id, e.event, e.facts) for e in events] == [
+        (court.code, case["id"], "money_received", {"amount": "1000.05", "payments": 2}),
+        (court.code, other["id"], "money_received", {"amount": "12.30", "payments": 1}),
+    ]
+    assert sorted(queued) == sorted((e.id, court.code, "pending") for e in events)
 
 
 def test_a_file_with_a_bad_amount_in_line_5000_is_rejected_whole(client, court, case, engine):
