@@ -82,8 +82,8 @@ def raise_alerts_bulk(conn: Connection, rows: list[dict]) -> int:
     values = [alert_values(**r, raised_at=now) for r in unique.values()]
     if not values:
         return 0
-    new = conn.execute(_insert_new(conn, alerts).returning(a.id, a.court), values).all()
-    outbox.queue(conn, [{"topic": "alert", "court": row.court, "alert_id": row.id} for row in new])
+    new = conn.execute(_insert_new(conn, alerts).returning(a.id), values).scalars().all()
+    outbox.queue_many(conn, "alert", new, now)
     return len(new)
 
 
@@ -121,7 +121,7 @@ def emit_money_received(conn: Connection, court: str, received: Select) -> int:
         .returning(case_events.c.id)
     )
     ids = stored.scalars().all()
-    outbox.queue_case_events(conn, court, ids, now)
+    outbox.queue_many(conn, "case_event", ids, now)
     return len(ids)
 
 

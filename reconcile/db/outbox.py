@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import Connection, and_, case, func, insert, literal, or_, select, update
 
 from reconcile.clock import as_utc, utc_now
-from reconcile.db.tables_alerts import case_events, deliveries
+from reconcile.db.tables_alerts import alerts, case_events, deliveries
 
 d = deliveries.c
 
@@ -34,18 +34,21 @@ def queue(conn: Connection, rows: list[dict]) -> None:
     )
 
 
-def queue_case_events(
-    conn: Connection, court: str, event_ids: list[int], now: datetime, chunk: int = 1000
+#: what a delivery may carry: its source table and the column naming the row
+_SUBJECTS = {"alert": (alerts, "alert_id"), "case_event": (case_events, "case_event_id")}
+
+
+def queue_many(
+    conn: Connection, topic: str, ids: list[int], now: datetime, chunk: int = 1000
 ) -> None:
-    """Queue a delivery, due now, for each of these case events of one court (set by set)."""
-    ce = case_events.c
-    for start in range(0, len(event_ids), chunk):
+    """Queue a delivery, due now, for each of these alerts or case events (set by set)."""
+    table, column = _SUBJECTS[topic]
+    columns = ["topic", "court", column, "status", "attempts", "created_at", "next_attempt_at"]
+    for start in range(0, len(ids), chunk):
         source = select(
-            literal("case_event"), literal(court), ce.id, literal("pending"), literal(0),
+            literal(topic), table.c.court, table.c.id, literal("pending"), literal(0),
             literal(now, d.created_at.type), literal(now, d.next_attempt_at.type),
-        ).where(ce.id.in_(event_ids[start : start + chunk]))  # fmt: skip
-        columns = ["topic", "court", "case_event_id", "status", "attempts", "created_at",
-                   "next_attempt_at"]  # fmt: skip
+        ).where(table.c.id.in_(ids[start : start + chunk]))  # fmt: skip
         conn.execute(insert(deliveries).from_select(columns, source))
 
 
