@@ -197,6 +197,16 @@ def test_each_case_that_received_money_gets_one_event_queued_for_its_court(
     assert sorted(queued) == sorted((e.id, court.code, "pending") for e in events)
 
 
+def test_text_with_tabs_backslashes_and_copy_escapes_is_stored_as_written(client, court, engine):
+    remark, name = "a\tb\\c \\N d", "张伟\\N"
+    upload(client, court, csv_statement([Row("2026-11-02", "10.00", name, "", f'"{remark}"')]))
+    with engine.connect() as conn:
+        stored = conn.execute(
+            select(statement_lines.c.remark, statement_lines.c.counterparty_name)
+        ).one()  # fmt: skip
+    assert tuple(stored) == (remark, name)
+
+
 def test_a_file_with_a_bad_amount_in_line_5000_is_rejected_whole(client, court, case, engine):
     rows = [
         Row("2026-11-02", "1.00", "张伟", "6222020200112233445", f"第{i}笔") for i in range(5005)
