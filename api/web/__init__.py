@@ -12,8 +12,10 @@ import secrets
 from datetime import timedelta
 
 from flask import Blueprint, Flask
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
+from api import API_PREFIX
 from api.web import (
     alerts,
     approvals,
@@ -53,7 +55,18 @@ def register(app: Flask) -> None:
     app.register_blueprint(pages)
 
 
+class PagesSessionInterface(SecureCookieSessionInterface):
+    """Signed-cookie sessions for the pages; none for the JSON API, which authenticates
+    every request by its bearer token (no cookie read, verified or set there)."""
+
+    def open_session(self, app, request):
+        if request.path.startswith(API_PREFIX + "/"):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
+
 def _configure_session(app: Flask, web: dict) -> None:
+    app.session_interface = PagesSessionInterface()
     key = web["secret_key"]
     if not key:
         key = secrets.token_urlsafe(32)

@@ -17,9 +17,12 @@ dc = disbursements.c
 AWAITING_PAYMENT = ("approved", "marked_paid")
 
 
-def insert_disbursement(conn: Connection, **values) -> int:
-    result = conn.execute(insert(disbursements).values(status="requested", **values))
-    return result.inserted_primary_key[0]
+def insert_disbursement(conn: Connection, **values) -> dict:
+    """Insert a requested disbursement; return its row as stored."""
+    row = conn.execute(
+        insert(disbursements).values(status="requested", **values).returning(disbursements)
+    ).one()
+    return dict(row._mapping)
 
 
 def _query():

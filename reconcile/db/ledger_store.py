@@ -47,12 +47,6 @@ def suspense_ledger_id(conn: Connection, collection_account_id: int) -> int:
     ).scalar_one()
 
 
-def case_balance(conn: Connection, case_id: int) -> Balance:
-    """Return a case's balance in one query (the API reads it on every case view)."""
-    row = conn.execute(select(*[la[b] for b in BUCKETS]).where(la.case_id == case_id)).one()
-    return Balance(**row._mapping)
-
-
 def balance(conn: Connection, ledger_account_id: int) -> Balance:
     row = conn.execute(select(*[la[b] for b in BUCKETS]).where(la.id == ledger_account_id)).one()
     return Balance(**row._mapping)

@@ -7,6 +7,9 @@ under a statement timeout so a struggling database makes a probe fail fast, not 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import Connection, func, select, text
 
 from reconcile.db.tables import collection_accounts, courts
@@ -22,10 +25,22 @@ WAITING_FOR_APPROVAL = {
 }
 
 
-def limit_statement_time(conn: Connection, milliseconds: int) -> None:
-    """Bound every statement of this transaction (PostgreSQL; SQLite has no such limit)."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(text(f"SET LOCAL statement_timeout = {int(milliseconds)}"))
+@contextmanager
+def statement_time_limit(conn: Connection, milliseconds: int) -> Iterator[None]:
+    """Bound every statement run inside (PostgreSQL; SQLite has no such limit).
+
+    Set on the session, not with SET LOCAL: a read-only unit of work on PostgreSQL has no
+    transaction to scope it. Reset afterwards, also after a failure, so the pooled
+    connection goes back unbounded (a connection that broke is discarded anyway).
+    """
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    conn.execute(text(f"SET statement_timeout = {int(milliseconds)}"))
+    try:
+        yield
+    finally:
+        conn.execute(text("RESET statement_timeout"))
 
 
 def ping(conn: Connection) -> None:

@@ -1,16 +1,30 @@
-"""Reading and writing courts, collection accounts, cases, parties and their accounts."""
+"""Reading and writing courts, collection accounts, cases, parties and their accounts.
+
+The case reads are built once, with bind parameters: composing a statement costs more
+than running it, and the API reads a case on almost every request.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from reconcile.account_numbers import normalise_account_number
 from reconcile.cases import NewCase, PartySpec
 from reconcile.clock import utc_now
-from reconcile.db.tables import cases, collection_accounts, courts, parties, party_accounts
+from reconcile.db.tables import (
+    cases,
+    collection_accounts,
+    courts,
+    ledger_accounts,
+    parties,
+    party_accounts,
+)
+from reconcile.ledger import BUCKETS, Balance
 
 ca = collection_accounts.c
 cs = cases.c
+la = ledger_accounts.c
+pa = party_accounts.c
 
 
 def insert_court(conn: Connection, code: str, name: str) -> int:
@@ -96,31 +110,49 @@ def _insert_party(conn: Connection, case_id: int, role: str, kind: str, party: P
         )
 
 
-def _case_query():
-    return (
-        select(cases, courts.c.code.label("court"), ca.account_number.label("collection_account"))
-        .join(courts, courts.c.id == cs.court_id)
-        .join(collection_accounts, ca.id == cs.collection_account_id)
+#: a case with its court's code, its collection account's number, and its ledger: the
+#: ledger account's id and balance (opened with the case, in the same transaction)
+_CASE = (
+    select(
+        cases,
+        courts.c.code.label("court"),
+        ca.account_number.label("collection_account"),
+        la.id.label("ledger_account_id"),
+        *[la[b] for b in BUCKETS],
     )
+    .join(courts, courts.c.id == cs.court_id)
+    .join(collection_accounts, ca.id == cs.collection_account_id)
+    .outerjoin(ledger_accounts, la.case_id == cs.id)
+)
+_CASE_BY_ID = _CASE.where(cs.id == bindparam("case_id"))
+_CASE_BY_NUMBER = _CASE.where(cs.case_number == bindparam("case_number"))
+_CASE_BY_SUB_ACCOUNT = _CASE.where(
+    cs.collection_account_id == bindparam("account_id"),
+    cs.sub_account_number == bindparam("sub_account"),
+)
 
 
 def case_by_id(conn: Connection, case_id: int) -> dict | None:
-    row = conn.execute(_case_query().where(cs.id == case_id)).one_or_none()
-    return dict(row._mapping) if row else None
+    """Return the case with its ledger (`ledger_account_id`, `balance`), or None."""
+    return _case_row(conn.execute(_CASE_BY_ID, {"case_id": case_id}).one_or_none())
 
 
 def case_by_number(conn: Connection, canonical: str) -> dict | None:
-    row = conn.execute(_case_query().where(cs.case_number == canonical)).one_or_none()
-    return dict(row._mapping) if row else None
+    return _case_row(conn.execute(_CASE_BY_NUMBER, {"case_number": canonical}).one_or_none())
 
 
 def case_by_sub_account(conn: Connection, account_id: int, sub_account: str) -> dict | None:
-    row = conn.execute(
-        _case_query().where(
-            cs.collection_account_id == account_id, cs.sub_account_number == sub_account
-        )
-    ).one_or_none()
-    return dict(row._mapping) if row else None
+    params = {"account_id": account_id, "sub_account": sub_account}
+    return _case_row(conn.execute(_CASE_BY_SUB_ACCOUNT, params).one_or_none())
+
+
+def _case_row(row) -> dict | None:
+    if row is None:
+        return None
+    case = dict(row._mapping)
+    buckets = {b: case.pop(b) for b in BUCKETS}
+    case["balance"] = Balance(**buckets) if case["ledger_account_id"] is not None else None
+    return case
 
 
 def set_case_status(conn: Connection, case_id: int, status: str) -> None:
@@ -128,22 +160,24 @@ def set_case_status(conn: Connection, case_id: int, status: str) -> None:
     conn.execute(update(cases).where(cs.id == case_id).values(status=status, closed_at=closed_at))
 
 
+_PARTIES_OF_CASE = (
+    select(
+        parties,
+        pa.account_number,
+        pa.account_name,
+        pa.bank_name,
+        pa.kind,
+        pa.id.label("account_id"),
+    )
+    .outerjoin(party_accounts, pa.party_id == parties.c.id)
+    .where(parties.c.case_id == bindparam("case_id"))
+    .order_by(parties.c.id, pa.id)
+)
+
+
 def parties_of(conn: Connection, case_id: int) -> list[dict]:
     """Return the case's parties, each with its accounts, in filing order (one query)."""
-    pa = party_accounts.c
-    rows = conn.execute(
-        select(
-            parties,
-            pa.account_number,
-            pa.account_name,
-            pa.bank_name,
-            pa.kind,
-            pa.id.label("account_id"),
-        )
-        .outerjoin(party_accounts, pa.party_id == parties.c.id)
-        .where(parties.c.case_id == case_id)
-        .order_by(parties.c.id, pa.id)
-    )
+    rows = conn.execute(_PARTIES_OF_CASE, {"case_id": case_id})
     found: dict[int, dict] = {}
     for row in rows:
         party = found.setdefault(

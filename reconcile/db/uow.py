@@ -2,6 +2,12 @@
 
 Use cases are the only place that commit. The audit records a use case writes are
 chained onto the trail at commit, inside the same transaction as the change.
+
+A read-only unit of work on PostgreSQL runs without an explicit transaction: each
+statement is its own, which at READ COMMITTED (every statement its own snapshot) reads
+what a transaction would, without the BEGIN and ROLLBACK round trips. It may not commit,
+and has nothing to scope a SET LOCAL or a row lock to. On SQLite it is a deferred
+transaction: one snapshot for all its reads.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from sqlalchemy import Connection, Engine
 from reconcile.actors import Actor
 from reconcile.audit import AuditEntry, to_json_data
 from reconcile.db import audit_log
+from reconcile.db.engine import is_sqlite
 
 BeginHook = Callable[[Connection], None]
 
@@ -29,8 +36,10 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         conn = self.engine.connect()
-        if self.read_only:
+        if self.read_only and is_sqlite(self.engine):
             conn = conn.execution_options(sqlite_begin="DEFERRED")
+        elif self.read_only:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
         self.conn = conn
         conn.begin()
         self._audit = []
@@ -82,6 +91,7 @@ class UnitOfWork:
 
     def commit(self) -> None:
         assert self.conn is not None, "commit outside `with uow:`"
+        assert not self.read_only, "a read-only unit of work does not commit"
         audit_log.append(self.conn, self._audit)
         self._audit = []
         self.conn.commit()

@@ -99,8 +99,7 @@ def case_ledger(
     """Return a page of the case's ledger entries, oldest first."""
     require_role(actor, *READERS)
     with uow:
-        _visible_case(uow.conn, actor, case_id)
-        ledger_id = ledger_store.case_ledger_id(uow.conn, case_id)
+        ledger_id = _visible_case(uow.conn, actor, case_id)["ledger_account_id"]
         return ledger_store.entries(uow.conn, ledger_id, after_id=after_id, limit=limit)
 
 
@@ -140,9 +139,12 @@ def verify_account(uow: UnitOfWork, actor: Actor, case_number: str, account_numb
 
 
 def case_view(conn: Connection, row: dict) -> dict:
-    """Return the case as the API and pages show it: parties, accounts, balance."""
+    """Return the case as the API and pages show it: parties, accounts, balance.
+
+    `row` is a case as registry reads it, balance included: read it after any posting.
+    """
     parties = registry.parties_of(conn, row["id"])
-    balance = ledger_store.case_balance(conn, row["id"])
+    balance = row["balance"]
     return {
         "id": row["id"],
         "case_number": row["case_number"],

@@ -65,11 +65,13 @@ def request_disbursement(
                 uow,
                 actor,
                 settings,
+                court=case["court"],
+                case_number=case["case_number"],
                 kind=DisbursementKind.PAYMENT,
                 court_id=case["court_id"],
                 collection_account_id=case["collection_account_id"],
                 case_id=case_id,
-                ledger_account_id=ledger_store.case_ledger_id(uow.conn, case_id),
+                ledger_account_id=case["ledger_account_id"],
                 amount=amount,
                 payee_account_number=payee,
                 note=note,
@@ -138,6 +140,8 @@ def open_refund_request(
         uow,
         actor,
         settings,
+        court=court,
+        case_number=None,
         kind=DisbursementKind.REFUND,
         court_id=court_row["id"],
         collection_account_id=collection_account_id,
@@ -150,9 +154,17 @@ def open_refund_request(
     )
 
 
-def _open_request(uow: UnitOfWork, actor: Actor, settings: dict | None, **values) -> dict:
+def _open_request(
+    uow: UnitOfWork,
+    actor: Actor,
+    settings: dict | None,
+    *,
+    court: str,
+    case_number: str | None,
+    **values,
+) -> dict:
     tiers = (settings or load_settings())["approvals"]["tiers"]
-    disbursement_id = disbursement_store.insert_disbursement(
+    row = disbursement_store.insert_disbursement(
         uow.conn,
         levels_required=levels_for(values["amount"], tiers),
         requested_by=actor.name,
@@ -166,17 +178,11 @@ def _open_request(uow: UnitOfWork, actor: Actor, settings: dict | None, **values
         "disbursement_requested",
         request_postings(values["amount"]),
         enforce_available=True,
-        disbursement_id=disbursement_id,
+        disbursement_id=row["id"],
     )
-    view = _view(uow.conn, disbursement_id)
-    uow.audit(
-        actor,
-        "disbursement.requested",
-        "disbursement",
-        disbursement_id,
-        court=view["court"],
-        after=view,
-    )
+    # as _view would read it back: the stored row, and no decisions yet
+    view = _shown({**row, "court": court, "case_number": case_number}, approvals=[])
+    uow.audit(actor, "disbursement.requested", "disbursement", row["id"], court=court, after=view)
     return view
 
 
@@ -415,9 +421,14 @@ def _view(conn, disbursement_id: int) -> dict:
 
 
 def _with_approvals(conn, row: dict) -> dict:
+    return _shown(row, approval_store.decisions_of(conn, "disbursement", row["id"]))
+
+
+def _shown(row: dict, approvals: list[dict]) -> dict:
+    """Return a disbursement as shown: without the ids kept for checks, with its decisions."""
     view = {k: v for k, v in row.items() if k not in ("court_id", "requested_by_id")}
     view["confirmed"] = row["status"] == DisbursementStatus.PAID
-    view["approvals"] = approval_store.decisions_of(conn, "disbursement", row["id"])
+    view["approvals"] = approvals
     return view
 
 

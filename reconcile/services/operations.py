@@ -19,8 +19,7 @@ def readiness(uow: UnitOfWork) -> dict:
     `status` is `ok`, or `dead_letters` when some delivery was given up: the service still
     serves requests then, but an operator must look (docs/operations.md).
     """
-    with uow:
-        ops_figures.limit_statement_time(uow.conn, STATEMENT_TIMEOUT_MS)
+    with uow, ops_figures.statement_time_limit(uow.conn, STATEMENT_TIMEOUT_MS):
         ops_figures.ping(uow.conn)
         outbox = ops_figures.outbox_counts(uow.conn)
     pending = sum(c["pending"] for c in outbox.values())
@@ -35,8 +34,7 @@ def readiness(uow: UnitOfWork) -> dict:
 
 def business_figures(uow: UnitOfWork) -> dict:
     """Return the counts the metrics expose: outbox, orphans per court, approvals waiting."""
-    with uow:
-        ops_figures.limit_statement_time(uow.conn, STATEMENT_TIMEOUT_MS)
+    with uow, ops_figures.statement_time_limit(uow.conn, STATEMENT_TIMEOUT_MS):
         return {
             "outbox": ops_figures.outbox_counts(uow.conn),
             "orphans": ops_figures.orphans_by_court(uow.conn),

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from reconcile.actors import cli_actor
-from reconcile.db import disbursement_store, registry
+from reconcile.audit import to_json_data
+from reconcile.db import audit_log, disbursement_store, registry
 from reconcile.db.tables import audit_records, ledger_entries
 from reconcile.db.tables_alerts import alerts
 from reconcile.db.tables_payments import approvals, disbursements
@@ -51,6 +52,26 @@ def test_a_request_reserves_the_money_at_once(client, court, funded_case):
     assert (body["status"], body["amount"], body["levels_required"]) == ("requested", "20000.00", 1)
     assert balance(client, court, case["id"])["pending"] == "20000.00"
     assert balance(client, court, case["id"])["available"] == "30000.00"
+
+
+def test_a_request_answers_and_audits_the_disbursement_as_it_reads_back(
+    client, court, funded_case, engine
+):
+    case = funded_case(50_000_00)
+    answered = request(client, court, case["id"], "20000.00").get_json()
+    read_back = client.get(
+        f"/api/v1/disbursements/{answered['id']}", headers=court.headers("enforcement")
+    )
+    assert answered == read_back.get_json()
+    assert (answered["case_number"], answered["court"], answered["approvals"]) == (
+        case["case_number"],
+        court.code,
+        [],
+    )
+    with engine.connect() as conn:
+        audited = audit_log.records_for(conn, "disbursement", str(answered["id"]))[0]["after"]
+    stored = service.get_disbursement(UnitOfWork(engine), cli_actor("t"), answered["id"])
+    assert audited == to_json_data(stored)
 
 
 def test_more_than_available_is_refused_and_reserves_nothing(client, court, funded_case, engine):

@@ -18,14 +18,17 @@ from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import update
+from sqlalchemy import text, update
+from sqlalchemy.exc import OperationalError
 
 from api import create_app
 from api import logging as app_logging
 from reconcile.clock import utc_now
+from reconcile.db import ops_figures
 from reconcile.db.engine import make_engine
 from reconcile.db.tables import api_tokens
 from reconcile.db.tables_alerts import deliveries
+from reconcile.db.uow import UnitOfWork
 from tests.integration.alerting import raise_one
 from tests.integration.money import credit_case
 from tests.integration.payments import PAYEE
@@ -99,6 +102,17 @@ def test_readyz_answers_503_when_the_database_is_unreachable(settings, tmp_path)
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.get_json()["status"] == "unavailable"
+
+
+@pytest.mark.postgres
+def test_a_probe_cancels_a_slow_statement_and_leaves_its_connection_unbounded(engine):
+    with UnitOfWork(engine, read_only=True) as uow:
+        with (
+            pytest.raises(OperationalError, match="statement timeout"),
+            ops_figures.statement_time_limit(uow.conn, 50),
+        ):
+            uow.conn.execute(text("SELECT pg_sleep(2)"))
+        assert uow.conn.execute(text("SHOW statement_timeout")).scalar_one() == "0"
 
 
 def test_dead_letters_leave_the_service_ready_but_flagged(client, court, uow, engine):
