@@ -186,7 +186,7 @@ def _chain(head: list[Statement], rest: Iterator[Statement]) -> Iterator[Stateme
 
 
 def _flush(uow, run: _Run, batch: list[dict], progress: Progress | None) -> None:
-    statement_store.stage(uow.conn, batch)
+    statement_store.stage(uow.conn, batch, first_seq=run.lines_total)
     run.lines_total += len(batch)
     batch.clear()
     if progress is not None:
