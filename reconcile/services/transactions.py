@@ -55,17 +55,8 @@ def assign_orphan(uow: UnitOfWork, actor: Actor, line_id: int, case_id: int, rea
             "match_rule": "manual",
             "resolution_note": reason,
         }
-        transaction_store.set_line(uow.conn, line_id, **after)
         _resolve_alerts(uow, actor, line, f"assigned to case {case['case_number']}: {reason}")
-        uow.audit(
-            actor,
-            "transaction.assigned",
-            "transaction",
-            line_id,
-            court=line["court"],
-            before=_state(line),
-            after=after,
-        )
+        _change_line(uow, actor, line, "assigned", after)
         result = _visible_line(uow, actor, line_id)
         uow.commit()
     return result
@@ -94,16 +85,7 @@ def unassign(uow: UnitOfWork, actor: Actor, line_id: int, reason: str) -> dict:
             "orphan_reason": "unassigned",
             "resolution_note": reason,
         }
-        transaction_store.set_line(uow.conn, line_id, **after)
-        uow.audit(
-            actor,
-            "transaction.unassigned",
-            "transaction",
-            line_id,
-            court=line["court"],
-            before=_state(line),
-            after=after,
-        )
+        _change_line(uow, actor, line, "unassigned", after)
         result = _visible_line(uow, actor, line_id)
         uow.commit()
     return result
@@ -132,17 +114,8 @@ def refund_orphan(uow: UnitOfWork, actor: Actor, line_id: int, reason: str) -> d
             reason=reason,
         )
         after = {"status": "refunding", "resolution_note": reason}
-        transaction_store.set_line(uow.conn, line_id, **after)
         _resolve_alerts(uow, actor, line, f"refund requested: {reason}")
-        uow.audit(
-            actor,
-            "transaction.refund_requested",
-            "transaction",
-            line_id,
-            court=line["court"],
-            before=_state(line),
-            after={**after, "disbursement_id": request["id"]},
-        )
+        _change_line(uow, actor, line, "refund_requested", after, disbursement_id=request["id"])
         result = {**_visible_line(uow, actor, line_id), "refund_disbursement_id": request["id"]}
         uow.commit()
     return result
@@ -172,6 +145,22 @@ def _move(
             transaction_id=line["id"],
             note=note,
         )
+
+
+def _change_line(
+    uow: UnitOfWork, actor: Actor, line: dict, action: str, after: dict, **audited
+) -> None:
+    """Set the line's new values and audit them (with `audited`) against its state before."""
+    transaction_store.set_line(uow.conn, line["id"], **after)
+    uow.audit(
+        actor,
+        f"transaction.{action}",
+        "transaction",
+        line["id"],
+        court=line["court"],
+        before=_state(line),
+        after={**after, **audited},
+    )
 
 
 def _resolve_alerts(uow: UnitOfWork, actor: Actor, line: dict, note: str) -> None:
