@@ -66,7 +66,7 @@ def raise_alert(
     ).scalar_one_or_none()
     if alert_id is None:
         return None
-    outbox.queue(uow.conn, [{"topic": "alert", "court": court, "alert_id": alert_id}])
+    outbox.queue(uow.conn, "alert", [alert_id], utc_now())
     summary = {k: values[k] for k in ("kind", "severity", "subject", "case_id", "transaction_id")}
     uow.audit(actor, "alert.raised", "alert", alert_id, court=court, after=summary)
     return alert_id
@@ -83,7 +83,7 @@ def raise_alerts_bulk(conn: Connection, rows: list[dict]) -> int:
     if not values:
         return 0
     new = conn.execute(_insert_new(conn, alerts).returning(a.id), values).scalars().all()
-    outbox.queue_many(conn, "alert", new, now)
+    outbox.queue(conn, "alert", new, now)
     return len(new)
 
 
@@ -103,7 +103,7 @@ def emit_case_event(uow: UnitOfWork, *, court: str, case_id: int, event: str, fa
             "occurred_at": utc_now(),
         },
     ).scalar_one()
-    outbox.queue(uow.conn, [{"topic": "case_event", "court": court, "case_event_id": event_id}])
+    outbox.queue(uow.conn, "case_event", [event_id], utc_now())
 
 
 def emit_money_received(conn: Connection, court: str, received: Select) -> int:
@@ -121,7 +121,7 @@ def emit_money_received(conn: Connection, court: str, received: Select) -> int:
         .returning(case_events.c.id)
     )
     ids = stored.scalars().all()
-    outbox.queue_many(conn, "case_event", ids, now)
+    outbox.queue(conn, "case_event", ids, now)
     return len(ids)
 
 

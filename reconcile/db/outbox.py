@@ -13,34 +13,17 @@ from datetime import datetime
 
 from sqlalchemy import Connection, and_, case, func, insert, literal, or_, select, update
 
-from reconcile.clock import as_utc, utc_now
+from reconcile.clock import as_utc
 from reconcile.db.tables_alerts import alerts, case_events, deliveries
 
 d = deliveries.c
-
-
-def queue(conn: Connection, rows: list[dict]) -> None:
-    """Insert pending deliveries (`topic`, `court`, `alert_id` or `case_event_id`), due now."""
-    if not rows:
-        return
-    now = utc_now()
-    conn.execute(
-        insert(deliveries),
-        [
-            {"alert_id": None, "case_event_id": None, **row}
-            | {"status": "pending", "attempts": 0, "created_at": now, "next_attempt_at": now}
-            for row in rows
-        ],
-    )
 
 
 #: what a delivery may carry: its source table and the column naming the row
 _SUBJECTS = {"alert": (alerts, "alert_id"), "case_event": (case_events, "case_event_id")}
 
 
-def queue_many(
-    conn: Connection, topic: str, ids: list[int], now: datetime, chunk: int = 1000
-) -> None:
+def queue(conn: Connection, topic: str, ids: list[int], now: datetime, chunk: int = 1000) -> None:
     """Queue a delivery, due now, for each of these alerts or case events (set by set)."""
     table, column = _SUBJECTS[topic]
     columns = ["topic", "court", column, "status", "attempts", "created_at", "next_attempt_at"]
