@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from reconcile.account_numbers import mask_account_number
-from reconcile.errors import IllegalTransition
+from reconcile.lifecycle import Lifecycle
 
 
 class AlertKind(StrEnum):
@@ -70,23 +70,16 @@ class AlertAction(StrEnum):
     RESOLVE = "resolve"
 
 
-_MOVES: dict[tuple[AlertStatus, AlertAction], AlertStatus] = {
-    (AlertStatus.OPEN, AlertAction.ACKNOWLEDGE): AlertStatus.ACKNOWLEDGED,
-    (AlertStatus.OPEN, AlertAction.RESOLVE): AlertStatus.RESOLVED,
-    (AlertStatus.ACKNOWLEDGED, AlertAction.RESOLVE): AlertStatus.RESOLVED,
-}
-
-
-def transition(current: str, action: str) -> AlertStatus:
-    """Return the status `action` moves an alert to, or raise IllegalTransition."""
-    after = _MOVES.get((AlertStatus(current), AlertAction(action)))
-    if after is None:
-        raise IllegalTransition(
-            f"the alert is {current}: it cannot be {action}d",
-            current_status=str(current),
-            action=str(action),
-        )
-    return after
+ALERT_LIFECYCLE = Lifecycle(
+    "alert",
+    AlertStatus,
+    AlertAction,
+    {
+        (AlertStatus.OPEN, AlertAction.ACKNOWLEDGE): AlertStatus.ACKNOWLEDGED,
+        (AlertStatus.OPEN, AlertAction.RESOLVE): AlertStatus.RESOLVED,
+        (AlertStatus.ACKNOWLEDGED, AlertAction.RESOLVE): AlertStatus.RESOLVED,
+    },
+)
 
 
 def severity_of(kind: str) -> Severity:

@@ -8,7 +8,8 @@ from enum import StrEnum
 
 from reconcile.account_numbers import normalise_account_number
 from reconcile.case_numbers import CaseNumber, InvalidCaseNumber, normalise_case_number
-from reconcile.errors import IllegalTransition, ValidationFailed
+from reconcile.errors import ValidationFailed
+from reconcile.lifecycle import Lifecycle
 
 
 class CaseStatus(StrEnum):
@@ -16,21 +17,30 @@ class CaseStatus(StrEnum):
     CLOSED = "closed"  #: credits to it are held for review, not silently credited
 
 
-_ALLOWED_MOVES = {
-    (CaseStatus.OPEN, CaseStatus.CLOSED),
-    (CaseStatus.CLOSED, CaseStatus.OPEN),  # 执恢: enforcement resumed
-}
+class CaseAction(StrEnum):
+    CLOSE = "closed"
+    REOPEN = "reopened"  #: 执恢: enforcement resumed
+
+
+CASE_LIFECYCLE = Lifecycle(
+    "case",
+    CaseStatus,
+    CaseAction,
+    {
+        (CaseStatus.OPEN, CaseAction.CLOSE): CaseStatus.CLOSED,
+        (CaseStatus.CLOSED, CaseAction.REOPEN): CaseStatus.OPEN,
+    },
+)
+_TOWARDS = {CaseStatus.CLOSED: CaseAction.CLOSE, CaseStatus.OPEN: CaseAction.REOPEN}
 
 
 def check_status_move(current: str, new: str) -> CaseStatus:
-    """Return the new status, or raise IllegalTransition."""
+    """Return the new status a PATCH asks for, or raise IllegalTransition."""
     try:
         target = CaseStatus(new)
     except ValueError as e:
         raise ValidationFailed(f"unknown case status {new!r}", field="status") from e
-    if (CaseStatus(current), target) not in _ALLOWED_MOVES:
-        raise IllegalTransition(f"a case that is {current} cannot become {new}")
-    return target
+    return CASE_LIFECYCLE.after(current, _TOWARDS[target])
 
 
 @dataclass(frozen=True)

@@ -34,13 +34,26 @@ class DebitReconciler:
 
     def explain(self, debit: Debit) -> DebitOutcome:
         """Return what the debit is; a settled payment cannot be settled again."""
+        paid = self.settles(debit)
+        return (
+            DebitOutcome("settles", paid)
+            if paid is not None
+            else DebitOutcome(self.unexplained(debit))
+        )
+
+    def settles(self, debit: Debit) -> int | None:
+        """Return the id of the payment the debit pays (no longer awaiting), or None."""
         payment = self._settled_payment(debit)
-        if payment is not None:
-            self._awaiting.remove(payment)
-            return DebitOutcome("settles", payment["id"])
+        if payment is None:
+            return None
+        self._awaiting.remove(payment)
+        return payment["id"]
+
+    def unexplained(self, debit: Debit) -> str:
+        """Return what a debit that settles nothing is: unauthorised or unmatched."""
         if not debit.payee_account or debit.payee_account not in self._named:
-            return DebitOutcome("unauthorised")
-        return DebitOutcome("unmatched")
+            return "unauthorised"
+        return "unmatched"
 
     def _settled_payment(self, debit: Debit) -> dict | None:
         candidates = [

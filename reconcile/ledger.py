@@ -16,8 +16,33 @@ A bucket's balance is the sum of its postings:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 BUCKETS = ("received", "held", "pending", "approved_unpaid", "paid")
+
+#: How each bucket counts towards the unreserved amount: the one formula for
+#: `available`, used by `Balance` here and by the database guard in `db/ledger_store.py`.
+UNRESERVED_SIGN = {"received": 1, "held": -1, "pending": -1, "approved_unpaid": -1, "paid": -1}
+
+
+class EntryKind(StrEnum):
+    """What a ledger entry records."""
+
+    CREDIT = "credit"  #: a statement credit the matcher placed on the case
+    ORPHAN_CREDIT = "orphan_credit"  #: a credit no rule placed, on the suspense ledger
+    ORPHAN_ASSIGNED = "orphan_assigned"  #: staff moved an orphan from suspense to a case
+    ASSIGNMENT_REVERSED = "assignment_reversed"  #: a placement taken back (reverses it)
+    HOLD_PLACED = "hold_placed"
+    HOLD_RELEASED = "hold_released"  #: reverses (part of) the placement
+    DISBURSEMENT_REQUESTED = "disbursement_requested"  #: the request reserves its money
+    DISBURSEMENT_APPROVED = "disbursement_approved"
+    DISBURSEMENT_REJECTED = "disbursement_rejected"  #: reverses the reservation
+    DISBURSEMENT_MARKED_PAID = "disbursement_marked_paid"
+    DISBURSEMENT_PAID = "disbursement_paid"
+
+
+#: entry kinds that bring money to a case (the notice clock starts from them)
+ARRIVALS = (EntryKind.CREDIT, EntryKind.ORPHAN_ASSIGNED)
 
 
 @dataclass(frozen=True)
@@ -47,7 +72,7 @@ class Balance:
     @property
     def unreserved(self) -> int:
         """What is left after holds and reservations; negative when holds exceed it."""
-        return self.received - self.held - self.pending - self.approved_unpaid - self.paid
+        return sum(sign * getattr(self, bucket) for bucket, sign in UNRESERVED_SIGN.items())
 
     @property
     def available(self) -> int:
@@ -67,8 +92,7 @@ class Balance:
 
 def unreserved_change(postings: list[Posting]) -> int:
     """Return how much `postings` change the unreserved amount (negative: they consume it)."""
-    sign = {"received": 1, "held": -1, "pending": -1, "approved_unpaid": -1, "paid": -1}
-    return sum(sign[p.bucket] * p.amount for p in postings)
+    return sum(UNRESERVED_SIGN[p.bucket] * p.amount for p in postings)
 
 
 def reversal_of(postings: list[Posting]) -> list[Posting]:

@@ -4,10 +4,48 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from enum import StrEnum
 
 from importers.base import StatementLine, StatementParseError
 from reconcile.account_numbers import normalise_account_number
+from reconcile.lifecycle import Lifecycle
 from reconcile.money import InvalidAmount, decimal_to_fen
+
+
+class LineStatus(StrEnum):
+    """Where a statement line stands. A credit starts matched or orphan, a debit
+    reconciled or flagged, as the import explains it."""
+
+    MATCHED = "matched"  #: a credit on exactly one case
+    ORPHAN = "orphan"  #: a credit on no case yet (不明款), on the suspense ledger
+    REFUNDING = "refunding"  #: an orphan whose refund to the payer awaits approval/payment
+    REFUNDED = "refunded"  #: an orphan paid back to the payer
+    RECONCILED = "reconciled"  #: a debit that settles an approved payment
+    FLAGGED = "flagged"  #: a debit that settles nothing: alerted
+
+
+class LineAction(StrEnum):
+    ASSIGN = "assigned"  #: staff place an orphan on a case
+    UNASSIGN = "unassigned"  #: staff take a credit off its case
+    REQUEST_REFUND = "refund requested"
+    REFUND_PAID = "refund paid"
+    REFUND_REJECTED = "refund rejected"
+
+
+L = LineStatus
+LINE_LIFECYCLE = Lifecycle(
+    "transaction",
+    LineStatus,
+    LineAction,
+    {
+        (L.ORPHAN, LineAction.ASSIGN): L.MATCHED,
+        (L.MATCHED, LineAction.UNASSIGN): L.ORPHAN,
+        (L.ORPHAN, LineAction.REQUEST_REFUND): L.REFUNDING,
+        (L.REFUNDING, LineAction.REFUND_PAID): L.REFUNDED,
+        (L.REFUNDING, LineAction.REFUND_REJECTED): L.ORPHAN,
+    },
+)
+
 
 #: The same bank reference may stand on a credit and on its reversal; keep them apart.
 _REF_KEY = "ref:{direction}:{reference}"

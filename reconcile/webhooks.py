@@ -14,7 +14,42 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
 from datetime import timedelta
+from enum import StrEnum
 from urllib.parse import urlsplit
+
+from reconcile.lifecycle import Lifecycle
+
+
+class DeliveryStatus(StrEnum):
+    """Where one outbox delivery (an alert or case event to one receiver) stands."""
+
+    PENDING = "pending"  #: waiting for its next attempt (or leased by a deliverer)
+    DELIVERED = "delivered"  #: the receiver answered 2xx
+    DEAD = "dead"  #: retried until the deadline: dead-lettered, visible, requeueable
+    DISCARDED = "discarded"  #: nobody subscribes for its court
+
+
+class DeliveryAction(StrEnum):
+    DELIVER = "delivered"
+    RETRY = "retried"  #: a failed attempt, or a lease given back
+    KILL = "dead-lettered"
+    DISCARD = "discarded"
+    REQUEUE = "requeued"
+
+
+_D, _A = DeliveryStatus, DeliveryAction
+DELIVERY_LIFECYCLE = Lifecycle(
+    "delivery",
+    DeliveryStatus,
+    DeliveryAction,
+    {
+        (_D.PENDING, _A.DELIVER): _D.DELIVERED,
+        (_D.PENDING, _A.RETRY): _D.PENDING,
+        (_D.PENDING, _A.KILL): _D.DEAD,
+        (_D.PENDING, _A.DISCARD): _D.DISCARDED,
+        (_D.DEAD, _A.REQUEUE): _D.PENDING,
+    },
+)
 
 SIGNATURE_HEADER = "X-Reconcile-Signature"
 TIMESTAMP_HEADER = "X-Reconcile-Timestamp"

@@ -13,10 +13,9 @@ from reconcile.db.tables_payments import disbursements
 from reconcile.db.tables_statements import statement_lines
 from reconcile.deadlines import CaseFacts, Notice
 from reconcile.deferrals import pause_of
+from reconcile.ledger import ARRIVALS, EntryKind
 
 le = ledger_entries.c
-#: ledger entry kinds that bring money to a case
-ARRIVAL_KINDS = ("credit", "orphan_assigned")
 
 
 def local_day(moment: datetime) -> date:
@@ -28,9 +27,15 @@ def arrivals(conn: Connection, case_id: int) -> list[tuple[date, int]]:
     """Return the money that arrived on the case as (arrival day, fen).
 
     A credit the statement placed arrived on the line's booking day; an orphan that staff
-    assigned later arrived, for the case, on the day it was assigned.
+    assigned later arrived, for the case, on the day it was assigned. Money taken off the
+    case again (an arrival a later entry reverses) has not arrived.
     """
     ledger_id = ledger_store.case_ledger_id(conn, case_id)
+    reversed_ = (
+        select(le.reverses_entry_id)
+        .where(le.ledger_account_id == ledger_id, le.reverses_entry_id.is_not(None))
+        .scalar_subquery()
+    )
     rows = conn.execute(
         select(le.kind, le.created_at, le.amount, statement_lines.c.booked_on)
         .outerjoin(statement_lines, statement_lines.c.id == le.transaction_id)
@@ -38,7 +43,8 @@ def arrivals(conn: Connection, case_id: int) -> list[tuple[date, int]]:
             le.ledger_account_id == ledger_id,
             le.bucket == "received",
             le.amount > 0,
-            le.kind.in_(ARRIVAL_KINDS),
+            le.kind.in_(ARRIVALS),
+            le.id.not_in(reversed_),
         )
         .order_by(le.id)
     )
@@ -46,7 +52,7 @@ def arrivals(conn: Connection, case_id: int) -> list[tuple[date, int]]:
 
 
 def _arrival_day(row) -> date:
-    if row.kind == "credit" and row.booked_on is not None:
+    if row.kind == EntryKind.CREDIT and row.booked_on is not None:
         return row.booked_on
     return local_day(row.created_at)
 

@@ -1,4 +1,6 @@
-"""Posting to the ledger: entries appended and balances moved in one statement each.
+"""Posting to the ledger: the only writer of `ledger_entries` and of the balances in
+`ledger_accounts`. Entries are appended and balances moved in one statement each, for
+one posting (`post`, `reverse`) as for an import's many (`post_from`).
 
 The available-money check is part of the UPDATE's WHERE clause, so it is decided by the
 database on the current row: two concurrent requests cannot both spend the same yuan
@@ -8,15 +10,40 @@ database on the current row: two concurrent requests cannot both spend the same 
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Select, func, insert, literal, select, update
 
 from reconcile.clock import utc_now
 from reconcile.db.tables import ledger_accounts, ledger_entries
 from reconcile.errors import InsufficientAvailable
-from reconcile.ledger import BUCKETS, Balance, Posting, unreserved_change
+from reconcile.ledger import (
+    BUCKETS,
+    UNRESERVED_SIGN,
+    Balance,
+    EntryKind,
+    Posting,
+    reversal_of,
+    unreserved_change,
+)
 
 la = ledger_accounts.c
+le = ledger_entries.c
+
+
+def _unreserved():
+    """The database's reading of `Balance.unreserved`, from the same sign table."""
+    expression = None
+    for bucket, sign in UNRESERVED_SIGN.items():
+        if expression is None:
+            assert sign == 1, "the sign table starts with what comes in"
+            expression = la[bucket]
+        else:
+            expression = expression + la[bucket] if sign > 0 else expression - la[bucket]
+    return expression
+
+
+UNRESERVED = _unreserved()
 
 
 def open_case_ledger(conn: Connection, collection_account_id: int, case_id: int) -> int:
@@ -55,35 +82,106 @@ def balance(conn: Connection, ledger_account_id: int) -> Balance:
 def post(
     conn: Connection,
     ledger_account_id: int,
-    kind: str,
+    kind: EntryKind,
     postings: list[Posting],
     *,
     enforce_available: bool,
     note: str | None = None,
-    **refs: int | None,
+    transaction_id: int | None = None,
+    hold_id: int | None = None,
+    disbursement_id: int | None = None,
+    reverses_entry_id: int | None = None,
 ) -> list[int]:
     """Append `postings` and move the balance; refuse if they would overdraw available money.
 
-    `refs` are transaction_id, hold_id, disbursement_id, reverses_entry_id.
     Returns the new entries' ids.
     """
     _move_balance(conn, ledger_account_id, postings, enforce_available)
-    now = utc_now()
+    values = {
+        "ledger_account_id": ledger_account_id,
+        "kind": EntryKind(kind).value,
+        "note": note,
+        "created_at": utc_now(),
+        "transaction_id": transaction_id,
+        "hold_id": hold_id,
+        "disbursement_id": disbursement_id,
+        "reverses_entry_id": reverses_entry_id,
+    }
     ids = []
     for posting in postings:
         result = conn.execute(
-            insert(ledger_entries).values(
-                ledger_account_id=ledger_account_id,
-                bucket=posting.bucket,
-                amount=posting.amount,
-                kind=kind,
-                note=note,
-                created_at=now,
-                **refs,
-            )
+            insert(ledger_entries).values(bucket=posting.bucket, amount=posting.amount, **values)
         )
         ids.append(result.inserted_primary_key[0])
     return ids
+
+
+def reverse(
+    conn: Connection,
+    entry_id: int,
+    kind: EntryKind,
+    *,
+    amount: int | None = None,
+    enforce_available: bool,
+    note: str | None = None,
+) -> int:
+    """Post the entry that takes back entry `entry_id` (all of it, or `amount` fen of it),
+    linked to it by `reverses_entry_id`; return the new entry's id."""
+    original = conn.execute(select(ledger_entries).where(le.id == entry_id)).one()
+    posting = Posting(original.bucket, original.amount)
+    if amount is not None:
+        posting = Posting(original.bucket, amount if original.amount > 0 else -amount)
+    (new_id,) = post(
+        conn,
+        original.ledger_account_id,
+        kind,
+        reversal_of([posting]),
+        enforce_available=enforce_available,
+        note=note,
+        transaction_id=original.transaction_id,
+        hold_id=original.hold_id,
+        disbursement_id=original.disbursement_id,
+        reverses_entry_id=entry_id,
+    )
+    return new_id
+
+
+def latest_entry(
+    conn: Connection, ledger_account_id: int, *, unreversed: bool = True, **refs
+) -> int | None:
+    """Return the id of the ledger's newest entry with these refs (e.g. kind, transaction_id;
+    a tuple means any of), only among those no entry reverses when `unreversed`; or None."""
+    query = select(func.max(le.id)).where(le.ledger_account_id == ledger_account_id)
+    if unreversed:
+        reversed_ = select(le.reverses_entry_id).where(
+            le.ledger_account_id == ledger_account_id, le.reverses_entry_id.is_not(None)
+        )
+        query = query.where(le.id.not_in(reversed_))
+    for name, value in refs.items():
+        query = query.where(le[name].in_(value) if isinstance(value, tuple) else le[name] == value)
+    return conn.execute(query).scalar_one()
+
+
+def post_from(
+    conn: Connection, source: Select, *, kind: EntryKind, bucket: str, now: datetime
+) -> None:
+    """Post one entry per row of `source` — (ledger_account_id, amount, transaction_id),
+    in the order the entries should be appended — and move each ledger's `bucket` by
+    their sum: two statements for any number of rows (an import's credits)."""
+    entries = source.add_columns(literal(bucket), literal(EntryKind(kind).value), literal(now))
+    target = ["ledger_account_id", "amount", "transaction_id", "bucket", "kind", "created_at"]
+    conn.execute(insert(ledger_entries).from_select(target, entries))
+    rows = source.order_by(None).subquery()
+    totals = (
+        select(rows.c[0].label("ledger_id"), func.sum(rows.c[1]).label("total"))
+        .group_by(rows.c[0])
+        .subquery()
+    )
+    conn.execute(
+        update(ledger_accounts)
+        .where(la.id == totals.c.ledger_id)
+        .values({la[bucket]: la[bucket] + totals.c.total})
+    )
 
 
 def _move_balance(
@@ -99,8 +197,7 @@ def _move_balance(
     )
     consumed = -unreserved_change(postings)
     if enforce and consumed > 0:
-        unreserved = la.received - la.held - la.pending - la.approved_unpaid - la.paid
-        stmt = stmt.where(unreserved >= consumed)
+        stmt = stmt.where(consumed <= UNRESERVED)
     if conn.execute(stmt).rowcount != 1:
         raise InsufficientAvailable(
             "the amount exceeds the money available on this ledger",
@@ -126,7 +223,6 @@ def entries(
 
 def projection_breaks(conn: Connection) -> list[dict]:
     """Return every ledger whose balance columns differ from the sum of its entries."""
-    le = ledger_entries.c
     sums = (
         select(le.ledger_account_id, le.bucket, func.sum(le.amount).label("total"))
         .group_by(le.ledger_account_id, le.bucket)

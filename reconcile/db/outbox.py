@@ -15,6 +15,7 @@ from sqlalchemy import Connection, and_, case, func, insert, literal, or_, selec
 
 from reconcile.clock import as_utc
 from reconcile.db.tables_alerts import alerts, case_events, deliveries
+from reconcile.webhooks import DELIVERY_LIFECYCLE, DeliveryAction, DeliveryStatus
 
 d = deliveries.c
 
@@ -29,10 +30,13 @@ def queue(conn: Connection, topic: str, ids: list[int], now: datetime, chunk: in
     columns = ["topic", "court", column, "status", "attempts", "created_at", "next_attempt_at"]
     for start in range(0, len(ids), chunk):
         source = select(
-            literal(topic), table.c.court, table.c.id, literal("pending"), literal(0),
+            literal(topic), table.c.court, table.c.id, literal(PENDING), literal(0),
             literal(now, d.created_at.type), literal(now, d.next_attempt_at.type),
         ).where(table.c.id.in_(ids[start : start + chunk]))  # fmt: skip
         conn.execute(insert(deliveries).from_select(columns, source))
+
+
+PENDING = DeliveryStatus.PENDING.value
 
 
 def claim(
@@ -40,7 +44,7 @@ def claim(
 ) -> list[dict]:
     """Lease up to `limit` due deliveries of `topics` to the caller; return them, oldest first."""
     due = and_(
-        d.status == "pending",
+        d.status == DeliveryStatus.PENDING,
         d.topic.in_(topics),
         d.next_attempt_at <= now,
         or_(d.leased_until.is_(None), d.leased_until <= now),
@@ -81,7 +85,7 @@ def mark_delivered(conn: Connection, delivery: dict, *, now: datetime, http_stat
     return _finish(
         conn,
         delivery,
-        status="delivered",
+        action=DeliveryAction.DELIVER,
         delivered_at=now,
         last_status=http_status,
         last_error=None,
@@ -95,7 +99,7 @@ def mark_failed(
     return _finish(
         conn,
         delivery,
-        status="pending",
+        action=DeliveryAction.RETRY,
         next_attempt_at=retry_at,
         last_status=http_status,
         last_error=error[:500],
@@ -104,24 +108,30 @@ def mark_failed(
 
 def mark_dead(conn: Connection, delivery: dict, *, http_status: int | None, error: str) -> bool:
     """Give the delivery up (dead letter)."""
-    return _finish(conn, delivery, status="dead", last_status=http_status, last_error=error[:500])
+    return _finish(
+        conn, delivery, action=DeliveryAction.KILL, last_status=http_status, last_error=error[:500]
+    )
 
 
 def mark_discarded(conn: Connection, delivery: dict) -> bool:
     """Drop a case event nobody subscribes to."""
-    return _finish(conn, delivery, status="discarded", last_error="no subscriber for the court")
+    return _finish(
+        conn, delivery, action=DeliveryAction.DISCARD, last_error="no subscriber for the court"
+    )
 
 
 def release(conn: Connection, delivery: dict) -> bool:
     """Hand a claimed but unattempted delivery back, as if never claimed."""
-    return _finish(conn, delivery, status="pending", attempts=d.attempts - 1)
+    return _finish(conn, delivery, action=DeliveryAction.RETRY, attempts=d.attempts - 1)
 
 
-def _finish(conn: Connection, delivery: dict, **values) -> bool:
+def _finish(conn: Connection, delivery: dict, action: DeliveryAction, **values) -> bool:
+    """End a leased attempt by `action`; a lease is only ever held on a pending delivery."""
+    status = DELIVERY_LIFECYCLE.after(DeliveryStatus.PENDING, action)
     result = conn.execute(
         update(deliveries)
-        .where(_leased(delivery))
-        .values(leased_until=None, lease_token=None, **values)
+        .where(_leased(delivery), d.status == DeliveryStatus.PENDING)
+        .values(leased_until=None, lease_token=None, status=status, **values)
     )
     return result.rowcount == 1
 
@@ -130,8 +140,13 @@ def requeue_dead(conn: Connection, *, now: datetime) -> int:
     """Make every dead delivery pending again with a fresh retry window; return how many."""
     result = conn.execute(
         update(deliveries)
-        .where(d.status == "dead")
-        .values(status="pending", next_attempt_at=now, first_attempt_at=None, attempts=0)
+        .where(d.status == DeliveryStatus.DEAD)
+        .values(
+            status=DELIVERY_LIFECYCLE.after(DeliveryStatus.DEAD, DeliveryAction.REQUEUE),
+            next_attempt_at=now,
+            first_attempt_at=None,
+            attempts=0,
+        )
     )
     return result.rowcount
 

@@ -35,8 +35,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from reconcile.db.tables import ledger_accounts, ledger_entries
+from reconcile.db import ledger_store
+from reconcile.db.tables import ledger_accounts
 from reconcile.db.tables_statements import statement_imports, statement_lines
+from reconcile.ledger import EntryKind
+from reconcile.statement_lines import LineStatus
 
 sl = statement_lines.c
 si = statement_imports.c
@@ -63,6 +66,7 @@ LINE_COLUMNS = (
     "match_evidence",
     "orphan_reason",
     "suggestions",
+    "disbursement_id",
 )
 
 _staging_metadata = MetaData()
@@ -90,6 +94,7 @@ staging = Table(
     Column("match_evidence", Text),  #: JSON text, serialised when staged
     Column("orphan_reason", String(32)),
     Column("suggestions", Text),  #: JSON text
+    Column("disbursement_id", BigInteger),  #: the payment a debit settles
     Column("base_key", String(160)),
     prefixes=["TEMPORARY"],
     postgresql_on_commit="DROP",
@@ -226,45 +231,25 @@ def count_new(conn: Connection, import_id: int, **where) -> int:
 def post_matched_credits(conn: Connection, import_id: int, now: datetime) -> None:
     """Credit every new matched line to its case's ledger."""
     la = ledger_accounts.c
-    matched = and_(sl.statement_id == import_id, sl.status == "matched")
+    matched = and_(sl.statement_id == import_id, sl.status == LineStatus.MATCHED)
     source = (
-        select(la.id, literal("received"), sl.amount, literal("credit"), sl.id, literal(now))
+        select(la.id.label("ledger_account_id"), sl.amount, sl.id.label("transaction_id"))
         .join(ledger_accounts, la.case_id == sl.case_id)
         .where(matched)
         .order_by(la.id, sl.id)
     )
-    _insert_entries(conn, source)
-    totals = (
-        select(sl.case_id, func.sum(sl.amount).label("total"))
-        .where(matched)
-        .group_by(sl.case_id)
-        .subquery()
-    )
-    conn.execute(
-        update(ledger_accounts)
-        .where(la.case_id == totals.c.case_id)
-        .values(received=la.received + totals.c.total)
-    )
+    ledger_store.post_from(conn, source, kind=EntryKind.CREDIT, bucket="received", now=now)
 
 
 def post_orphan_credits(conn: Connection, import_id: int, suspense_id: int, now: datetime) -> None:
     """Put every new orphan line on the collection account's suspense ledger."""
-    la = ledger_accounts.c
-    orphans = and_(sl.statement_id == import_id, sl.status == "orphan")
+    orphans = and_(sl.statement_id == import_id, sl.status == LineStatus.ORPHAN)
     source = select(
-        literal(suspense_id),
-        literal("received"),
+        literal(suspense_id).label("ledger_account_id"),
         sl.amount,
-        literal("orphan_credit"),
-        sl.id,
-        literal(now),
+        sl.id.label("transaction_id"),
     ).where(orphans)
-    _insert_entries(conn, source)
-    total = conn.execute(select(func.coalesce(func.sum(sl.amount), 0)).where(orphans)).scalar_one()
-    if total:
-        conn.execute(
-            update(ledger_accounts).where(la.id == suspense_id).values(received=la.received + total)
-        )
+    ledger_store.post_from(conn, source, kind=EntryKind.ORPHAN_CREDIT, bucket="received", now=now)
 
 
 def received_by_case(import_id: int):
@@ -274,11 +259,6 @@ def received_by_case(import_id: int):
         .where(sl.statement_id == import_id, sl.status == "matched")
         .group_by(sl.case_id)
     )
-
-
-def _insert_entries(conn: Connection, source) -> None:
-    target = ["ledger_account_id", "bucket", "amount", "kind", "transaction_id", "created_at"]
-    conn.execute(insert(ledger_entries).from_select(target, source))
 
 
 def new_lines(conn: Connection, import_id: int, **where):

@@ -23,6 +23,10 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from reconcile.cases import CaseStatus
+from reconcile.ledger import EntryKind
+from reconcile.lifecycle import check_sql
+
 metadata = MetaData(
     naming_convention={
         "ix": "ix_%(column_0_label)s",
@@ -88,7 +92,7 @@ cases = Table(
     Column("created_at", Timestamp, nullable=False),
     Column("closed_at", Timestamp),
     UniqueConstraint("collection_account_id", "sub_account_number"),
-    CheckConstraint("status in ('open', 'closed')", name="status"),
+    CheckConstraint(check_sql("status", CaseStatus), name="status"),
     CheckConstraint("amount_due >= 0", name="amount_due"),
 )
 
@@ -158,7 +162,7 @@ ledger_entries = Table(
     Column("ledger_account_id", Id, ForeignKey("ledger_accounts.id"), nullable=False),
     Column("bucket", String(16), nullable=False),
     Column("amount", Fen, nullable=False),  #: signed change of the bucket
-    Column("kind", String(32), nullable=False),  #: what happened, e.g. credit, hold_placed
+    Column("kind", String(32), nullable=False),  #: reconcile.ledger.EntryKind
     Column("transaction_id", Id),
     Column("hold_id", Id),
     Column("disbursement_id", Id),
@@ -169,6 +173,7 @@ ledger_entries = Table(
         "bucket in ('received', 'held', 'pending', 'approved_unpaid', 'paid')", name="bucket"
     ),
     CheckConstraint("amount <> 0", name="amount_not_zero"),
+    CheckConstraint(check_sql("kind", EntryKind), name="kind"),
 )
 Index("ix_ledger_entries_account", ledger_entries.c.ledger_account_id, ledger_entries.c.id)
 

@@ -17,7 +17,10 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from reconcile.alerts import AlertStatus
 from reconcile.db.tables import Id, Timestamp, metadata
+from reconcile.lifecycle import check_sql
+from reconcile.webhooks import DeliveryStatus
 
 alerts = Table(
     "alerts",
@@ -41,7 +44,7 @@ alerts = Table(
     Column("resolved_by", String(200)),
     Column("resolve_note", Text),
     UniqueConstraint("kind", "subject"),
-    CheckConstraint("status in ('open', 'acknowledged', 'resolved')", name="status"),
+    CheckConstraint(check_sql("status", AlertStatus), name="status"),
     CheckConstraint("severity in ('info', 'warning', 'critical')", name="severity"),
 )
 Index("ix_alerts_court_status", alerts.c.court, alerts.c.status, alerts.c.id)
@@ -81,7 +84,7 @@ deliveries = Table(
     Column("last_status", Integer),  #: HTTP status of the last attempt, if any
     Column("last_error", String(500)),
     CheckConstraint("topic in ('alert', 'case_event')", name="topic"),
-    CheckConstraint("status in ('pending', 'delivered', 'dead', 'discarded')", name="status"),
+    CheckConstraint(check_sql("status", DeliveryStatus), name="status"),
     CheckConstraint(
         "(topic = 'alert' and alert_id is not null and case_event_id is null)"
         " or (topic = 'case_event' and case_event_id is not null and alert_id is null)",

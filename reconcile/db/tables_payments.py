@@ -20,6 +20,11 @@ from sqlalchemy import (
 )
 
 from reconcile.db.tables import Fen, Id, Timestamp, metadata
+from reconcile.deferrals import DeferralStatus
+from reconcile.disbursements import DisbursementStatus
+from reconcile.holds import HoldStatus
+from reconcile.lifecycle import check_sql
+from reconcile.payee_changes import ChangeStatus
 
 
 def _id() -> Column:
@@ -53,7 +58,7 @@ holds = Table(
     Column("placed_at", Timestamp, nullable=False),
     Column("released_at", Timestamp),  #: released in full
     CheckConstraint("amount > 0 and released >= 0 and released <= amount", name="amounts"),
-    CheckConstraint("status in ('active', 'released')", name="status"),
+    CheckConstraint(check_sql("status", HoldStatus), name="status"),
 )
 
 disbursements = Table(
@@ -79,9 +84,7 @@ disbursements = Table(
     Column("confirmed_at", Timestamp),
     CheckConstraint("amount > 0", name="amount"),
     CheckConstraint("kind in ('payment', 'refund')", name="kind"),
-    CheckConstraint(
-        "status in ('requested', 'approved', 'rejected', 'marked_paid', 'paid')", name="status"
-    ),
+    CheckConstraint(check_sql("status", DisbursementStatus), name="status"),
     CheckConstraint(
         "(kind = 'payment' and case_id is not null) or "
         "(kind = 'refund' and refund_of_transaction_id is not null)",
@@ -123,7 +126,7 @@ deferrals = Table(
     Column("ended_on", Date),  #: the clock runs again after this day (local)
     Column("ended_by", String(200)),
     CheckConstraint("kind in ('deferral', 'escrow')", name="kind"),
-    CheckConstraint("status in ('requested', 'approved', 'rejected', 'ended')", name="status"),
+    CheckConstraint(check_sql("status", DeferralStatus), name="status"),
 )
 
 payee_account_changes = Table(
@@ -138,5 +141,5 @@ payee_account_changes = Table(
     Column("document_reference", String(200), nullable=False),
     *_request_columns(),
     Column("party_account_id", Id, ForeignKey("party_accounts.id")),  #: added on approval
-    CheckConstraint("status in ('requested', 'approved', 'rejected')", name="status"),
+    CheckConstraint(check_sql("status", ChangeStatus), name="status"),
 )

@@ -17,6 +17,8 @@ from sqlalchemy import (
 )
 
 from reconcile.db.tables import Fen, Id, Timestamp, metadata
+from reconcile.lifecycle import check_sql
+from reconcile.statement_lines import LineStatus
 
 #: One uploaded file, imported completely or not at all.
 statement_imports = Table(
@@ -68,7 +70,8 @@ statement_lines = Table(
     Column("raw", Text),
     #: bank reference where there is one, else a fingerprint with its occurrence in the file
     Column("dedupe_key", String(160), nullable=False),
-    #: credit: matched | orphan | refunding | refunded; debit: reconciled | flagged
+    #: reconcile.statement_lines.LineStatus — credit: matched | orphan | refunding |
+    #: refunded; debit: reconciled | flagged
     Column("status", String(12), nullable=False),
     Column("case_id", Id, ForeignKey("cases.id")),
     Column("match_rule", String(16)),  #: sub_account | case_number | payer | manual
@@ -86,6 +89,7 @@ statement_lines = Table(
     ),
     CheckConstraint("direction in ('credit', 'debit')", name="direction"),
     CheckConstraint("amount > 0", name="amount_positive"),
+    CheckConstraint(check_sql("status", LineStatus), name="status"),
 )
 Index("ix_statement_lines_statement", statement_lines.c.statement_id, statement_lines.c.status)
 Index(

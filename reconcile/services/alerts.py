@@ -9,7 +9,7 @@ no case, only the alert's own lifecycle, and every move is audited.
 from __future__ import annotations
 
 from reconcile.actors import Actor
-from reconcile.alerts import AlertAction, transition
+from reconcile.alerts import ALERT_LIFECYCLE, AlertAction
 from reconcile.clock import as_utc
 from reconcile.db import alert_store, outbox
 from reconcile.db.uow import UnitOfWork
@@ -100,7 +100,7 @@ def _move(uow: UnitOfWork, actor: Actor, alert_id: int, action: AlertAction, not
     note = (note or "").strip() or None
     with uow:
         alert = _visible_alert(uow, actor, alert_id)
-        after = transition(alert["status"], action)
+        after = ALERT_LIFECYCLE.after(alert["status"], action)
         moved = alert_store.set_status(
             uow.conn, alert_id, alert["status"], after, by=actor.name, note=note
         )

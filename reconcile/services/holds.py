@@ -8,7 +8,7 @@ from reconcile.db import alert_store, hold_store, ledger_store
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import NotFound
 from reconcile.holds import check_new_hold, release
-from reconcile.ledger import Posting
+from reconcile.ledger import EntryKind, Posting
 from reconcile.services.access import require_role
 from reconcile.services.approving import READERS, visible_case
 
@@ -42,7 +42,7 @@ def place_hold(
         ledger_store.post(
             uow.conn,
             ledger_id,
-            "hold_placed",
+            EntryKind.HOLD_PLACED,
             [Posting("held", amount)],
             enforce_available=False,
             hold_id=hold_id,
@@ -72,13 +72,15 @@ def release_hold(
         to_release, status = release(before["status"], before["amount"], before["released"], amount)
         hold_store.record_release(uow.conn, before, to_release, status, clock.utc_now())
         ledger_id = ledger_store.case_ledger_id(uow.conn, before["case_id"])
-        ledger_store.post(
+        placement = ledger_store.latest_entry(
+            uow.conn, ledger_id, unreversed=False, hold_id=hold_id, kind=EntryKind.HOLD_PLACED
+        )
+        ledger_store.reverse(
             uow.conn,
-            ledger_id,
-            "hold_released",
-            [Posting("held", -to_release)],
+            placement,
+            EntryKind.HOLD_RELEASED,
+            amount=to_release,
             enforce_available=False,
-            hold_id=hold_id,
             note=document_reference,
         )
         hold = hold_view(hold_store.hold_by_id(uow.conn, hold_id))

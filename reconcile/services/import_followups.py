@@ -2,49 +2,44 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
-
 from reconcile.account_numbers import mask_account_number
 from reconcile.actors import Actor
 from reconcile.db import alert_store, disbursement_store, statement_store
-from reconcile.db.tables_statements import statement_lines
 from reconcile.db.uow import UnitOfWork
 from reconcile.debits import Debit, DebitReconciler
 from reconcile.money import format_yuan
 from reconcile.services import disbursements
+from reconcile.statement_lines import LineStatus
 
 ALERT_BATCH = 1000
 
 
-def reconcile_debits(uow: UnitOfWork, actor: Actor, account: dict, import_id: int) -> dict:
-    """Settle the payments the new debits confirm; flag every other debit with an alert."""
-    conn = uow.conn
-    reconciler = DebitReconciler(
+def debit_reconciler(conn, account: dict) -> DebitReconciler:
+    """Return what explains the account's debits: the payments awaiting the bank and the
+    accounts the court documents name."""
+    return DebitReconciler(
         disbursement_store.approved_awaiting_payment(conn, account["id"]),
         disbursement_store.payee_accounts_of_court(conn, account["court_id"])
         | set(account["court_accounts"]),
     )
+
+
+def follow_debits(
+    uow: UnitOfWork, actor: Actor, account: dict, import_id: int, reconciler: DebitReconciler
+) -> dict:
+    """Settle the payments the new debits pay (as the import decided); alert every other."""
     counts = {"reconciled": 0, "flagged": 0}
-    for line in list(statement_store.new_lines(conn, import_id, direction="debit")):
-        outcome = reconciler.explain(
-            Debit(line["amount"], line["counterparty_account"], line["bank_reference"])
-        )
-        if outcome.kind == "settles":
-            _settle(uow, actor, line, outcome.disbursement_id)
+    for line in list(statement_store.new_lines(uow.conn, import_id, direction="debit")):
+        if line["status"] == LineStatus.RECONCILED:
+            disbursements.settle_by_debit(
+                uow, actor, line["disbursement_id"], line["id"], line["booked_on"]
+            )
             counts["reconciled"] += 1
         else:
-            _flag(uow, actor, account, line, outcome.kind)
+            debit = Debit(line["amount"], line["counterparty_account"], line["bank_reference"])
+            _flag(uow, actor, account, line, reconciler.unexplained(debit))
             counts["flagged"] += 1
     return counts
-
-
-def _settle(uow: UnitOfWork, actor: Actor, line: dict, disbursement_id: int) -> None:
-    disbursements.settle_by_debit(uow, actor, disbursement_id, line["id"], line["booked_on"])
-    uow.conn.execute(
-        update(statement_lines)
-        .where(statement_lines.c.id == line["id"])
-        .values(status="reconciled", disbursement_id=disbursement_id)
-    )
 
 
 def _flag(uow: UnitOfWork, actor: Actor, account: dict, line: dict, kind: str) -> None:
@@ -69,7 +64,7 @@ def _flag(uow: UnitOfWork, actor: Actor, account: dict, line: dict, kind: str) -
 def raise_credit_alerts(uow: UnitOfWork, actor: Actor, account: dict, import_id: int) -> None:
     """Alert the desk of every new orphan, and of credits for closed cases."""
     batch: list[dict] = []
-    for line in statement_store.new_lines(uow.conn, import_id, status="orphan"):
+    for line in statement_store.new_lines(uow.conn, import_id, status=LineStatus.ORPHAN):
         batch.append(_orphan_alert(account, line))
         if len(batch) >= ALERT_BATCH:
             alert_store.raise_alerts_bulk(uow.conn, batch)

@@ -22,12 +22,13 @@ from reconcile.clock import utc_now
 from reconcile.db import ledger_store, registry, statement_store
 from reconcile.db.case_index import load_case_index
 from reconcile.db.uow import UnitOfWork
+from reconcile.debits import Debit, DebitReconciler
 from reconcile.errors import InvalidFile, NotFound, UnknownAccount
 from reconcile.matching import Credit, Matcher
 from reconcile.money import decimal_to_fen
 from reconcile.services import import_followups
 from reconcile.services.access import require_role
-from reconcile.statement_lines import line_facts
+from reconcile.statement_lines import LineFacts, LineStatus, line_facts
 
 HASH_CHUNK = 1 << 20
 HEAD_SIZE = 64 * 1024
@@ -42,6 +43,7 @@ class _Run:
     account: dict
     import_id: int
     matcher: Matcher
+    debits: DebitReconciler
     lines_total: int = 0
     balance_checks: list[str] = field(default_factory=list)
     period: list = field(default_factory=lambda: [None, None])
@@ -88,7 +90,12 @@ def import_statement(
         except statement_store.AlreadyImported:
             uow.rollback()
             return _repeat(uow, actor, statement_store.import_by_hash(uow.conn, file_sha256))
-        run = _Run(collection, import_id, Matcher(load_case_index(uow.conn, collection)))
+        run = _Run(
+            collection,
+            import_id,
+            Matcher(load_case_index(uow.conn, collection)),
+            import_followups.debit_reconciler(uow.conn, collection),
+        )
         try:
             _stream_lines(uow, run, [first], statements, batch_size, progress, filename)
         except StatementParseError as e:
@@ -226,23 +233,27 @@ def _staged_row(run: _Run, line: StatementLine, filename: str | None) -> tuple:
         line.booked_on, line.value_date, line.booked_at, _cut(line.bank_reference, 128),
         _cut(line.counterparty_name, 255), _cut(facts.counterparty_account, 64),
         _cut(line.counterparty_bank, 255), line.remark, _cut(line.sub_account, 64), line.raw,
-        *_match_columns(run, line, facts.direction), facts.base_key,
+        *_match_columns(run, line, facts), facts.base_key,
     )  # fmt: skip
 
 
-_DEBIT_COLUMNS = ("flagged", None, None, None, None, None)
+_ORPHAN, _MATCHED = LineStatus.ORPHAN.value, LineStatus.MATCHED.value
+_RECONCILED, _FLAGGED = LineStatus.RECONCILED.value, LineStatus.FLAGGED.value
 
 
-def _match_columns(run: _Run, line: StatementLine, direction: str) -> tuple:
-    """Return status, case_id, match_rule, match_evidence, orphan_reason, suggestions."""
-    if direction == "debit":
-        return _DEBIT_COLUMNS
+def _match_columns(run: _Run, line: StatementLine, facts: LineFacts) -> tuple:
+    """Return status, case_id, match_rule, match_evidence, orphan_reason, suggestions,
+    disbursement_id: what the line is, decided before it is stored."""
+    if facts.direction == "debit":
+        debit = Debit(facts.amount, facts.counterparty_account, _cut(line.bank_reference, 128))
+        paid = run.debits.settles(debit)
+        return (_FLAGGED if paid is None else _RECONCILED, None, None, None, None, None, paid)
     match = run.matcher.match(
         Credit(line.sub_account, line.remark, line.counterparty_account, line.counterparty_name)
     )
-    status = "orphan" if match.is_orphan else "matched"
+    status = _ORPHAN if match.is_orphan else _MATCHED
     return (status, match.case_id, match.rule, match.evidence, match.orphan_reason,
-            match.suggestions or None)  # fmt: skip
+            match.suggestions or None, None)  # fmt: skip
 
 
 def _cut(text: str | None, size: int) -> str | None:
@@ -287,7 +298,7 @@ def _store_and_post(uow: UnitOfWork, actor: Actor, run: _Run, format_name: str) 
     statement_store.post_matched_credits(conn, run.import_id, now)
     suspense = ledger_store.suspense_ledger_id(conn, run.account["id"])
     statement_store.post_orphan_credits(conn, run.import_id, suspense, now)
-    debits = import_followups.reconcile_debits(uow, actor, run.account, run.import_id)
+    debits = import_followups.follow_debits(uow, actor, run.account, run.import_id, run.debits)
     import_followups.raise_credit_alerts(uow, actor, run.account, run.import_id)
     report = _report(conn, run, format_name, lines_new, debits)
     import_followups.after_import(uow, actor, run.account, run.import_id, report)
@@ -322,8 +333,8 @@ def _report(conn, run: _Run, format_name: str, lines_new: int, debits: dict) -> 
         "lines_total": run.lines_total,
         "lines_new": lines_new,
         "lines_duplicate": run.lines_total - lines_new,
-        "credits_matched": count(conn, run.import_id, status="matched"),
-        "orphans": count(conn, run.import_id, status="orphan"),
+        "credits_matched": count(conn, run.import_id, status=LineStatus.MATCHED),
+        "orphans": count(conn, run.import_id, status=LineStatus.ORPHAN),
         "debits_reconciled": debits["reconciled"],
         "debits_flagged": debits["flagged"],
         "balance_check": _balance_check(run.balance_checks),

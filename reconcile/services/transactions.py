@@ -11,9 +11,10 @@ from reconcile.actors import Actor
 from reconcile.db import alert_store, ledger_store, registry, transaction_store
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import IllegalTransition, NotFound, ValidationFailed
-from reconcile.ledger import Posting
+from reconcile.ledger import ARRIVALS, EntryKind, Posting
 from reconcile.services import disbursements
 from reconcile.services.access import require_court, require_role
+from reconcile.statement_lines import LINE_LIFECYCLE, LineAction, LineStatus
 
 READERS = ("finance", "approver", "enforcement", "desk", "admin")
 
@@ -48,15 +49,16 @@ def assign_orphan(uow: UnitOfWork, actor: Actor, line_id: int, case_id: int, rea
         require_court(actor, case["court"], "case")
         if case["status"] != "open":
             raise IllegalTransition("the case is closed: reopen it before assigning money to it")
-        _move(uow, line, from_case=None, to_case=case_id, kind="orphan_assigned", note=reason)
+        status = LINE_LIFECYCLE.after(line["status"], LineAction.ASSIGN)
+        _assign(uow, line, case_id, note=reason)
         after = {
-            "status": "matched",
+            "status": status,
             "case_id": case_id,
             "match_rule": "manual",
             "resolution_note": reason,
         }
         _resolve_alerts(uow, actor, line, f"assigned to case {case['case_number']}: {reason}")
-        _change_line(uow, actor, line, "assigned", after)
+        _change_line(uow, actor, line, LineAction.ASSIGN, after)
         result = _visible_line(uow, actor, line_id)
         uow.commit()
     return result
@@ -68,24 +70,18 @@ def unassign(uow: UnitOfWork, actor: Actor, line_id: int, reason: str) -> dict:
     _require_reason(reason)
     with uow:
         line = _visible_line(uow, actor, line_id, for_update=True)
-        if line["direction"] != "credit" or line["status"] != "matched":
+        if line["direction"] != "credit" or line["status"] != LineStatus.MATCHED:
             raise IllegalTransition("only a credit placed on a case can be taken off it")
-        _move(
-            uow,
-            line,
-            from_case=line["case_id"],
-            to_case=None,
-            kind="assignment_reversed",
-            note=reason,
-        )
+        status = LINE_LIFECYCLE.after(line["status"], LineAction.UNASSIGN)
+        _unassign(uow, line, note=reason)
         after = {
-            "status": "orphan",
+            "status": status,
             "case_id": None,
             "match_rule": None,
             "orphan_reason": "unassigned",
             "resolution_note": reason,
         }
-        _change_line(uow, actor, line, "unassigned", after)
+        _change_line(uow, actor, line, LineAction.UNASSIGN, after)
         result = _visible_line(uow, actor, line_id)
         uow.commit()
     return result
@@ -113,7 +109,8 @@ def refund_orphan(uow: UnitOfWork, actor: Actor, line_id: int, reason: str) -> d
             payer_account_number=line["counterparty_account"],
             reason=reason,
         )
-        after = {"status": "refunding", "resolution_note": reason}
+        status = LINE_LIFECYCLE.after(line["status"], LineAction.REQUEST_REFUND)
+        after = {"status": status, "resolution_note": reason}
         _resolve_alerts(uow, actor, line, f"refund requested: {reason}")
         _change_line(uow, actor, line, "refund_requested", after, disbursement_id=request["id"])
         result = {**_visible_line(uow, actor, line_id), "refund_disbursement_id": request["id"]}
@@ -123,28 +120,71 @@ def refund_orphan(uow: UnitOfWork, actor: Actor, line_id: int, reason: str) -> d
 
 def _orphan(uow: UnitOfWork, actor: Actor, line_id: int) -> dict:
     line = _visible_line(uow, actor, line_id, for_update=True)
-    if line["direction"] != "credit" or line["status"] != "orphan":
+    if line["direction"] != "credit" or line["status"] != LineStatus.ORPHAN:
         raise IllegalTransition(f"the transaction is {line['status']}, not an orphan credit")
     return line
 
 
-def _move(
-    uow: UnitOfWork, line: dict, *, from_case: int | None, to_case: int | None, kind: str, note: str
-) -> None:
+def _assign(uow: UnitOfWork, line: dict, case_id: int, note: str) -> None:
+    """Move an orphan's money from the suspense ledger to the case's."""
     conn, amount = uow.conn, line["amount"]
     suspense = ledger_store.suspense_ledger_id(conn, line["collection_account_id"])
-    source = ledger_store.case_ledger_id(conn, from_case) if from_case else suspense
-    target = ledger_store.case_ledger_id(conn, to_case) if to_case else suspense
-    for ledger_id, sign in sorted(((source, -1), (target, 1))):  # one lock order: no deadlock
+    target = ledger_store.case_ledger_id(conn, case_id)
+    for ledger_id, sign in _lock_order(suspense, target):
         ledger_store.post(
             conn,
             ledger_id,
-            kind,
+            EntryKind.ORPHAN_ASSIGNED,
             [Posting("received", sign * amount)],
             enforce_available=sign < 0,
             transaction_id=line["id"],
             note=note,
         )
+
+
+def _unassign(uow: UnitOfWork, line: dict, note: str) -> None:
+    """Take a credit off its case by reversing the entries that placed it.
+
+    The case's arrival entry (the import's credit or an assignment) is reversed; so is the
+    suspense ledger's outgoing entry of an assignment, or, for a credit the import placed,
+    the money returns to suspense as a new entry.
+    """
+    conn = uow.conn
+    suspense = ledger_store.suspense_ledger_id(conn, line["collection_account_id"])
+    case_ledger = ledger_store.case_ledger_id(conn, line["case_id"])
+    arrival = ledger_store.latest_entry(
+        conn, case_ledger, transaction_id=line["id"], kind=tuple(ARRIVALS), bucket="received"
+    )
+    taken_from_suspense = ledger_store.latest_entry(
+        conn,
+        suspense,
+        transaction_id=line["id"],
+        kind=EntryKind.ORPHAN_ASSIGNED,
+        bucket="received",
+    )
+    kind = EntryKind.ASSIGNMENT_REVERSED
+    for ledger_id, _ in _lock_order(case_ledger, suspense):
+        if ledger_id == case_ledger:
+            ledger_store.reverse(conn, arrival, kind, enforce_available=True, note=note)
+        elif taken_from_suspense is not None:
+            ledger_store.reverse(
+                conn, taken_from_suspense, kind, enforce_available=False, note=note
+            )
+        else:
+            ledger_store.post(
+                conn,
+                suspense,
+                kind,
+                [Posting("received", line["amount"])],
+                enforce_available=False,
+                transaction_id=line["id"],
+                note=note,
+            )
+
+
+def _lock_order(source: int, target: int) -> list[tuple[int, int]]:
+    """Return (ledger, sign) pairs in one lock order, so two moves never deadlock."""
+    return sorted(((source, -1), (target, 1)))
 
 
 def _change_line(

@@ -10,7 +10,7 @@ from reconcile.db import ledger_store
 from reconcile.db.tables import ledger_entries
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import InsufficientAvailable
-from reconcile.ledger import Balance, Posting
+from reconcile.ledger import Balance, EntryKind, Posting
 
 
 @pytest.fixture
@@ -78,23 +78,56 @@ def test_a_correction_is_a_reversing_entry_not_an_edit(engine, ledger):
     post(engine, ledger, "credit", [Posting("received", 1_000)], enforce=False)
     with UnitOfWork(engine) as uow:
         [original] = ledger_store.entries(uow.conn, ledger)
-        ledger_store.post(
-            uow.conn,
-            ledger,
-            "credit_reversed",
-            [Posting("received", -1_000)],
-            enforce_available=True,
-            reverses_entry_id=original["id"],
+        ledger_store.reverse(
+            uow.conn, original["id"], EntryKind.ASSIGNMENT_REVERSED, enforce_available=True
         )
         uow.conn.commit()
     with engine.connect() as conn:
         rows = ledger_store.entries(conn, ledger)
     assert [(r["kind"], r["amount"]) for r in rows] == [
         ("credit", 1_000),
-        ("credit_reversed", -1_000),
+        ("assignment_reversed", -1_000),
     ]
     assert rows[1]["reverses_entry_id"] == rows[0]["id"]
     assert balance(engine, ledger).received == 0
+
+
+def test_a_reversal_that_would_overdraw_is_refused_and_posts_nothing(engine, ledger):
+    post(engine, ledger, "credit", [Posting("received", 1_000)], enforce=False)
+    post(engine, ledger, "disbursement_requested", [Posting("pending", 600)], enforce=True)
+    with UnitOfWork(engine) as uow:
+        [credit, _] = ledger_store.entries(uow.conn, ledger)
+        with pytest.raises(InsufficientAvailable):
+            ledger_store.reverse(
+                uow.conn, credit["id"], EntryKind.ASSIGNMENT_REVERSED, enforce_available=True
+            )
+    assert balance(engine, ledger).received == 1_000
+
+
+def test_an_entry_kind_outside_the_enum_is_refused(engine, ledger):
+    with pytest.raises(ValueError, match="EntryKind"):
+        post(engine, ledger, "credit_reversed", [Posting("received", 1_000)], enforce=False)
+
+
+@pytest.mark.parametrize(
+    "buckets",
+    [
+        {"received": 10_000},
+        {"received": 10_000, "held": 12_000},
+        {"received": 9_000, "pending": 1_000, "approved_unpaid": 2_000, "paid": 3_000},
+        {"received": 5_000, "held": 1_000, "paid": 4_000},
+    ],
+)
+def test_the_database_guard_and_the_balance_agree_on_what_is_available(engine, ledger, buckets):
+    for bucket, amount in buckets.items():
+        post(engine, ledger, "credit", [Posting(bucket, amount)], enforce=False)
+    available = balance(engine, ledger).available
+    if available:
+        post(
+            engine, ledger, "disbursement_requested", [Posting("pending", available)], enforce=True
+        )
+    with pytest.raises(InsufficientAvailable):
+        post(engine, ledger, "disbursement_requested", [Posting("pending", 1)], enforce=True)
 
 
 @pytest.mark.postgres

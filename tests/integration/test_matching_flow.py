@@ -1,8 +1,13 @@
 """A month of a collection account through the API: every credit placed or flagged,
 every debit explained or alerted, and the balances exactly what the money says."""
 
-import pytest
+from datetime import date
 
+import pytest
+from sqlalchemy import select
+
+from reconcile.db.tables import ledger_entries
+from reconcile.services.deadlines import scan_deadlines
 from tests.integration import payments
 from tests.integration.payments import PAYEE, balance
 from tests.integration.statement_files import Row, csv_statement, upload
@@ -297,3 +302,57 @@ def test_a_rejected_refund_makes_the_credit_an_alerted_orphan_again(client, cour
         if a["transaction_id"] == orphan["id"] and a["status"] == "open"
     ]
     assert len(open_alerts) == 1
+
+
+def test_money_taken_off_a_case_starts_no_notice_clock(client, court, month, engine, settings):
+    a = month["cases"][0]  # its only credit: 1000.00 booked 2026-11-02, matched by sub-account
+    [credit] = [
+        t
+        for t in client.get(
+            "/api/v1/transactions",
+            query_string={"status": "matched"},
+            headers=court.headers("finance"),
+        ).get_json()["items"]
+        if t["case_id"] == a["id"]
+    ]
+    url = f"/api/v1/cases/{a['id']}/deadlines?as_of=2026-11-30"
+    assert [
+        c["clock"] for c in client.get(url, headers=court.headers("desk")).get_json()["deadlines"]
+    ] == ["notice"]
+    client.post(
+        f"/api/v1/transactions/{credit['id']}/unassign",
+        json={"reason": "付款人指定的是另一案件"},
+        headers=court.headers("finance"),
+    )
+    assert client.get(url, headers=court.headers("desk")).get_json()["deadlines"] == []
+    scan_deadlines(engine, settings, date(2026, 11, 30))
+    overdue = alerts(client, court, "notice_overdue")
+    assert overdue, "the other cases' money is overdue: the scan ran"
+    assert a["id"] not in {alert["case_id"] for alert in overdue}
+
+
+def test_every_correction_names_the_entry_it_reverses(client, court, month, engine):
+    a = month["cases"][0]
+    orphan = client.get(
+        "/api/v1/transactions", query_string={"status": "orphan"}, headers=court.headers("finance")
+    ).get_json()["items"][0]
+    for verb, body in (("assign", {"case_id": a["id"], "reason": "确认"}), ("unassign", {})):
+        client.post(
+            f"/api/v1/transactions/{orphan['id']}/{verb}",
+            json={"reason": "核对", **body},
+            headers=court.headers("finance"),
+        )
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(ledger_entries).where(ledger_entries.c.transaction_id == orphan["id"])
+        ).all()
+    by_id = {r.id: r for r in rows}
+    reversals = [r for r in rows if r.kind == "assignment_reversed"]
+    assert len(reversals) == 2  # the case's entry and the suspense ledger's
+    for r in reversals:
+        original = by_id[r.reverses_entry_id]
+        assert (original.kind, original.ledger_account_id) == (
+            "orphan_assigned",
+            r.ledger_account_id,
+        )
+        assert original.amount == -r.amount

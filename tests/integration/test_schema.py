@@ -4,12 +4,22 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 
+from reconcile.alerts import AlertStatus
+from reconcile.cases import CaseStatus
 from reconcile.db import migrate
 from reconcile.db.schema import metadata
+from reconcile.db.tables import ledger_entries
 from reconcile.db.tables_statements import statement_lines
+from reconcile.deferrals import DeferralStatus
+from reconcile.disbursements import DisbursementStatus
+from reconcile.holds import HoldStatus
+from reconcile.ledger import EntryKind
+from reconcile.payee_changes import ChangeStatus
+from reconcile.statement_lines import LineStatus
+from reconcile.webhooks import DeliveryStatus
 from tests.integration.statement_files import Row, csv_statement, upload
 
 
@@ -41,3 +51,68 @@ def test_the_line_key_migration_goes_down_and_up_with_the_lines(client, court, e
             conn.commit()
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
         assert conn.execute(select(func.count()).select_from(statement_lines)).scalar_one() == 1
+
+
+#: every status column and the Enum its values come from
+STATUS_ENUMS = {
+    ("cases", "status"): CaseStatus,
+    ("statement_lines", "status"): LineStatus,
+    ("holds", "status"): HoldStatus,
+    ("disbursements", "status"): DisbursementStatus,
+    ("deferrals", "status"): DeferralStatus,
+    ("payee_account_changes", "status"): ChangeStatus,
+    ("alerts", "status"): AlertStatus,
+    ("deliveries", "status"): DeliveryStatus,
+    ("ledger_entries", "kind"): EntryKind,
+}
+
+
+def test_every_status_column_has_an_enum_and_the_database_checks_it(engine):
+    declared = {(t.name, "status") for t in metadata.sorted_tables if "status" in t.c}
+    assert declared | {("ledger_entries", "kind")} == set(STATUS_ENUMS)
+    inspector = inspect(engine)
+    for (table, column), states in STATUS_ENUMS.items():
+        checks = {c["name"]: c["sqltext"] for c in inspector.get_check_constraints(table)}
+        text = checks.get(f"ck_{table}_{column}", "")
+        assert all(f"'{s.value}'" in text for s in states), (table, text)
+        assert text.count("'") == 2 * len(states), (table, text)  # nothing else admitted
+
+
+def test_the_database_refuses_a_line_status_outside_the_enum(client, court, engine):
+    upload(client, court, csv_statement([Row("2026-11-02", "10.00", "张伟", "", "x")]))
+    with engine.connect() as conn, pytest.raises(IntegrityError):
+        conn.execute(update(statement_lines).values(status="pending"))
+
+
+def test_the_migration_links_earlier_corrections_to_what_they_reverse(
+    client, court, engine, register_case
+):
+    case = register_case()
+    upload(
+        client,
+        court,
+        csv_statement([Row("2026-11-02", "10.00", "某贸易公司", "6222000000009999", "货款")]),
+    )
+    [line] = client.get(
+        "/api/v1/transactions", query_string={"status": "orphan"}, headers=court.headers("finance")
+    ).get_json()["items"]
+    for verb, body in (("assign", {"case_id": case["id"]}), ("unassign", {})):
+        response = client.post(
+            f"/api/v1/transactions/{line['id']}/{verb}",
+            json={"reason": "核对", **body},
+            headers=court.headers("finance"),
+        )
+        assert response.status_code == 200, response.get_json()
+    le = ledger_entries.c
+    links = select(le.id, le.reverses_entry_id).where(le.kind == "assignment_reversed")
+    with engine.connect() as conn:
+        linked = conn.execute(links).all()
+        assert len(linked) == 2 and all(r.reverses_entry_id for r in linked)
+        conn.execute(update(ledger_entries).values(reverses_entry_id=None))  # as before 0007
+        conn.commit()
+        config = migrate.alembic_config(conn)
+        command.downgrade(config, "0006")
+        conn.commit()
+        command.upgrade(config, "heads")
+        conn.commit()
+        assert sorted(conn.execute(links).all()) == sorted(linked)

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from reconcile.alerts import (
+    ALERT_LIFECYCLE,
     SEVERITY,
     AlertKind,
     AlertStatus,
@@ -14,7 +15,6 @@ from reconcile.alerts import (
     mask_id_number,
     mask_text,
     severity_of,
-    transition,
 )
 from reconcile.errors import IllegalTransition
 from reconcile.webhooks import (
@@ -63,7 +63,7 @@ def test_an_unknown_kind_is_refused():
     ],
 )
 def test_an_alert_moves_forward_through_its_lifecycle(current, action, after):
-    assert transition(current, action) == AlertStatus(after)
+    assert ALERT_LIFECYCLE.after(current, action) == AlertStatus(after)
 
 
 @pytest.mark.parametrize(
@@ -72,7 +72,7 @@ def test_an_alert_moves_forward_through_its_lifecycle(current, action, after):
 )
 def test_an_alert_never_moves_back_or_twice(current, action):
     with pytest.raises(IllegalTransition):
-        transition(current, action)
+        ALERT_LIFECYCLE.after(current, action)
 
 
 def test_parties_account_and_id_numbers_are_masked_at_any_depth():
