@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from reconcile.actors import cli_actor
+from reconcile.actors import ROLES, cli_actor
 from reconcile.db import audit_log, migrate
 from reconcile.db.engine import make_engine
 from reconcile.db.uow import UnitOfWork
@@ -141,7 +141,7 @@ def tokens_group() -> None:
 @click.option(
     "--role",
     required=True,
-    type=click.Choice(["enforcement", "finance", "approver", "desk", "admin"]),
+    type=click.Choice(ROLES),
 )
 @click.option("--court", "court_codes", multiple=True, required=True)
 @click.option("--name", default=None, help="who or what uses it")

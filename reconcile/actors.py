@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ROLES = ("enforcement", "finance", "approver", "desk", "admin")
+from reconcile.permissions import SYSTEM_ROLE, Role
+
+#: the roles a token or a staff user may hold
+ROLES = tuple(r.value for r in Role)
 
 
 @dataclass(frozen=True)
@@ -19,7 +22,7 @@ class Actor:
     @property
     def all_courts(self) -> bool:
         """The CLI and the scheduler act for every court."""
-        return self.role == "system"
+        return self.role == SYSTEM_ROLE
 
     def may_see(self, court_code: str) -> bool:
         return self.all_courts or court_code in self.courts

@@ -9,19 +9,19 @@ from api.web import queues
 from api.web.auth import staff_required
 from api.web.errors import back_with_error, same_site_referrer
 from api.web.i18n import translate
-from reconcile.actors import ROLES, Actor
+from reconcile.actors import Actor
 from reconcile.errors import DomainError
+from reconcile.permissions import Verb, may
 from reconcile.services import alerts
 
 bp = Blueprint("alerts", __name__, url_prefix="/alerts")
 
-HANDLERS = ("desk", "finance", "admin")
 STATUSES = ("open", "acknowledged", "resolved")
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 
 
 @bp.get("")
-@staff_required(*ROLES)
+@staff_required(Verb.READ)
 def index(actor: Actor):
     """List the alerts of one status, most severe first, oldest first within a severity."""
     status = request.args.get("status", "open")
@@ -37,14 +37,14 @@ def index(actor: Actor):
 
 
 @bp.post("/<int:alert_id>/acknowledge")
-@staff_required(*HANDLERS)
+@staff_required(Verb.HANDLE_ALERT)
 def acknowledge(actor: Actor, alert_id: int):
     """Take an open alert up, with an optional note."""
     return _move(alerts.acknowledge, actor, alert_id, "alerts.acknowledged")
 
 
 @bp.post("/<int:alert_id>/resolve")
-@staff_required(*HANDLERS)
+@staff_required(Verb.HANDLE_ALERT)
 def resolve(actor: Actor, alert_id: int):
     """Close an alert with a note saying what was done."""
     return _move(alerts.resolve, actor, alert_id, "alerts.resolved")
@@ -60,4 +60,4 @@ def _move(use_case, actor: Actor, alert_id: int, done: str):
 
 
 def _may_act(actor: Actor) -> bool:
-    return actor.role in HANDLERS
+    return may(actor.role, Verb.HANDLE_ALERT)

@@ -12,13 +12,14 @@ from api.web.format import yuan
 from api.web.i18n import translate
 from reconcile.actors import Actor
 from reconcile.errors import DomainError
+from reconcile.permissions import Verb
 from reconcile.services import cases, disbursements, holds, transactions
 
 bp = Blueprint("approvals", __name__, url_prefix="/approvals")
 
 
 @bp.get("")
-@staff_required(*queues.APPROVERS)
+@staff_required(Verb.APPROVE)
 def index(actor: Actor):
     """List the requests waiting for approval, each with its case or orphan beside it."""
     requested = queues.every(disbursements.list_disbursements, actor, status="requested")
@@ -26,14 +27,14 @@ def index(actor: Actor):
 
 
 @bp.post("/<int:disbursement_id>/approve")
-@staff_required(*queues.APPROVERS)
+@staff_required(Verb.APPROVE)
 def approve(actor: Actor, disbursement_id: int):
     """Approve at the next level."""
     return _decide(disbursements.approve_disbursement, actor, disbursement_id, "approvals.done")
 
 
 @bp.post("/<int:disbursement_id>/reject")
-@staff_required(*queues.APPROVERS)
+@staff_required(Verb.APPROVE)
 def reject(actor: Actor, disbursement_id: int):
     """Reject the request; its money is available again."""
     return _decide(disbursements.reject_disbursement, actor, disbursement_id, "approvals.rejected")

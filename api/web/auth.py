@@ -11,6 +11,7 @@ from api.context import services
 from api.web.i18n import translate
 from reconcile.actors import Actor
 from reconcile.clock import COURT_TZ
+from reconcile.permissions import Verb, may
 from reconcile.services import users
 
 bp = Blueprint("auth", __name__)
@@ -24,8 +25,8 @@ def current_actor() -> Actor | None:
     return g.staff
 
 
-def staff_required(*roles: str) -> Callable:
-    """Let only signed-in users with one of `roles` in; others sign in first or get 403."""
+def staff_required(verb: Verb) -> Callable:
+    """Let in only signed-in users whose role may do `verb`; others sign in first or get 403."""
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
@@ -33,11 +34,11 @@ def staff_required(*roles: str) -> Callable:
             actor = current_actor()
             if actor is None:
                 return redirect(url_for("web.auth.login", next=request.full_path.rstrip("?")))
-            if actor.role not in roles:
+            if not may(actor.role, verb):
                 abort(403)
             return view(actor, *args, **kwargs)
 
-        guarded.roles = roles
+        guarded.verb = verb
         return guarded
 
     return decorate

@@ -6,8 +6,9 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from api.context import services
 from api.web.auth import staff_required
-from reconcile.actors import ROLES, Actor
+from reconcile.actors import Actor
 from reconcile.errors import ValidationFailed
+from reconcile.permissions import Verb
 from reconcile.services import cases, deadlines, disbursements, holds, lookups
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -26,7 +27,7 @@ def find_case(actor: Actor, text: str) -> dict | None:
 
 
 @bp.get("")
-@staff_required(*ROLES)
+@staff_required(Verb.READ)
 def search(actor: Actor):
     """Find a case by its number or sub-account number and open it."""
     query = request.args.get("q", "").strip()
@@ -38,7 +39,7 @@ def search(actor: Actor):
 
 
 @bp.get("/<int:case_id>")
-@staff_required(*ROLES)
+@staff_required(Verb.READ)
 def view(actor: Actor, case_id: int):
     """Show a case with its ledger, holds, disbursements and deadlines."""
     uow, settings = services().uow, services().settings

@@ -9,7 +9,8 @@ from flask import Blueprint, render_template
 from api.context import services
 from api.web import queues
 from api.web.auth import staff_required
-from reconcile.actors import ROLES, Actor
+from reconcile.actors import Actor
+from reconcile.permissions import Verb, may
 from reconcile.services import alerts, lookups
 
 bp = Blueprint("home", __name__)
@@ -18,14 +19,14 @@ DEADLINE_KINDS = ("notice_due_soon", "notice_overdue", "payment_overdue", "payme
 
 
 @bp.get("/")
-@staff_required(*ROLES)
+@staff_required(Verb.READ)
 def index(actor: Actor):
     """Show counts of orphans, approvals waiting, open alerts, deadlines, the last imports."""
     open_alerts = queues.every(alerts.list_alerts, actor, status="open")
     return render_template(
         "home.html",
         orphans=len(queues.orphans(actor)),
-        approvals=len(queues.waiting_for(actor)) if actor.role in queues.APPROVERS else None,
+        approvals=len(queues.waiting_for(actor)) if may(actor.role, Verb.APPROVE) else None,
         severities=Counter(a["severity"] for a in open_alerts),
         deadlines=[a for a in open_alerts if a["kind"] in DEADLINE_KINDS][:8],
         imports=lookups.recent_imports(services().uow(read_only=True), actor, limit=6),

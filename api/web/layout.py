@@ -10,28 +10,28 @@ from flask import Blueprint, request
 from api.web import i18n
 from api.web.auth import current_actor
 from api.web.messages import MESSAGES
-from reconcile.actors import ROLES
+from reconcile.permissions import Verb, may
 
 
 @dataclass(frozen=True)
 class NavItem:
     endpoint: str
     key: str
-    roles: tuple[str, ...]
+    verb: Verb  #: shown to the roles that may do it
     section: str  #: the endpoint prefix that marks the item active
 
 
 NAV = (
-    NavItem("web.home.index", "nav.home", ROLES, "web.home."),
-    NavItem("web.statements.upload_form", "nav.upload", ("finance", "admin"), "web.statements."),
-    NavItem("web.orphans.index", "nav.orphans", ("finance", "admin"), "web.orphans."),
-    NavItem("web.approvals.index", "nav.approvals", ("approver", "admin"), "web.approvals."),
-    NavItem("web.alerts.index", "nav.alerts", ROLES, "web.alerts."),
-    NavItem("web.cases.search", "nav.cases", ROLES, "web.cases."),
+    NavItem("web.home.index", "nav.home", Verb.READ, "web.home."),
+    NavItem("web.statements.upload_form", "nav.upload", Verb.IMPORT_STATEMENT, "web.statements."),
+    NavItem("web.orphans.index", "nav.orphans", Verb.RESOLVE_ORPHAN, "web.orphans."),
+    NavItem("web.approvals.index", "nav.approvals", Verb.APPROVE, "web.approvals."),
+    NavItem("web.alerts.index", "nav.alerts", Verb.READ, "web.alerts."),
+    NavItem("web.cases.search", "nav.cases", Verb.READ, "web.cases."),
     NavItem(
         "web.reports.reconciliation_page",
         "nav.reconciliation",
-        ("finance", "approver", "desk", "admin"),
+        Verb.READ_RECONCILIATION,
         "web.reports.",
     ),
 )
@@ -53,7 +53,7 @@ def page_context() -> dict:
     nav = [
         {"endpoint": n.endpoint, "key": n.key, "active": endpoint.startswith(n.section)}
         for n in NAV
-        if staff is not None and staff.role in n.roles
+        if staff is not None and may(staff.role, n.verb)
     ]
     return {
         "staff": staff,

@@ -13,15 +13,14 @@ from api.web.format import yuan
 from api.web.i18n import translate
 from reconcile.actors import Actor
 from reconcile.errors import DomainError, NotFound, ValidationFailed
+from reconcile.permissions import Verb
 from reconcile.services import cases, transactions
 
 bp = Blueprint("orphans", __name__, url_prefix="/orphans")
 
-RESOLVERS = ("finance", "admin")
-
 
 @bp.get("")
-@staff_required(*RESOLVERS)
+@staff_required(Verb.RESOLVE_ORPHAN)
 def index(actor: Actor):
     """List the orphan credits, oldest first, with their suggested cases."""
     lines = queues.orphans(actor)
@@ -29,7 +28,7 @@ def index(actor: Actor):
 
 
 @bp.post("/<int:line_id>/assign")
-@staff_required(*RESOLVERS)
+@staff_required(Verb.RESOLVE_ORPHAN)
 def assign(actor: Actor, line_id: int):
     """Place an orphan on the case chosen or typed in, with a reason."""
     try:
@@ -47,7 +46,7 @@ def assign(actor: Actor, line_id: int):
 
 
 @bp.post("/<int:line_id>/refund")
-@staff_required(*RESOLVERS)
+@staff_required(Verb.RESOLVE_ORPHAN)
 def refund(actor: Actor, line_id: int):
     """Request the refund of an orphan to the payer's account, with a reason."""
     try:

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 from api.context import services
 from reconcile.actors import Actor
+from reconcile.permissions import Verb, may
 from reconcile.services import disbursements, transactions
 
-APPROVERS = ("approver", "admin")
 PAGE = 500
 #: a queue longer than this is shown in part; the page says so
 MOST = 2000
@@ -42,6 +42,6 @@ def waiting_for(actor: Actor) -> list[dict]:
 
 def may_decide(actor: Actor, disbursement: dict) -> bool:
     """Whether the actor may approve: an approver, not the requester, not at an earlier level."""
-    if actor.role not in APPROVERS or disbursement["requested_by"] == actor.name:
+    if not may(actor.role, Verb.APPROVE) or disbursement["requested_by"] == actor.name:
         return False
     return all(a["approver_id"] != actor.id for a in disbursement["approvals"])

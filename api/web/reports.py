@@ -13,11 +13,11 @@ from api.web.auth import staff_required
 from api.web.i18n import translate
 from reconcile.actors import Actor
 from reconcile.clock import local_today
+from reconcile.permissions import Verb
 from reconcile.services import lookups, reconciliation
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-READERS = ("finance", "approver", "desk", "admin")
 MAX_DAYS = 31
 COLUMNS = (
     "date",
@@ -33,7 +33,7 @@ COLUMNS = (
 
 
 @bp.get("/reconciliation")
-@staff_required(*READERS)
+@staff_required(Verb.READ_RECONCILIATION)
 def reconciliation_page(actor: Actor):
     """Show bank against books for each account and day of the chosen period."""
     choice = _choice(actor)
@@ -42,7 +42,7 @@ def reconciliation_page(actor: Actor):
 
 
 @bp.get("/reconciliation.<any(csv, xlsx):kind>")
-@staff_required(*READERS)
+@staff_required(Verb.READ_RECONCILIATION)
 def reconciliation_export(actor: Actor, kind: str):
     """Download the same table as CSV or XLSX."""
     choice = _choice(actor)

@@ -10,24 +10,23 @@ from api.web.errors import error_text
 from api.web.i18n import translate
 from reconcile.actors import Actor
 from reconcile.errors import DomainError, InvalidFile
+from reconcile.permissions import Verb
 from reconcile.services import imports, lookups, statements
 
 bp = Blueprint("statements", __name__, url_prefix="/statements")
 
-UPLOADERS = ("finance", "admin")
-READERS = ("finance", "approver", "enforcement", "desk", "admin")
 FORMATS = ("ofx", "camt053", "mt940", "csv")
 
 
 @bp.get("/upload")
-@staff_required(*UPLOADERS)
+@staff_required(Verb.IMPORT_STATEMENT)
 def upload_form(actor: Actor):
     """Show the upload form."""
     return _form(actor)
 
 
 @bp.post("/upload")
-@staff_required(*UPLOADERS)
+@staff_required(Verb.IMPORT_STATEMENT)
 def upload(actor: Actor):
     """Import the uploaded file; show its report, or why it was refused and where."""
     upload = request.files.get("file")
@@ -52,7 +51,7 @@ def upload(actor: Actor):
 
 
 @bp.get("/<int:statement_id>")
-@staff_required(*READERS)
+@staff_required(Verb.READ)
 def report(actor: Actor, statement_id: int):
     """Show an import's report."""
     found = statements.get_report(services().uow(read_only=True), actor, statement_id)

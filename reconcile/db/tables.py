@@ -26,6 +26,7 @@ from sqlalchemy import (
 from reconcile.cases import CaseStatus
 from reconcile.ledger import EntryKind
 from reconcile.lifecycle import check_sql
+from reconcile.permissions import Role
 
 metadata = MetaData(
     naming_convention={
@@ -213,7 +214,7 @@ api_tokens = Table(
     Column("role", String(16), nullable=False),
     Column("created_at", Timestamp, nullable=False),
     Column("revoked_at", Timestamp),
-    CheckConstraint("role in ('enforcement', 'finance', 'approver', 'desk', 'admin')", name="role"),
+    CheckConstraint(check_sql("role", Role), name="role"),
 )
 
 api_token_courts = Table(

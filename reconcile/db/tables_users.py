@@ -3,6 +3,8 @@
 from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table, false
 
 from reconcile.db.tables import Id, Timestamp, metadata
+from reconcile.lifecycle import check_sql
+from reconcile.permissions import Role
 
 users = Table(
     "users",
@@ -16,7 +18,7 @@ users = Table(
     Column("locked_until", Timestamp),
     Column("created_at", Timestamp, nullable=False),
     Column("disabled", Boolean, nullable=False, server_default=false()),
-    CheckConstraint("role in ('enforcement', 'finance', 'approver', 'desk', 'admin')", name="role"),
+    CheckConstraint(check_sql("role", Role), name="role"),
 )
 
 user_courts = Table(

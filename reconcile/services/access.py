@@ -1,9 +1,16 @@
-"""Who may do what: roles per use case, and courts per actor."""
+"""Who may do what: the permissions table applied to an actor, and courts per actor."""
 
 from __future__ import annotations
 
 from reconcile.actors import Actor
 from reconcile.errors import Forbidden, NotFound
+from reconcile.permissions import Verb, may, roles_for
+
+
+def require(actor: Actor, verb: Verb) -> None:
+    """Raise Forbidden unless the actor's role may do `verb` (reconcile.permissions)."""
+    if not may(actor.role, verb):
+        raise Forbidden(f"the {actor.role} role may not do this", allowed_roles=roles_for(verb))
 
 
 def require_role(actor: Actor, *roles: str) -> None:

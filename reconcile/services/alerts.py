@@ -14,7 +14,8 @@ from reconcile.clock import as_utc
 from reconcile.db import alert_store, outbox
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import Conflict, NotFound, ValidationFailed
-from reconcile.services.access import require_role
+from reconcile.permissions import Verb
+from reconcile.services.access import require
 from reconcile.services.delivery import DeliveryReport, deliver_pending, requeue_dead
 
 __all__ = [
@@ -28,9 +29,6 @@ __all__ = [
     "resolve",
 ]
 
-READERS = ("desk", "finance", "approver", "enforcement", "admin")
-HANDLERS = ("desk", "finance", "admin")
-
 
 def list_alerts(
     uow: UnitOfWork,
@@ -43,7 +41,7 @@ def list_alerts(
     limit: int = 50,
 ) -> list[dict]:
     """Return a page of the alerts of the actor's courts, oldest first."""
-    require_role(actor, *READERS)
+    require(actor, Verb.READ)
     courts = None if actor.all_courts else actor.courts
     with uow:
         return alert_store.find_alerts(
@@ -59,7 +57,7 @@ def list_alerts(
 
 def get_alert(uow: UnitOfWork, actor: Actor, alert_id: int) -> dict:
     """Return one alert of the actor's courts."""
-    require_role(actor, *READERS)
+    require(actor, Verb.READ)
     with uow:
         return _visible_alert(uow, actor, alert_id)
 
@@ -79,7 +77,7 @@ def resolve(uow: UnitOfWork, actor: Actor, alert_id: int, note: str) -> dict:
 def delivery_health(uow: UnitOfWork, actor: Actor | None = None) -> dict:
     """Return delivery counts: pending, retrying, dead letters; `status` is ok or dead_letters."""
     if actor is not None:
-        require_role(actor, *READERS)
+        require(actor, Verb.READ)
     with uow:
         rows = outbox.counts(uow.conn)
     totals = {s: 0 for s in ("pending", "retrying", "delivered", "dead", "discarded")}
@@ -96,7 +94,7 @@ def delivery_health(uow: UnitOfWork, actor: Actor | None = None) -> dict:
 
 
 def _move(uow: UnitOfWork, actor: Actor, alert_id: int, action: AlertAction, note) -> dict:
-    require_role(actor, *HANDLERS)
+    require(actor, Verb.HANDLE_ALERT)
     note = (note or "").strip() or None
     with uow:
         alert = _visible_alert(uow, actor, alert_id)

@@ -12,17 +12,16 @@ from reconcile.clock import local_today
 from reconcile.db import ledger_store, registry
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import Conflict, NotFound, ValidationFailed
-from reconcile.services.access import require_court, require_role
+from reconcile.permissions import Verb
+from reconcile.services.access import require, require_court
 from reconcile.sub_accounts import InvalidSubAccount, issue_sub_account, validate_sub_account
-
-READERS = ("enforcement", "finance", "approver", "desk", "admin")
 
 
 def register_case(
     uow: UnitOfWork, actor: Actor, spec: NewCase, *, collection_account: str | None = None
 ) -> dict:
     """Register a case with its parties and accounts, and give it its sub-account number."""
-    require_role(actor, "enforcement", "admin")
+    require(actor, Verb.REGISTER_CASE)
     require_court(actor, spec.court, "court")
     number = check_new_case(spec)
     with uow:
@@ -55,14 +54,14 @@ def register_case(
 
 def get_case(uow: UnitOfWork, actor: Actor, case_id: int) -> dict:
     """Return a case with its parties and balance."""
-    require_role(actor, *READERS)
+    require(actor, Verb.READ)
     with uow:
         return case_view(uow.conn, _visible_case(uow.conn, actor, case_id))
 
 
 def find_case(uow: UnitOfWork, actor: Actor, case_number: str) -> dict | None:
     """Return the case with this number written in any usual way, or None."""
-    require_role(actor, *READERS)
+    require(actor, Verb.READ)
     canonical = str(canonical_case_number(case_number))
     with uow:
         row = registry.case_by_number(uow.conn, canonical)
@@ -73,7 +72,7 @@ def find_case(uow: UnitOfWork, actor: Actor, case_number: str) -> dict | None:
 
 def set_case_status(uow: UnitOfWork, actor: Actor, case_id: int, status: str) -> dict:
     """Close a case, or reopen it (执恢)."""
-    require_role(actor, "enforcement", "admin")
+    require(actor, Verb.REGISTER_CASE)
     with uow:
         row = _visible_case(uow.conn, actor, case_id)
         if row["status"] != status:
@@ -97,7 +96,7 @@ def case_ledger(
     uow: UnitOfWork, actor: Actor, case_id: int, *, after_id: int = 0, limit: int = 100
 ) -> list[dict]:
     """Return a page of the case's ledger entries, oldest first."""
-    require_role(actor, *READERS)
+    require(actor, Verb.READ)
     with uow:
         ledger_id = _visible_case(uow.conn, actor, case_id)["ledger_account_id"]
         return ledger_store.entries(uow.conn, ledger_id, after_id=after_id, limit=limit)
@@ -105,7 +104,7 @@ def case_ledger(
 
 def payment_instructions(uow: UnitOfWork, actor: Actor, case_id: int, hotline: str) -> dict:
     """Return the account block the execution notice must print (art. 20)."""
-    require_role(actor, *READERS)
+    require(actor, Verb.READ)
     with uow:
         case = _visible_case(uow.conn, actor, case_id)
         account = registry.account_by_number(uow.conn, case["collection_account"])
@@ -123,7 +122,7 @@ def payment_instructions(uow: UnitOfWork, actor: Actor, case_id: int, hotline: s
 
 def verify_account(uow: UnitOfWork, actor: Actor, case_number: str, account_number: str) -> dict:
     """Tell the complaint desk whether an account is the one designated for the case."""
-    require_role(actor, "desk", "admin", "enforcement", "finance")
+    require(actor, Verb.VERIFY_ACCOUNT)
     canonical = str(canonical_case_number(case_number))
     with uow:
         case = registry.case_by_number(uow.conn, canonical)

@@ -11,14 +11,15 @@ from reconcile.actors import Actor
 from reconcile.db import ledger_store, registry
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import Conflict, NotFound, ValidationFailed
-from reconcile.services.access import require_role
+from reconcile.permissions import Verb
+from reconcile.services.access import require
 
 _COURT_CODE = re.compile(r"^(最高法|[\u4e00-\u9fff]\d{0,4})$")
 
 
 def add_court(uow: UnitOfWork, actor: Actor, code: str, name: str) -> dict:
     """Register a court by its code, e.g. 京0105."""
-    require_role(actor, "admin")
+    require(actor, Verb.ADMINISTER)
     if not _COURT_CODE.match(code):
         raise ValidationFailed(f"{code!r} is not a court code such as 京0105", field="code")
     with uow:
@@ -45,7 +46,7 @@ def add_collection_account(
     court_accounts: list[str] | None = None,
 ) -> dict:
     """Register the court's execution-fund account and open its suspense ledger."""
-    require_role(actor, "admin")
+    require(actor, Verb.ADMINISTER)
     if not sub_account_prefix.isdigit():
         raise ValidationFailed("the sub-account prefix must be digits", field="sub_account_prefix")
     values = {

@@ -21,9 +21,9 @@ from reconcile.db.uow import UnitOfWork
 from reconcile.deadlines import Clock, Finding, Rules, clocks, findings, provisional_years, state_of
 from reconcile.errors import NotFound
 from reconcile.money import format_yuan
+from reconcile.permissions import Verb
 from reconcile.services import watch
-from reconcile.services.access import require_role
-from reconcile.services.approving import READERS
+from reconcile.services.access import require
 from reconcile.working_days import WorkingDayCalendar
 
 
@@ -43,7 +43,7 @@ def case_deadlines(
     uow: UnitOfWork, actor: Actor, case_id: int, settings: dict, as_of: date | None = None
 ) -> dict:
     """Return a case's running deadlines as of a day: due dates, provisional, paused."""
-    require_role(actor, *READERS)
+    require(actor, Verb.READ)
     as_of = as_of or clock.local_today()
     rules, calendar = Rules.from_settings(settings), calendar_from(settings)
     with uow:

@@ -9,10 +9,9 @@ from reconcile.db.uow import UnitOfWork
 from reconcile.errors import NotFound
 from reconcile.holds import check_new_hold, release
 from reconcile.ledger import EntryKind, Posting
-from reconcile.services.access import require_role
-from reconcile.services.approving import READERS, visible_case
-
-HOLDERS = ("enforcement", "admin")
+from reconcile.permissions import Verb
+from reconcile.services.access import require
+from reconcile.services.approving import visible_case
 
 
 def place_hold(
@@ -25,7 +24,7 @@ def place_hold(
     document_reference: str,
 ) -> dict:
     """Hold disputed money of a case; the hold may exceed what has arrived."""
-    require_role(actor, *HOLDERS)
+    require(actor, Verb.PLACE_HOLD)
     check_new_hold(amount, reason, document_reference)
     with uow:
         case = visible_case(uow.conn, actor, case_id)
@@ -66,7 +65,7 @@ def release_hold(
     document_reference: str | None = None,
 ) -> dict:
     """Release a hold in part (`amount`) or in full (None), when the dispute is decided."""
-    require_role(actor, *HOLDERS)
+    require(actor, Verb.PLACE_HOLD)
     with uow:
         before = _visible_hold(uow, actor, hold_id, lock=True)
         to_release, status = release(before["status"], before["amount"], before["released"], amount)
@@ -106,14 +105,14 @@ def release_hold(
 
 def get_hold(uow: UnitOfWork, actor: Actor, hold_id: int) -> dict:
     """Return a hold."""
-    require_role(actor, *READERS)
+    require(actor, Verb.READ)
     with uow:
         return hold_view(_visible_hold(uow, actor, hold_id))
 
 
 def holds_of_case(uow: UnitOfWork, actor: Actor, case_id: int) -> list[dict]:
     """Return a case's holds, oldest first."""
-    require_role(actor, *READERS)
+    require(actor, Verb.READ)
     with uow:
         visible_case(uow.conn, actor, case_id)
         return [hold_view(h) for h in hold_store.holds_of_case(uow.conn, case_id)]

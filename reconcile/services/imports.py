@@ -26,8 +26,9 @@ from reconcile.debits import Debit, DebitReconciler
 from reconcile.errors import InvalidFile, NotFound, UnknownAccount
 from reconcile.matching import Credit, Matcher
 from reconcile.money import decimal_to_fen
+from reconcile.permissions import Verb
 from reconcile.services import import_followups
-from reconcile.services.access import require_role
+from reconcile.services.access import require
 from reconcile.statement_lines import LineFacts, LineStatus, line_facts
 
 HASH_CHUNK = 1 << 20
@@ -66,7 +67,7 @@ def import_statement(
     progress: Progress | None = None,
 ) -> dict:
     """Import a statement file; return its report (`duplicate: true` for a file seen before)."""
-    require_role(actor, "finance", "admin")
+    require(actor, Verb.IMPORT_STATEMENT)
     file_sha256 = _sha256(source)
     format_name = _format_of(source, format, filename)
     with uow:

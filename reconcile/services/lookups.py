@@ -7,22 +7,21 @@ from reconcile.account_numbers import normalise_account_number
 from reconcile.actors import Actor
 from reconcile.db import import_history, registry
 from reconcile.db.uow import UnitOfWork
-from reconcile.services.access import require_role
+from reconcile.permissions import Verb
+from reconcile.services.access import require
 from reconcile.services.cases import case_view
-
-READERS = ("enforcement", "finance", "approver", "desk", "admin")
 
 
 def collection_accounts(uow: UnitOfWork, actor: Actor) -> list[dict]:
     """Return the collection accounts of the actor's courts, by court."""
-    require_role(actor, *READERS)
+    require(actor, Verb.READ)
     with uow:
         return _accounts(uow, actor)
 
 
 def find_case_by_sub_account(uow: UnitOfWork, actor: Actor, sub_account: str) -> dict | None:
     """Return the case with this sub-account number under any of the actor's accounts."""
-    require_role(actor, *READERS)
+    require(actor, Verb.READ)
     number = normalise_account_number(sub_account)
     with uow:
         for account in _accounts(uow, actor):
@@ -34,7 +33,7 @@ def find_case_by_sub_account(uow: UnitOfWork, actor: Actor, sub_account: str) ->
 
 def recent_imports(uow: UnitOfWork, actor: Actor, limit: int = 5) -> list[dict]:
     """Return the latest finished statement imports of the actor's courts, newest first."""
-    require_role(actor, *READERS)
+    require(actor, Verb.READ)
     courts = None if actor.all_courts else actor.courts
     with uow:
         return import_history.recent_imports(uow.conn, court_codes=courts, limit=limit)

@@ -6,12 +6,13 @@ from reconcile.actors import Actor
 from reconcile.db import registry, statement_store
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import NotFound
-from reconcile.services.access import require_role
+from reconcile.permissions import Verb
+from reconcile.services.access import require
 
 
 def get_report(uow: UnitOfWork, actor: Actor, statement_id: int) -> dict:
     """Return an import's report."""
-    require_role(actor, "finance", "approver", "enforcement", "desk", "admin")
+    require(actor, Verb.READ)
     with uow:
         found = statement_store.import_by_id(uow.conn, statement_id)
         account = found and registry.account_by_id(uow.conn, found["collection_account_id"])

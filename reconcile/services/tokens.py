@@ -10,7 +10,8 @@ from reconcile.clock import utc_now
 from reconcile.db import registry, tokens
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import NotFound, ValidationFailed
-from reconcile.services.access import require_role
+from reconcile.permissions import Verb
+from reconcile.services.access import require
 
 TOKEN_PREFIX = "rct_"  # noqa: S105 - a prefix, not a secret
 
@@ -23,7 +24,7 @@ def hash_token(token: str) -> str:
 
 def create_token(uow: UnitOfWork, actor: Actor, *, role: str, courts: list[str], name: str) -> str:
     """Create a token for `role` scoped to `courts`; return it (it is not stored)."""
-    require_role(actor, "admin")
+    require(actor, Verb.ADMINISTER)
     if role not in ROLES:
         raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", field="role")
     if not courts:
@@ -59,14 +60,14 @@ def authenticate(uow: UnitOfWork, token: str) -> Actor | None:
 
 def list_tokens(uow: UnitOfWork, actor: Actor) -> list[dict]:
     """Return every token's id, name, role, courts and whether it is revoked."""
-    require_role(actor, "admin")
+    require(actor, Verb.ADMINISTER)
     with uow:
         return tokens.list_tokens(uow.conn)
 
 
 def revoke_token(uow: UnitOfWork, actor: Actor, token_id: int) -> None:
     """Revoke a token; workers that cached it refuse it within [auth] token_cache_seconds."""
-    require_role(actor, "admin")
+    require(actor, Verb.ADMINISTER)
     with uow:
         if not tokens.revoke(uow.conn, token_id, utc_now()):
             raise NotFound(f"no live token {token_id}")

@@ -12,18 +12,17 @@ from reconcile.db import alert_store, ledger_store, registry, transaction_store
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import IllegalTransition, NotFound, ValidationFailed
 from reconcile.ledger import ARRIVALS, EntryKind, Posting
+from reconcile.permissions import Verb
 from reconcile.services import disbursements
-from reconcile.services.access import require_court, require_role
+from reconcile.services.access import require, require_court
 from reconcile.statement_lines import LINE_LIFECYCLE, LineAction, LineStatus
-
-READERS = ("finance", "approver", "enforcement", "desk", "admin")
 
 
 def list_transactions(
     uow: UnitOfWork, actor: Actor, *, after_id: int = 0, limit: int = 50, **filters
 ) -> list[dict]:
     """Return a page of statement lines, oldest first, of the actor's courts."""
-    require_role(actor, *READERS)
+    require(actor, Verb.READ)
     courts = None if actor.all_courts else actor.courts
     with uow:
         return transaction_store.list_lines(
@@ -32,14 +31,14 @@ def list_transactions(
 
 
 def get_transaction(uow: UnitOfWork, actor: Actor, line_id: int) -> dict:
-    require_role(actor, *READERS)
+    require(actor, Verb.READ)
     with uow:
         return _visible_line(uow, actor, line_id)
 
 
 def assign_orphan(uow: UnitOfWork, actor: Actor, line_id: int, case_id: int, reason: str) -> dict:
     """Place an orphan credit on a case: suspense ledger out, case ledger in."""
-    require_role(actor, "finance", "admin")
+    require(actor, Verb.RESOLVE_ORPHAN)
     _require_reason(reason)
     with uow:
         line = _orphan(uow, actor, line_id)
@@ -66,7 +65,7 @@ def assign_orphan(uow: UnitOfWork, actor: Actor, line_id: int, case_id: int, rea
 
 def unassign(uow: UnitOfWork, actor: Actor, line_id: int, reason: str) -> dict:
     """Reverse an assignment or a match: the money goes back to the suspense ledger."""
-    require_role(actor, "finance", "admin")
+    require(actor, Verb.RESOLVE_ORPHAN)
     _require_reason(reason)
     with uow:
         line = _visible_line(uow, actor, line_id, for_update=True)
@@ -89,7 +88,7 @@ def unassign(uow: UnitOfWork, actor: Actor, line_id: int, reason: str) -> dict:
 
 def refund_orphan(uow: UnitOfWork, actor: Actor, line_id: int, reason: str) -> dict:
     """Request the refund of an orphan to the payer's own account (approval flow follows)."""
-    require_role(actor, "finance", "admin")
+    require(actor, Verb.RESOLVE_ORPHAN)
     _require_reason(reason)
     with uow:
         line = _orphan(uow, actor, line_id)

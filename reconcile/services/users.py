@@ -18,7 +18,8 @@ from reconcile.clock import as_utc, utc_now
 from reconcile.db import registry, user_store
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import Conflict, DomainError, ValidationFailed
-from reconcile.services.access import require_role
+from reconcile.permissions import Verb
+from reconcile.services.access import require
 
 MIN_PASSWORD_LENGTH = 10
 _USERNAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,64}$")
@@ -38,7 +39,7 @@ def create_user(
     uow: UnitOfWork, actor: Actor, *, username: str, password: str, role: str, courts: list[str]
 ) -> dict:
     """Create a staff account with one role for `courts`; store only the password's hash."""
-    require_role(actor, "admin")
+    require(actor, Verb.ADMINISTER)
     _check_new_user(username, password, role, courts)
     with uow:
         if user_store.user_by_username(uow.conn, username):
