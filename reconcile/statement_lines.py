@@ -47,8 +47,10 @@ LINE_LIFECYCLE = Lifecycle(
 )
 
 
-#: The same bank reference may stand on a credit and on its reversal; keep them apart.
-_REF_KEY = "ref:{direction}:{reference}"
+#: A bank reference identifies a line only together with what the bank says of it: banks
+#: reuse references (凭证号 and 日志号 are per-day serials), and the same reference may
+#: stand on a credit and on its reversal. The collection account is the key's scope.
+_REF_KEY = "ref:{direction}:{booked_on}:{fen}:{reference}"
 _FINGERPRINT_KEY = "fp:{digest}"
 
 
@@ -72,13 +74,16 @@ def line_facts(line: StatementLine) -> LineFacts:
         )
     direction = "credit" if fen > 0 else "debit"
     account = normalise_account_number(line.counterparty_account or "") or None
-    return LineFacts(direction, abs(fen), _base_key(line, direction, account), account)
+    return LineFacts(direction, abs(fen), _base_key(line, direction, abs(fen), account), account)
 
 
-def _base_key(line: StatementLine, direction: str, account: str | None) -> str:
+def _base_key(line: StatementLine, direction: str, fen: int, account: str | None) -> str:
     reference = (line.bank_reference or "").strip()
     if reference:
-        return _REF_KEY.format(direction=direction, reference=reference)[:150]
+        key = _REF_KEY.format(
+            direction=direction, booked_on=line.booked_on.isoformat(), fen=fen, reference=reference
+        )
+        return key[:150]
     parts = (
         line.booked_on.isoformat(),
         str(line.amount),

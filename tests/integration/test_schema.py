@@ -116,3 +116,24 @@ def test_the_migration_links_earlier_corrections_to_what_they_reverse(
         command.upgrade(config, "heads")
         conn.commit()
         assert sorted(conn.execute(links).all()) == sorted(linked)
+
+
+def test_reference_keys_are_rewritten_with_day_and_amount_and_still_dedupe(client, court, engine):
+    rows = [
+        Row("2026-11-02", "10.00", "甲", "6222000000000001", "货款", reference="1"),
+        Row("2026-11-02", "20.00", "乙", "6222000000000002", "货款", reference="2"),
+    ]
+    upload(client, court, csv_statement(rows))
+    keys = select(statement_lines.c.dedupe_key).order_by(statement_lines.c.id)
+    with engine.connect() as conn:
+        new_form = conn.execute(keys).scalars().all()
+        config = migrate.alembic_config(conn)
+        command.downgrade(config, "0007")
+        conn.commit()
+        assert conn.execute(keys).scalars().all() == ["ref:credit:1#1", "ref:credit:2#1"]
+        command.upgrade(config, "heads")
+        conn.commit()
+        assert conn.execute(keys).scalars().all() == new_form
+    assert new_form == ["ref:credit:2026-11-02:1000:1#1", "ref:credit:2026-11-02:2000:2#1"]
+    again = upload(client, court, csv_statement([*rows, Row("2026-11-03", "5.00", reference="1")]))
+    assert (again.get_json()["lines_new"], again.get_json()["lines_duplicate"]) == (1, 2)

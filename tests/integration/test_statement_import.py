@@ -121,6 +121,36 @@ def test_an_overlapping_statement_stores_shared_lines_once(client, court, case, 
     assert balance["received"] == "2350.00"
 
 
+def test_a_reference_the_bank_reuses_on_another_day_is_a_new_line(client, court, case, engine):
+    """凭证号/日志号 are per-day serials: day 2's refs 1 and 2 are other payments."""
+    day1 = [
+        Row("2026-11-02", "10.00", "甲", "6222000000000001", "货款", reference="1"),
+        Row("2026-11-02", "20.00", "乙", "6222000000000002", "货款", reference="2"),
+    ]
+    day2 = [
+        Row("2026-11-03", "30.00", "丙", "6222000000000003", "货款", reference="1"),
+        Row("2026-11-03", "70.00", "丁", "6222000000000004", "货款", reference="2"),
+    ]
+    upload(client, court, csv_statement(day1))
+    report = upload(client, court, csv_statement(day2, opening="30.00")).get_json()
+    assert (report["lines_new"], report["lines_duplicate"], report["orphans"]) == (2, 0, 2)
+    assert count(engine, statement_lines) == 4
+    orphans = client.get(
+        "/api/v1/transactions", query_string={"status": "orphan"}, headers=court.headers("finance")
+    ).get_json()["items"]
+    assert sorted(o["amount"] for o in orphans) == ["10.00", "20.00", "30.00", "70.00"]
+
+
+def test_a_reference_repeated_with_another_amount_on_the_same_day_is_a_new_line(
+    client, court, case, engine
+):
+    first = [Row("2026-11-02", "10.00", "甲", "6222000000000001", "货款", reference="8")]
+    second = [Row("2026-11-02", "12.00", "乙", "6222000000000002", "货款", reference="8")]
+    upload(client, court, csv_statement(first))
+    report = upload(client, court, csv_statement(second, opening="10.00")).get_json()
+    assert (report["lines_new"], report["lines_duplicate"]) == (1, 0)
+
+
 def test_identical_twin_lines_in_one_file_are_two_payments(client, court, case, engine):
     twin = Row("2026-11-05", "500.00", "张伟", "6222020200112233445", "执行款")
     report = upload(client, court, csv_statement([twin, twin])).get_json()
