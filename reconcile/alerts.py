@@ -22,6 +22,7 @@ class AlertKind(StrEnum):
     UNNAMED_PAYEE_ATTEMPT = "unnamed_payee_attempt"  #: a payment request to an unnamed account
     UNAUTHORISED_DEBIT = "unauthorised_debit"  #: money left for an account no document names
     UNMATCHED_DEBIT = "unmatched_debit"  #: a debit matching no approved disbursement
+    PAID_WHILE_HELD = "paid_while_held"  #: the bank paid money a hold placed since covers
     NOTICE_DUE_SOON = "notice_due_soon"  #: the payment notice's deadline is near
     NOTICE_OVERDUE = "notice_overdue"  #: no payment notice within 10 working days
     PAYMENT_OVERDUE = "payment_overdue"  #: no payment within 5 working days of the notice
@@ -47,6 +48,7 @@ SEVERITY: dict[AlertKind, Severity] = {
     K.UNNAMED_PAYEE_ATTEMPT: S.CRITICAL,
     K.UNAUTHORISED_DEBIT: S.CRITICAL,
     K.UNMATCHED_DEBIT: S.CRITICAL,
+    K.PAID_WHILE_HELD: S.CRITICAL,
     K.NOTICE_DUE_SOON: S.INFO,
     K.NOTICE_OVERDUE: S.WARNING,
     K.PAYMENT_OVERDUE: S.WARNING,

@@ -283,6 +283,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kind.unnamed_payee_attempt": ("向未载明账户付款", "Payment to an unnamed account"),
     "kind.unauthorised_debit": ("未经授权的支出", "Unauthorised debit"),
     "kind.unmatched_debit": ("无对应审批的支出", "Unmatched debit"),
+    "kind.paid_while_held": ("争议款被支付", "Disputed money paid"),
     "kind.notice_due_soon": ("支付通知即将到期", "Payment notice due soon"),
     "kind.notice_overdue": ("支付通知已超期", "Payment notice overdue"),
     "kind.payment_overdue": ("案款发放已超期", "Payment overdue"),
@@ -309,6 +310,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "summary.unmatched_debit": (
         "{booked_on} 向 {counterparty_name}（{counterparty_account}）支出 {amount} 元，"
         "无对应的已批准发放。",
+        None,
+    ),
+    "summary.paid_while_held": (
+        "{booked_on} 银行支付 {amount} 元（发放 {disbursement_id}），"
+        "而该笔款项批准后已被冻结 {held} 元。",
         None,
     ),
     "summary.unnamed_payee_attempt": (

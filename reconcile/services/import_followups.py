@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from reconcile.account_numbers import mask_account_number
 from reconcile.actors import Actor
+from reconcile.alerts import AlertKind
 from reconcile.db import alert_store, disbursement_store, statement_store
 from reconcile.db.uow import UnitOfWork
 from reconcile.debits import Debit, DebitReconciler
@@ -31,6 +32,7 @@ def follow_debits(
     counts = {"reconciled": 0, "flagged": 0}
     for line in list(statement_store.new_lines(uow.conn, import_id, direction="debit")):
         if line["status"] == LineStatus.RECONCILED:
+            _alert_if_held(uow, actor, account, line)
             disbursements.settle_by_debit(
                 uow, actor, line["disbursement_id"], line["id"], line["booked_on"]
             )
@@ -40,6 +42,36 @@ def follow_debits(
             _flag(uow, actor, account, line, reconciler.unexplained(debit))
             counts["flagged"] += 1
     return counts
+
+
+def _alert_if_held(uow: UnitOfWork, actor: Actor, account: dict, line: dict) -> None:
+    """Alert when the bank paid a payment whose money a hold placed since covers.
+
+    The money has left: the books record the payment all the same (they follow the bank),
+    and the desk learns that disputed money was paid out (art. 22).
+    """
+    payment = disbursement_store.locked(uow.conn, line["disbursement_id"])
+    balance = disbursement_store.locked_balance(uow.conn, payment["ledger_account_id"])
+    if balance.unreserved >= 0:
+        return
+    alert_store.raise_alert(
+        uow,
+        actor,
+        kind=AlertKind.PAID_WHILE_HELD,
+        court=account["court"],
+        subject=f"disbursement:{payment['id']}:paid_while_held",
+        transaction_id=line["id"],
+        case_id=payment["case_id"],
+        facts={
+            **_line_facts(line),
+            "disbursement_id": payment["id"],
+            "held": format_yuan(balance.held),
+            "shortfall": format_yuan(-balance.unreserved),
+        },
+        detail=f"the bank paid {format_yuan(line['amount'])} yuan for payment "
+        f"{payment['id']}, but a hold placed after its approval covers "
+        f"{format_yuan(-balance.unreserved)} yuan of it",
+    )
 
 
 def _flag(uow: UnitOfWork, actor: Actor, account: dict, line: dict, kind: str) -> None:
