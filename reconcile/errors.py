@@ -42,6 +42,12 @@ class ValidationFailed(DomainError):
         self.field = field
 
 
+class TotalTooLarge(ValidationFailed):
+    """A balance or a statement would exceed the largest total the books hold."""
+
+    code = "total_too_large"
+
+
 class InsufficientAvailable(DomainError):
     """More than the case's available (undisputed, unreserved) money."""
 

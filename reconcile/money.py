@@ -9,7 +9,13 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 FEN_PER_YUAN = 100
-_AMOUNT = re.compile(r"^[0-9]{1,15}(\.[0-9]{1,2})?$")
+#: The largest single amount (1 trillion yuan) and the largest total any balance or
+#: statement may reach (1 quadrillion yuan): both far below BIGINT's 2^63 fen, so no sum
+#: the service computes can overflow (PostgreSQL would refuse it, SQLite turn it into a
+#: float). Storage limits, not policy: they are constants, not settings.
+MAX_AMOUNT_FEN = 1_000_000_000_000 * FEN_PER_YUAN
+MAX_TOTAL_FEN = 1_000_000_000_000_000 * FEN_PER_YUAN
+_AMOUNT = re.compile(r"^[0-9]{1,13}(\.[0-9]{1,2})?$")
 
 
 class InvalidAmount(ValueError):
@@ -20,11 +26,21 @@ def parse_yuan(text: str) -> int:
     """Return the fen in a yuan string such as "1234.50"; reject anything else."""
     if not isinstance(text, str):
         raise InvalidAmount('an amount must be a string such as "1234.50"')
-    if not _AMOUNT.match(text):
+    if not _AMOUNT.fullmatch(text):
         raise InvalidAmount(
             f'{text!r} is not an amount: digits with at most two decimals, e.g. "1234.50"'
         )
-    return decimal_to_fen(Decimal(text))
+    return check_amount(decimal_to_fen(Decimal(text)))
+
+
+def check_amount(fen: int) -> int:
+    """Return `fen`, or refuse an amount beyond MAX_AMOUNT_FEN either way."""
+    if abs(fen) > MAX_AMOUNT_FEN:
+        raise InvalidAmount(
+            f"{format_yuan(abs(fen))} exceeds the largest amount, "
+            f"{format_yuan(MAX_AMOUNT_FEN)} yuan"
+        )
+    return fen
 
 
 def decimal_to_fen(amount: Decimal) -> int:

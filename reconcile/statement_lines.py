@@ -9,7 +9,7 @@ from enum import StrEnum
 from importers.base import StatementLine, StatementParseError
 from reconcile.account_numbers import normalise_account_number
 from reconcile.lifecycle import Lifecycle
-from reconcile.money import InvalidAmount, decimal_to_fen
+from reconcile.money import InvalidAmount, check_amount, decimal_to_fen
 
 
 class LineStatus(StrEnum):
@@ -65,7 +65,7 @@ class LineFacts:
 def line_facts(line: StatementLine) -> LineFacts:
     """Return direction, fen and dedupe base key; refuse amounts the ledger cannot hold."""
     try:
-        fen = decimal_to_fen(line.amount)
+        fen = check_amount(decimal_to_fen(line.amount))
     except InvalidAmount as e:
         raise StatementParseError(str(e), line=line.source_line, field="amount") from e
     if fen == 0:

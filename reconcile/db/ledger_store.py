@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Select, func, insert, literal, select, update
 
 from reconcile.clock import utc_now
 from reconcile.db.tables import ledger_accounts, ledger_entries
-from reconcile.errors import InsufficientAvailable
+from reconcile.errors import InsufficientAvailable, TotalTooLarge
 from reconcile.ledger import (
     BUCKETS,
     UNRESERVED_SIGN,
@@ -26,6 +26,7 @@ from reconcile.ledger import (
     reversal_of,
     unreserved_change,
 )
+from reconcile.money import MAX_TOTAL_FEN, format_yuan
 
 la = ledger_accounts.c
 le = ledger_entries.c
@@ -163,11 +164,21 @@ def latest_entry(
 
 
 def post_from(
-    conn: Connection, source: Select, *, kind: EntryKind, bucket: str, now: datetime
+    conn: Connection,
+    source: Select,
+    *,
+    kind: EntryKind,
+    bucket: str,
+    now: datetime,
+    at_most: int,
 ) -> None:
     """Post one entry per row of `source` — (ledger_account_id, amount, transaction_id),
     in the order the entries should be appended — and move each ledger's `bucket` by
-    their sum: two statements for any number of rows (an import's credits)."""
+    their sum: two statements for any number of rows (an import's credits).
+
+    `at_most` bounds what the rows add in all (fen): while the fullest ledger plus that
+    stays within MAX_TOTAL_FEN, no ledger's total needs checking one by one.
+    """
     entries = source.add_columns(literal(bucket), literal(EntryKind(kind).value), literal(now))
     target = ["ledger_account_id", "amount", "transaction_id", "bucket", "kind", "created_at"]
     conn.execute(insert(ledger_entries).from_select(target, entries))
@@ -177,11 +188,23 @@ def post_from(
         .group_by(rows.c[0])
         .subquery()
     )
+    if _may_exceed(conn, bucket, at_most, totals):
+        raise TotalTooLarge(
+            f"the {bucket} total would exceed {format_yuan(MAX_TOTAL_FEN)} yuan", field="amount"
+        )
     conn.execute(
         update(ledger_accounts)
         .where(la.id == totals.c.ledger_id)
         .values({la[bucket]: la[bucket] + totals.c.total})
     )
+
+
+def _may_exceed(conn: Connection, bucket: str, at_most: int, totals) -> bool:
+    fullest = conn.execute(select(func.max(la[bucket]))).scalar_one() or 0
+    if fullest + at_most <= MAX_TOTAL_FEN:
+        return False
+    largest = select(func.max(la[bucket] + totals.c.total)).where(la.id == totals.c.ledger_id)
+    return (conn.execute(largest).scalar_one() or 0) > MAX_TOTAL_FEN
 
 
 def _move_balance(
@@ -195,15 +218,29 @@ def _move_balance(
         .where(la.id == ledger_account_id)
         .values({la[bucket]: la[bucket] + delta for bucket, delta in deltas.items()})
     )
+    for bucket, delta in deltas.items():
+        if delta > 0:
+            stmt = stmt.where(la[bucket] <= MAX_TOTAL_FEN - delta)
     consumed = -unreserved_change(postings)
     if enforce and consumed > 0:
         stmt = stmt.where(consumed <= UNRESERVED)
     if conn.execute(stmt).rowcount != 1:
-        raise InsufficientAvailable(
-            "the amount exceeds the money available on this ledger",
-            available=balance(conn, ledger_account_id).available,
-            requested=consumed,
-        )
+        _refuse(conn, ledger_account_id, deltas, consumed)
+
+
+def _refuse(conn: Connection, ledger_account_id: int, deltas: dict[str, int], consumed: int):
+    current = balance(conn, ledger_account_id)
+    for bucket, delta in deltas.items():
+        if getattr(current, bucket) + delta > MAX_TOTAL_FEN:
+            raise TotalTooLarge(
+                f"the {bucket} total would exceed {format_yuan(MAX_TOTAL_FEN)} yuan",
+                field="amount",
+            )
+    raise InsufficientAvailable(
+        "the amount exceeds the money available on this ledger",
+        available=current.available,
+        requested=consumed,
+    )
 
 
 def entries(

@@ -228,7 +228,7 @@ def count_new(conn: Connection, import_id: int, **where) -> int:
     return conn.execute(query).scalar_one()
 
 
-def post_matched_credits(conn: Connection, import_id: int, now: datetime) -> None:
+def post_matched_credits(conn: Connection, import_id: int, now: datetime, at_most: int) -> None:
     """Credit every new matched line to its case's ledger."""
     la = ledger_accounts.c
     matched = and_(sl.statement_id == import_id, sl.status == LineStatus.MATCHED)
@@ -238,10 +238,14 @@ def post_matched_credits(conn: Connection, import_id: int, now: datetime) -> Non
         .where(matched)
         .order_by(la.id, sl.id)
     )
-    ledger_store.post_from(conn, source, kind=EntryKind.CREDIT, bucket="received", now=now)
+    ledger_store.post_from(
+        conn, source, kind=EntryKind.CREDIT, bucket="received", now=now, at_most=at_most
+    )
 
 
-def post_orphan_credits(conn: Connection, import_id: int, suspense_id: int, now: datetime) -> None:
+def post_orphan_credits(
+    conn: Connection, import_id: int, suspense_id: int, now: datetime, at_most: int
+) -> None:
     """Put every new orphan line on the collection account's suspense ledger."""
     orphans = and_(sl.statement_id == import_id, sl.status == LineStatus.ORPHAN)
     source = select(
@@ -249,7 +253,9 @@ def post_orphan_credits(conn: Connection, import_id: int, suspense_id: int, now:
         sl.amount,
         sl.id.label("transaction_id"),
     ).where(orphans)
-    ledger_store.post_from(conn, source, kind=EntryKind.ORPHAN_CREDIT, bucket="received", now=now)
+    ledger_store.post_from(
+        conn, source, kind=EntryKind.ORPHAN_CREDIT, bucket="received", now=now, at_most=at_most
+    )
 
 
 def received_by_case(import_id: int):

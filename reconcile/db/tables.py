@@ -24,8 +24,9 @@ from sqlalchemy import (
 )
 
 from reconcile.cases import CaseStatus
-from reconcile.ledger import EntryKind
+from reconcile.ledger import BUCKETS, EntryKind
 from reconcile.lifecycle import check_sql
+from reconcile.money import MAX_AMOUNT_FEN, MAX_TOTAL_FEN
 from reconcile.permissions import Role
 
 metadata = MetaData(
@@ -146,6 +147,9 @@ ledger_accounts = Table(
         name="buckets_not_negative",
     ),
     CheckConstraint("received - paid - pending - approved_unpaid >= 0", name="not_overdrawn"),
+    CheckConstraint(
+        " and ".join(f"{b} <= {MAX_TOTAL_FEN}" for b in BUCKETS), name="buckets_bounded"
+    ),
 )
 Index(
     "uq_ledger_accounts_suspense",
@@ -175,6 +179,9 @@ ledger_entries = Table(
     ),
     CheckConstraint("amount <> 0", name="amount_not_zero"),
     CheckConstraint(check_sql("kind", EntryKind), name="kind"),
+    CheckConstraint(
+        f"amount between -{MAX_AMOUNT_FEN} and {MAX_AMOUNT_FEN}", name="amount_bounded"
+    ),
 )
 Index("ix_ledger_entries_account", ledger_entries.c.ledger_account_id, ledger_entries.c.id)
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
 
 from reconcile.db.tables import Fen, Id, Timestamp, metadata
 from reconcile.lifecycle import check_sql
+from reconcile.money import MAX_AMOUNT_FEN
 from reconcile.statement_lines import LineStatus
 
 #: One uploaded file, imported completely or not at all.
@@ -89,6 +90,7 @@ statement_lines = Table(
     ),
     CheckConstraint("direction in ('credit', 'debit')", name="direction"),
     CheckConstraint("amount > 0", name="amount_positive"),
+    CheckConstraint(f"amount <= {MAX_AMOUNT_FEN}", name="amount_bounded"),
     CheckConstraint(check_sql("status", LineStatus), name="status"),
 )
 Index("ix_statement_lines_statement", statement_lines.c.statement_id, statement_lines.c.status)

@@ -46,6 +46,7 @@ class _Run:
     matcher: Matcher
     debits: DebitReconciler
     lines_total: int = 0
+    credits_total: int = 0  #: fen, every credit staged
     balance_checks: list[str] = field(default_factory=list)
     period: list = field(default_factory=lambda: [None, None])
     #: the bank's stated balances: the earliest opening and the latest closing, with its day
@@ -229,6 +230,8 @@ def _staged_row(run: _Run, line: StatementLine, filename: str | None) -> tuple:
     except StatementParseError as e:
         e.filename = filename
         raise
+    if facts.direction == "credit":
+        run.credits_total += facts.amount
     return (
         line.source_line, facts.direction, facts.amount, run.account["currency"],
         line.booked_on, line.value_date, line.booked_at, _cut(line.bank_reference, 128),
@@ -296,9 +299,9 @@ def _store_and_post(uow: UnitOfWork, actor: Actor, run: _Run, format_name: str) 
     conn, now = uow.conn, utc_now()
     lines_new = statement_store.store_new_lines(conn, run.import_id, run.account["id"])
     statement_store.close_staging(conn)
-    statement_store.post_matched_credits(conn, run.import_id, now)
+    statement_store.post_matched_credits(conn, run.import_id, now, run.credits_total)
     suspense = ledger_store.suspense_ledger_id(conn, run.account["id"])
-    statement_store.post_orphan_credits(conn, run.import_id, suspense, now)
+    statement_store.post_orphan_credits(conn, run.import_id, suspense, now, run.credits_total)
     debits = import_followups.follow_debits(uow, actor, run.account, run.import_id, run.debits)
     import_followups.raise_credit_alerts(uow, actor, run.account, run.import_id)
     report = _report(conn, run, format_name, lines_new, debits)
