@@ -5,8 +5,11 @@ turned the balance into a float and `ledger verify` crashed.
 """
 
 import pytest
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 
 from reconcile.db import ledger_store
+from reconcile.db.tables import ledger_accounts
 from reconcile.db.uow import UnitOfWork
 from reconcile.ledger import EntryKind, Posting
 from reconcile.money import MAX_AMOUNT_FEN, MAX_TOTAL_FEN
@@ -66,3 +69,12 @@ def test_a_statement_line_beyond_the_largest_amount_names_its_line(client, court
     assert response.status_code == 422
     body = response.get_json()
     assert (body["line"], body["field"]) == (3, "amount")
+
+
+def test_the_database_itself_refuses_a_balance_beyond_the_bound(register_case, engine):
+    case = register_case()
+    la = ledger_accounts.c
+    with engine.connect() as conn, pytest.raises(IntegrityError):
+        conn.execute(
+            update(ledger_accounts).where(la.case_id == case["id"]).values(held=MAX_TOTAL_FEN + 1)
+        )

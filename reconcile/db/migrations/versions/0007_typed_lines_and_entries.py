@@ -61,6 +61,10 @@ def _link_corrections() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == 'sqlite':
+        # SQLite rebuilds the table, and cannot drop rows that reference each other:
+        # back before this revision, no correction was linked.
+        op.execute(sa.text("UPDATE ledger_entries SET reverses_entry_id = NULL"))
     with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_ledger_entries_kind'), type_='check')
     with op.batch_alter_table('statement_lines', schema=None) as batch_op:

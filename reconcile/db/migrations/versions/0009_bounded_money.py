@@ -1,9 +1,13 @@
 """money: every amount and every balance bounded far below BIGINT
 
 A single amount holds at most 1 trillion yuan (10^14 fen), a balance at most 1
-quadrillion yuan (10^17 fen). The service refuses beyond these with a 422; the CHECKs
-are the last line, so that no sum can overflow 2^63 fen (PostgreSQL would fail the
-request, SQLite silently store a float).
+quadrillion yuan (10^17 fen). The service refuses beyond these with a 422; these
+constraints are the last line, so that no sum can overflow 2^63 fen (PostgreSQL would
+fail the request, SQLite silently store a float).
+
+SQLite cannot add a CHECK without rebuilding the table, which the ledger's foreign keys
+forbid while entries reference their ledger and each other: there, triggers of the same
+names hold the bounds.
 
 Revision ID: 0009
 Revises: 0008
@@ -22,28 +26,39 @@ MAX_AMOUNT_FEN = 100_000_000_000_000
 MAX_TOTAL_FEN = 100_000_000_000_000_000
 BUCKETS = ('received', 'held', 'pending', 'approved_unpaid', 'paid')
 
+BOUNDS = {
+    ('ledger_accounts', 'buckets_bounded'): [f'{b} <= {MAX_TOTAL_FEN}' for b in BUCKETS],
+    ('ledger_entries', 'amount_bounded'): [
+        f'amount between -{MAX_AMOUNT_FEN} and {MAX_AMOUNT_FEN}'
+    ],
+    ('statement_lines', 'amount_bounded'): [f'amount <= {MAX_AMOUNT_FEN}'],
+}
+
+
+def _sqlite() -> bool:
+    return op.get_bind().dialect.name == 'sqlite'
+
 
 def upgrade() -> None:
-    with op.batch_alter_table('ledger_accounts', schema=None) as batch_op:
-        batch_op.create_check_constraint(
-            op.f('ck_ledger_accounts_buckets_bounded'),
-            ' and '.join(f'{b} <= {MAX_TOTAL_FEN}' for b in BUCKETS),
-        )
-    with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
-        batch_op.create_check_constraint(
-            op.f('ck_ledger_entries_amount_bounded'),
-            f'amount between -{MAX_AMOUNT_FEN} and {MAX_AMOUNT_FEN}',
-        )
-    with op.batch_alter_table('statement_lines', schema=None) as batch_op:
-        batch_op.create_check_constraint(
-            op.f('ck_statement_lines_amount_bounded'), f'amount <= {MAX_AMOUNT_FEN}'
-        )
+    for (table, name), conditions in BOUNDS.items():
+        constraint = f'ck_{table}_{name}'
+        if not _sqlite():
+            op.create_check_constraint(op.f(constraint), table, ' and '.join(conditions))
+            continue
+        new = ' and '.join(f'NEW.{c}' for c in conditions)
+        for event in ('INSERT', 'UPDATE'):
+            op.execute(
+                f'CREATE TRIGGER {constraint}_{event.lower()} BEFORE {event} ON {table}'
+                f' WHEN NOT ({new})'
+                f" BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: {constraint}'); END"
+            )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('statement_lines', schema=None) as batch_op:
-        batch_op.drop_constraint(op.f('ck_statement_lines_amount_bounded'), type_='check')
-    with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
-        batch_op.drop_constraint(op.f('ck_ledger_entries_amount_bounded'), type_='check')
-    with op.batch_alter_table('ledger_accounts', schema=None) as batch_op:
-        batch_op.drop_constraint(op.f('ck_ledger_accounts_buckets_bounded'), type_='check')
+    for (table, name) in BOUNDS:
+        constraint = f'ck_{table}_{name}'
+        if not _sqlite():
+            op.drop_constraint(op.f(constraint), table, type_='check')
+            continue
+        for event in ('insert', 'update'):
+            op.execute(f'DROP TRIGGER {constraint}_{event}')
