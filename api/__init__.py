@@ -1,4 +1,11 @@
-"""The Flask application: JSON API under /api/v1, health checks, staff pages, CLI."""
+"""The Flask application: JSON API under /api/v1, health checks, staff pages, CLI.
+
+The outermost layer, and the only one that imports Flask. Views, commands and jobs call
+the use cases in reconcile.services and never commit; of reconcile.db they touch only the
+set-up: building the engine (reconcile.db.engine), holding it (reconcile.db.handles),
+opening the unit of work a use case runs in (reconcile.db.uow), and migrating the schema
+(reconcile.db.migrate, from the CLI). Checked by `lint-imports` (pyproject.toml).
+"""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from reconcile.db import ledger_store
+from reconcile.services.verification import ledger_breaks
 
 
 @click.group("ledger")
@@ -18,8 +18,7 @@ def ledger_group() -> None:
 @click.pass_obj
 def ledger_verify(ctx) -> None:
     """Re-add every ledger's entries; report any balance that differs, exit 1 if one does."""
-    with ctx.engine.connect() as conn:
-        breaks = ledger_store.projection_breaks(conn)
+    breaks = ledger_breaks(ctx.engine)
     for b in breaks:
         click.echo(
             f"ledger {b['ledger_account_id']} {b['bucket']}: balance {b['balance']} fen, "

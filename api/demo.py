@@ -6,11 +6,9 @@ import io
 from collections.abc import Iterator
 from datetime import date
 
-from sqlalchemy import Engine
-
 from reconcile.actors import Actor, cli_actor
 from reconcile.cases import AccountRef, NewCase, PartySpec
-from reconcile.db import registry
+from reconcile.db.handles import Engine
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import Conflict
 from reconcile.money import format_yuan, parse_yuan
@@ -71,19 +69,18 @@ DEMO_CASES = [
 
 def load_demo(engine: Engine, settings: dict) -> Iterator[str]:
     """Load the demo court, staff and statement once; yield what a newcomer should read."""
-    with UnitOfWork(engine) as uow:
-        loaded = registry.court_by_code(uow.conn, COURT) is not None
-    if loaded:
-        yield f"demo court {COURT} is loaded already"
-    else:
-        yield from _load_court(engine, settings)
+    yield from _load_court(engine, settings)
     yield from _load_staff(engine)
     yield from _load_statement(engine, settings)
 
 
 def _load_court(engine: Engine, settings: dict) -> Iterator[str]:
     actor = cli_actor("demo")
-    courts.add_court(UnitOfWork(engine), actor, COURT, COURT_NAME)
+    try:
+        courts.add_court(UnitOfWork(engine), actor, COURT, COURT_NAME)
+    except Conflict:
+        yield f"demo court {COURT} is loaded already"
+        return
     courts.add_collection_account(
         UnitOfWork(engine),
         actor,

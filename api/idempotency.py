@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass
 from functools import wraps
 
 from flask import Response, g, make_response, request
@@ -17,23 +16,11 @@ from flask import Response, g, make_response, request
 from api.auth import current_actor
 from api.context import services
 from api.errors import problem
-from reconcile.db import idempotency
+from reconcile.services import idempotency
+from reconcile.services.idempotency import Claim
 
 HEADER = "Idempotency-Key"
 REPLAY_WAIT_SECONDS = 10.0
-
-
-@dataclass
-class Claim:
-    principal: str
-    key: str
-    request_hash: str
-    claimed: bool = False
-
-    def __call__(self, conn) -> None:
-        if not self.claimed:
-            idempotency.claim(conn, self.principal, self.key, self.request_hash)
-            self.claimed = True
 
 
 def idempotent(view):
@@ -86,8 +73,7 @@ def _hash_form(digest) -> None:
 
 
 def _find(claim: Claim) -> dict | None:
-    with services().uow(read_only=True) as uow:
-        return idempotency.find(uow.conn, claim.principal, claim.key)
+    return idempotency.find_response(services().uow(read_only=True), claim)
 
 
 def _wait_for_response(claim: Claim) -> dict | None:
@@ -120,12 +106,6 @@ def _replay(stored: dict | None, claim: Claim) -> Response:
 
 
 def _store(claim: Claim, response: Response) -> None:
-    with services().uow() as uow:
-        idempotency.store_response(
-            uow.conn,
-            claim.principal,
-            claim.key,
-            response.status_code,
-            response.get_data(as_text=True),
-        )
-        uow.conn.commit()
+    idempotency.store_response(
+        services().uow(), claim, response.status_code, response.get_data(as_text=True)
+    )

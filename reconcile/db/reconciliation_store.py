@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Connection, and_, case, func, or_, select
 
 from reconcile.clock import COURT_TZ
-from reconcile.db.tables import ledger_accounts, ledger_entries
+from reconcile.db.tables import collection_accounts, ledger_accounts, ledger_entries
 from reconcile.db.tables_payments import disbursements
 from reconcile.db.tables_statements import statement_imports, statement_lines
 from reconcile.reconciliation import Explanation
@@ -122,3 +122,8 @@ def statement_days(conn: Connection, account_id: int, since: date, until: date) 
         .order_by(sl.booked_on)
     )
     return [r.booked_on for r in rows]
+
+
+def collection_account_ids(conn: Connection) -> list[int]:
+    """Return the id of every collection account."""
+    return list(conn.execute(select(collection_accounts.c.id)).scalars())

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Engine, select
-
 from reconcile.actors import SYSTEM, Actor
 from reconcile.clock import local_today
 from reconcile.db import alert_store, reconciliation_store, registry
-from reconcile.db.tables import collection_accounts
+from reconcile.db.handles import Engine
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import NotFound
 from reconcile.money import format_yuan
@@ -50,7 +48,7 @@ def run_daily_reconciliation(engine: Engine, settings: dict, as_of: date | None 
     until = as_of or local_today() - timedelta(days=1)
     raised = 0
     with UnitOfWork(engine, read_only=True) as uow:
-        account_ids = list(uow.conn.execute(select(collection_accounts.c.id)).scalars())
+        account_ids = reconciliation_store.collection_account_ids(uow.conn)
     for account_id in account_ids:
         raised += _reconcile_account(engine, account_id, until)
     return raised

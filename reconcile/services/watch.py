@@ -9,14 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Engine, select
-
 from reconcile.actors import SYSTEM, Actor
-from reconcile.db import alert_store
+from reconcile.db import alert_store, watch_store
 from reconcile.db.deadline_store import local_day
-from reconcile.db.tables import collection_accounts, courts
-from reconcile.db.tables_payments import disbursements
-from reconcile.db.tables_statements import statement_lines
+from reconcile.db.handles import Engine
 from reconcile.db.uow import UnitOfWork
 from reconcile.money import format_yuan
 from reconcile.working_days import WorkingDayCalendar
@@ -31,8 +27,8 @@ def scan_orphan_ageing(
     thresholds = sorted(settings["orphans"]["ageing_alert_days"])
     raised = 0
     with UnitOfWork(engine) as uow:
-        court_of = _courts_by_account(uow.conn)
-        for line in _open_orphans(uow.conn):
+        court_of = watch_store.court_codes_by_account(uow.conn)
+        for line in watch_store.open_orphans(uow.conn):
             age = calendar.working_days_between(line.booked_on, as_of)
             reached = [t for t in thresholds if age >= t]
             if reached:
@@ -44,15 +40,6 @@ def scan_orphan_ageing(
                 )
         uow.commit()
     return raised
-
-
-def _open_orphans(conn):
-    sl = statement_lines.c
-    return conn.execute(
-        select(sl.id, sl.collection_account_id, sl.amount, sl.booked_on, sl.orphan_reason)
-        .where(sl.status == "orphan")
-        .order_by(sl.id)
-    ).all()
 
 
 def _raise_ageing(uow, actor, line, age: int, threshold: int, court: str) -> int | None:
@@ -82,8 +69,8 @@ def scan_unconfirmed_payments(
     window = settings["payments"]["confirmation_working_days"]
     raised = 0
     with UnitOfWork(engine) as uow:
-        court_of = _courts_by_account(uow.conn)
-        for row in _awaiting_debit(uow.conn):
+        court_of = watch_store.court_codes_by_account(uow.conn)
+        for row in watch_store.disbursements_in(uow.conn, AWAITING_DEBIT):
             since = row.paid_on or local_day(row.decided_at)
             waited = calendar.working_days_between(since, as_of)
             if waited > window:
@@ -95,24 +82,6 @@ def scan_unconfirmed_payments(
                 )
         uow.commit()
     return raised
-
-
-def _awaiting_debit(conn):
-    d = disbursements.c
-    return conn.execute(
-        select(
-            d.id,
-            d.case_id,
-            d.collection_account_id,
-            d.amount,
-            d.status,
-            d.paid_on,
-            d.decided_at,
-            d.payee_account_number,
-        )
-        .where(d.status.in_(AWAITING_DEBIT))
-        .order_by(d.id)
-    ).all()
 
 
 def _raise_unconfirmed(uow, actor, row, since: date, waited: int, court: str) -> int | None:
@@ -135,10 +104,3 @@ def _raise_unconfirmed(uow, actor, row, since: date, waited: int, court: str) ->
         detail=f"payment of {format_yuan(row.amount)} yuan {what} on {since.isoformat()}: "
         f"no statement debit confirms it after {waited} working days",
     )
-
-
-def _courts_by_account(conn) -> dict[int, str]:
-    """Return each collection account's court code, read once per scan."""
-    ca = collection_accounts.c
-    rows = conn.execute(select(ca.id, courts.c.code).join(courts, courts.c.id == ca.court_id))
-    return {r.id: r.code for r in rows}

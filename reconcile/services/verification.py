@@ -1,0 +1,21 @@
+"""Checking the books against themselves: `reconcile ledger verify` and `audit verify`."""
+
+from __future__ import annotations
+
+from reconcile.audit import ChainBreak
+from reconcile.db import audit_log, ledger_store
+from reconcile.db.handles import Engine
+from reconcile.db.uow import UnitOfWork
+
+
+def ledger_breaks(engine: Engine) -> list[dict]:
+    """Return every ledger balance that differs from the sum of its entries."""
+    with UnitOfWork(engine, read_only=True) as uow:
+        return ledger_store.projection_breaks(uow.conn)
+
+
+def audit_trail_break(engine: Engine) -> ChainBreak | None:
+    """Return the first broken, edited or missing audit record; None if the chain holds."""
+    # not read-only: on PostgreSQL the head and the records are read in one transaction
+    with UnitOfWork(engine) as uow:
+        return audit_log.verify(uow.conn)
