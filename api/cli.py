@@ -7,11 +7,11 @@ import sys
 import click
 
 from reconcile.actors import ROLES, cli_actor
-from reconcile.db import audit_log, migrate
+from reconcile.db import migrate
 from reconcile.db.engine import make_engine
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import DomainError
-from reconcile.services import courts, tokens
+from reconcile.services import courts, tokens, verification
 from reconcile.settings import SettingsError, load_settings
 
 
@@ -183,8 +183,7 @@ def audit_group() -> None:
 @pass_ctx
 def audit_verify(ctx: Context) -> None:
     """Check the hash chain; report the first broken, edited or missing record."""
-    with ctx.uow() as uow:
-        problem = audit_log.verify(uow.conn)
+    problem = verification.audit_trail_break(ctx.engine)
     if problem is not None:
         click.echo(f"audit trail broken: {problem}", err=True)
         sys.exit(1)

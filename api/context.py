@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app, g, has_request_context
-from sqlalchemy import Engine
 
+from reconcile.db.handles import Engine
 from reconcile.db.uow import UnitOfWork
 
 

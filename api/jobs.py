@@ -11,9 +11,9 @@ import logging
 from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import Engine
 
 from reconcile.clock import COURT_TZ, local_today
+from reconcile.db.handles import Engine
 
 log = logging.getLogger(__name__)
 

@@ -7,6 +7,7 @@ than running it, and the API reads a case on almost every request.
 from __future__ import annotations
 
 from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from reconcile.account_numbers import normalise_account_number
 from reconcile.cases import NewCase, PartySpec
@@ -27,6 +28,10 @@ la = ledger_accounts.c
 pa = party_accounts.c
 
 
+class AlreadyExists(Exception):
+    """A row with the same unique key exists (or a concurrent transaction just wrote it)."""
+
+
 def insert_court(conn: Connection, code: str, name: str) -> int:
     result = conn.execute(insert(courts).values(code=code, name=name, created_at=utc_now()))
     return result.inserted_primary_key[0]
@@ -43,7 +48,10 @@ def court_ids(conn: Connection, codes: list[str]) -> dict[str, int]:
 
 
 def insert_collection_account(conn: Connection, **values) -> int:
-    result = conn.execute(insert(collection_accounts).values(created_at=utc_now(), **values))
+    try:
+        result = conn.execute(insert(collection_accounts).values(created_at=utc_now(), **values))
+    except IntegrityError as e:
+        raise AlreadyExists(values.get("account_number")) from e
     return result.inserted_primary_key[0]
 
 
@@ -81,7 +89,11 @@ def take_next_sequence(conn: Connection, account_id: int) -> int:
 
 def insert_case(conn: Connection, spec: NewCase, **values) -> int:
     now = utc_now()
-    case_id = conn.execute(insert(cases).values(created_at=now, **values)).inserted_primary_key[0]
+    try:
+        case_id = conn.execute(insert(cases).values(created_at=now, **values))
+    except IntegrityError as e:
+        raise AlreadyExists(values.get("case_number")) from e
+    case_id = case_id.inserted_primary_key[0]
     for party in spec.applicants:
         _insert_party(conn, case_id, "applicant", "payee", party)
     for party in spec.respondents:

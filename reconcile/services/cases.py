@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
-from sqlalchemy.exc import IntegrityError
-
 from reconcile.account_numbers import normalise_account_number
 from reconcile.actors import Actor
 from reconcile.cases import NewCase, canonical_case_number, check_new_case, check_status_move
 from reconcile.clock import local_today
 from reconcile.db import ledger_store, registry
+from reconcile.db.handles import Connection
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import Conflict, NotFound, ValidationFailed
 from reconcile.permissions import Verb
@@ -43,7 +41,7 @@ def register_case(
                 amount_due=spec.amount_due,
                 filed_on=spec.filed_on or local_today(),
             )
-        except IntegrityError as e:  # a concurrent registration of the same case won
+        except registry.AlreadyExists as e:  # a concurrent registration of the same case won
             raise Conflict(f"case {number} is registered already", case_number=str(number)) from e
         ledger_store.open_case_ledger(uow.conn, account["id"], case_id)
         case = case_view(uow.conn, registry.case_by_id(uow.conn, case_id))

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy.exc import IntegrityError
-
 from reconcile.account_numbers import normalise_account_number
 from reconcile.actors import Actor
 from reconcile.db import ledger_store, registry
@@ -66,7 +64,7 @@ def add_collection_account(
             account_id = registry.insert_collection_account(
                 uow.conn, court_id=court_row["id"], **values
             )
-        except IntegrityError as e:
+        except registry.AlreadyExists as e:
             raise Conflict(f"collection account {values['account_number']} exists already") from e
         ledger_store.open_suspense_ledger(uow.conn, account_id)
         uow.audit(

@@ -12,11 +12,10 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Engine
-
 from reconcile import clock
 from reconcile.actors import SYSTEM, Actor
 from reconcile.db import alert_store, deadline_store
+from reconcile.db.handles import Engine
 from reconcile.db.uow import UnitOfWork
 from reconcile.deadlines import Clock, Finding, Rules, clocks, findings, provisional_years, state_of
 from reconcile.errors import NotFound

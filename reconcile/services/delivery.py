@@ -16,14 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Connection, Engine
-
 from reconcile import webhooks
 from reconcile.actors import SYSTEM
 from reconcile.alerts import AlertKind
 from reconcile.case_events import subscriber_for
 from reconcile.clock import as_utc, local_iso, utc_now
 from reconcile.db import alert_store, outbox
+from reconcile.db.handles import Connection, Engine
 from reconcile.db.uow import UnitOfWork
 from reconcile.settings import SettingsError
 
