@@ -24,7 +24,7 @@ class Amount(ma.fields.Field):
         kwargs.setdefault("metadata", {})
         kwargs["metadata"] = {
             "type": "string",
-            "pattern": r"^\d{1,15}(\.\d{1,2})?$",
+            "pattern": r"^\d{1,13}(\.\d{1,2})?$",
             "example": "1234.50",
             **kwargs["metadata"],
         }

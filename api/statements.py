@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
 from api.auth import current_actor
 from api.context import services
+from api.fields import Amount
 from api.idempotency import idempotent
 from reconcile.services import imports, statements
 
@@ -32,6 +34,15 @@ class UploadFormSchema(ma.Schema):
         load_default=None,
         metadata={"description": "the collection account, when the file does not name it in full"},
     )
+
+    dry_run = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "preview: parse and match, store nothing (answers 200)"},
+    )
+
+
+class DryRunQuerySchema(ma.Schema):
+    dry_run = ma.fields.Boolean(load_default=False, metadata={"description": "as the form field"})
 
 
 class UploadSchema(UploadFormSchema):
@@ -61,18 +72,53 @@ class ReportSchema(ma.Schema):
     duplicate = ma.fields.Boolean(metadata={"description": "the same file was imported before"})
 
 
+class PreviewLineSchema(ma.Schema):
+    line_number = ma.fields.Integer(attribute="line_no", allow_none=True)
+    booked_on = ma.fields.Date()
+    direction = ma.fields.String(metadata={"description": "credit | debit"})
+    amount = Amount()
+    counterparty_name = ma.fields.String(allow_none=True)
+    counterparty_account = ma.fields.String(allow_none=True)
+    remark = ma.fields.String(allow_none=True)
+    outcome = ma.fields.String(
+        metadata={"description": "matched | orphan | reconciled | flagged | duplicate"}
+    )
+    case_id = ma.fields.Integer(allow_none=True)
+    case_number = ma.fields.String(allow_none=True)
+    match_rule = ma.fields.String(allow_none=True)
+    reason = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "why an orphan is one (orphan_reason), why a debit is flagged"},
+    )
+
+
+class PreviewSchema(ReportSchema):
+    dry_run = ma.fields.Boolean()
+    lines = ma.fields.List(ma.fields.Nested(PreviewLineSchema))
+    lines_truncated = ma.fields.Boolean(
+        metadata={"description": "the file has more lines than the preview shows"}
+    )
+
+
 @blp.route("")
 class Statements(MethodView):
     @idempotent
+    @blp.arguments(DryRunQuerySchema, location="query")
     @blp.arguments(UploadFormSchema, location="form")
     # applied first, so the OpenAPI document shows this one multipart body (with the
     # form fields too); flask-smorest documents a single body per operation
     @blp.arguments(UploadSchema, location="files", content_type="multipart/form-data")
     @blp.response(201, ReportSchema)
-    @blp.alt_response(200, schema=ReportSchema, description="the same file, imported before")
-    def post(self, form, files):
-        """Import a statement file (finance)"""
+    @blp.alt_response(
+        200,
+        schema=PreviewSchema,
+        description="the same file, imported before; or, with dry_run, the preview",
+    )
+    def post(self, query, form, files):
+        """Import a statement file, or preview its import with dry_run (finance)"""
         upload = files["file"]
+        settings = services().settings["imports"]
+        dry_run = query["dry_run"] or form["dry_run"]
         report = imports.import_statement(
             services().uow(),
             current_actor(),
@@ -80,8 +126,12 @@ class Statements(MethodView):
             filename=upload.filename,
             format=form["format"],
             account=form["account"],
-            batch_size=services().settings["imports"]["batch_size"],
+            batch_size=settings["batch_size"],
+            dry_run=dry_run,
+            preview_limit=settings["preview_lines"],
         )
+        if dry_run:  # a Response: the 201 schema above would drop the preview's lines
+            return jsonify(PreviewSchema().dump(report))
         return report, 200 if report["duplicate"] else 201
 
 

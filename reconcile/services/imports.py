@@ -66,15 +66,24 @@ def import_statement(
     currency: str = "CNY",
     batch_size: int = 5000,
     progress: Progress | None = None,
+    dry_run: bool = False,
+    preview_limit: int = 10_000,
 ) -> dict:
-    """Import a statement file; return its report (`duplicate: true` for a file seen before)."""
+    """Import a statement file; return its report (`duplicate: true` for a file seen before).
+
+    With `dry_run`, parse and match exactly as the import would, then roll it all back:
+    the report comes with the first `preview_limit` lines and what became of each, and
+    nothing is stored, alerted or audited.
+    """
     require(actor, Verb.IMPORT_STATEMENT)
     file_sha256 = _sha256(source)
     format_name = _format_of(source, format, filename)
     with uow:
         seen = statement_store.import_by_hash(uow.conn, file_sha256)
         if seen is not None:
-            return _repeat(uow, actor, seen)
+            return (
+                _previewed(_repeat(uow, actor, seen), []) if dry_run else _repeat(uow, actor, seen)
+            )
         statements = parse_file(source, format_name, filename)
         first = _first(statements, filename)
         collection = _resolve_account(uow, actor, first, account)
@@ -102,9 +111,31 @@ def import_statement(
             _stream_lines(uow, run, [first], statements, batch_size, progress, filename)
         except StatementParseError as e:
             raise _invalid(e) from e
+        if dry_run:
+            staged = statement_store.staged_preview(uow.conn, collection["id"], preview_limit)
+            report = _store_and_post(uow, actor, run, format_name)
+            uow.rollback()
+            return _previewed({**report, "id": None}, [_outcome(run, line) for line in staged])
         report = _store_and_post(uow, actor, run, format_name)
         uow.commit()
     return report
+
+
+def _previewed(report: dict, lines: list[dict]) -> dict:
+    truncated = report["lines_total"] > len(lines) and not report["duplicate"]
+    return {**report, "dry_run": True, "lines": lines, "lines_truncated": truncated}
+
+
+def _outcome(run: _Run, line: dict) -> dict:
+    """Return a staged line as the preview shows it: what the import does with it, and why."""
+    status = line.pop("status")
+    outcome, reason = ("duplicate" if line.pop("duplicate") else status), None
+    if outcome == LineStatus.ORPHAN:
+        reason = line["orphan_reason"]
+    elif outcome == LineStatus.FLAGGED:
+        debit = Debit(line["amount"], line["counterparty_account"], line["bank_reference"])
+        reason = run.debits.unexplained(debit)
+    return {**line, "outcome": outcome, "reason": reason}
 
 
 def _sha256(source: BinaryIO) -> str:

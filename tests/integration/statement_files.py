@@ -55,13 +55,16 @@ def upload(
     name: str = "statement.csv",
     account: str | None = None,
     role: str = "finance",
+    extra_form: dict | None = None,
+    query_string: dict | None = None,
     **headers,
 ):
     """POST a statement file; the account defaults to the court's collection account."""
     form = {"file": (io.BytesIO(data), name), "account": account or court.account}
     return client.post(
         "/api/v1/statements",
-        data=form,
+        data={**form, **(extra_form or {})},
+        query_string=query_string,
         content_type="multipart/form-data",
         headers=court.headers(role, **headers),
     )
