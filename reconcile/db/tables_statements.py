@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -45,6 +46,23 @@ Index(
     statement_imports.c.id,
     statement_imports.c.collection_account_id,
     unique=True,
+)
+
+#: An uploaded file kept while its owner looks at the preview, to be imported on
+#: confirmation without a second upload; gone once imported, discarded or expired.
+upload_previews = Table(
+    "upload_previews",
+    metadata,
+    Column("id", String(32), primary_key=True),  #: random: the preview's address
+    Column("owner_id", String(64), nullable=False),  #: the staff user who uploaded it
+    Column("file_sha256", String(64), nullable=False),  #: checked again on confirmation
+    Column("filename", String(255)),
+    Column("format", String(32)),  #: as chosen, or null to detect
+    Column("account", String(64)),  #: as chosen, or null for the file's own
+    Column("data", LargeBinary, nullable=False),
+    Column("preview", JSON, nullable=False),  #: the dry run's report and lines
+    Column("created_at", Timestamp, nullable=False),
+    Column("expires_at", Timestamp, nullable=False, index=True),
 )
 
 #: A credit or debit on the collection account. Stored once per account: a line that a

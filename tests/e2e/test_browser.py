@@ -5,6 +5,8 @@ Each test leaves screenshots of the pages it passes through in artifacts/screens
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from reconcile.actors import Actor
@@ -41,12 +43,17 @@ def month(court, register_case, tmp_path):
     return {"cases": (first, second), "file": path}
 
 
-def upload(page, court, path) -> None:
+def upload(page, court, path, *, shot: str | None = None) -> None:
+    """Upload, read the preview, confirm the import (确认导入)."""
     page.goto("/statements/upload")
     page.select_option("select[name=account]", court.account)
     page.set_input_files("input[name=file]", str(path))
     page.click("form.form button[type=submit]")
-    page.wait_for_url("**/statements/*")
+    page.wait_for_url("**/statements/previews/*")
+    if shot:
+        screenshot(page, shot)
+    page.get_by_test_id("confirm-import").click()
+    page.wait_for_url(re.compile(r".*/statements/\d+$"))
 
 
 def test_staff_sign_in_and_see_todays_work(new_page, staff):
@@ -71,7 +78,7 @@ def test_finance_uploads_a_statement_and_reads_the_report(new_page, staff, court
     sign_in(page, "finance")
     page.goto("/statements/upload")
     screenshot(page, "upload")
-    upload(page, court, month["file"])
+    upload(page, court, month["file"], shot="import-preview")
     numbers = {
         name: page.get_by_test_id(name).locator(".stat-value").inner_text()
         for name in ("lines-new", "credits-matched", "orphans", "debits-flagged")
@@ -87,6 +94,25 @@ def test_finance_uploads_a_statement_and_reads_the_report(new_page, staff, court
     page.goto("/")
     assert page.get_by_test_id("count-orphans").locator(".stat-value").inner_text() == "2"
     screenshot(page, "home")
+
+
+def test_the_preview_shows_each_line_and_filters_by_outcome(new_page, staff, court, month):
+    staff("finance")
+    page = new_page()
+    sign_in(page, "finance")
+    page.goto("/statements/upload")
+    page.select_option("select[name=account]", court.account)
+    page.set_input_files("input[name=file]", str(month["file"]))
+    page.click("form.form button[type=submit]")
+    page.wait_for_url("**/statements/previews/*")
+    assert "尚未导入" in page.get_by_test_id("preview-notice").inner_text()
+    assert page.get_by_test_id("preview-line").count() == 4
+    page.get_by_test_id("filter-orphan").click()
+    assert page.get_by_test_id("preview-line").count() == 2
+    screenshot(page, "import-preview-orphans")
+    page.get_by_role("button", name="取消").click()
+    page.wait_for_url("**/statements/upload")
+    assert "未导入任何流水" in page.locator(".notice-success").inner_text()
 
 
 def test_a_refused_file_names_the_line_at_fault(new_page, staff, court, tmp_path):

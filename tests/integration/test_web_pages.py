@@ -150,7 +150,9 @@ def test_an_assignment_without_a_reason_is_refused_and_says_why(client, staff, i
     assert len(_orphans(client, imported)) == 1
 
 
-def test_the_upload_page_reports_the_import_and_points_at_a_faulty_line(client, staff, court):
+def test_the_upload_page_previews_then_imports_on_confirmation_and_points_at_a_faulty_line(
+    client, staff, court
+):
     signed_in(client, staff, "finance")
     good = csv_statement([Row("2026-11-16", "50.00", "甲", "6222000000000001", "货款")])
     response = post_form(
@@ -160,7 +162,11 @@ def test_the_upload_page_reports_the_import_and_points_at_a_faulty_line(client, 
         file=(io.BytesIO(good), "good.csv"),
         account=court.account,
     )
-    report_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    preview_url = response.headers["Location"]
+    preview_page = client.get(preview_url).get_data(as_text=True)
+    assert "尚未导入" in preview_page and "确认导入" in preview_page and "不明款" in preview_page
+    confirmed = post_form(client, preview_url, f"{preview_url}/confirm")
+    report_page = client.get(confirmed.headers["Location"]).get_data(as_text=True)
     assert "流水已导入" in report_page and "相符" in report_page
     bad = good.replace(b"50.00", b"fifty")
     refused = post_form(
