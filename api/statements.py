@@ -5,16 +5,16 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import jsonify
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
 from api.auth import current_actor
 from api.context import services
 from api.fields import Amount
 from api.idempotency import idempotent
+from api.multipart import MultipartBlueprint
 from reconcile.services import imports, statements
 
-blp = Blueprint(
+blp = MultipartBlueprint(
     "statements",
     __name__,
     url_prefix="/statements",
@@ -104,19 +104,16 @@ class PreviewSchema(ReportSchema):
 class Statements(MethodView):
     @idempotent
     @blp.arguments(DryRunQuerySchema, location="query")
-    @blp.arguments(UploadFormSchema, location="form")
-    # applied first, so the OpenAPI document shows this one multipart body (with the
-    # form fields too); flask-smorest documents a single body per operation
-    @blp.arguments(UploadSchema, location="files", content_type="multipart/form-data")
+    @blp.arguments(UploadSchema, location="multipart")
     @blp.response(201, ReportSchema)
     @blp.alt_response(
         200,
         schema=PreviewSchema,
         description="the same file, imported before; or, with dry_run, the preview",
     )
-    def post(self, query, form, files):
+    def post(self, query, form):
         """Import a statement file, or preview its import with dry_run (finance)"""
-        upload = files["file"]
+        upload = form["file"]
         settings = services().settings["imports"]
         dry_run = query["dry_run"] or form["dry_run"]
         report = imports.import_statement(
