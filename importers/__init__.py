@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import BinaryIO
 
-from importers._text import bom_encoding, seekable
 from importers.base import Importer, Statement, StatementParseError
+from importers.text import bom_encoding, seekable
 
 #: format name → (module, class); the order is the order of detection
 _IMPORTER_CLASSES = {

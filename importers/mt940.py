@@ -19,8 +19,8 @@ from typing import BinaryIO
 
 import mt940
 
-from importers._text import detect_encoding, seekable
 from importers.base import Statement, StatementLine, StatementParseError
+from importers.text import detect_encoding, seekable
 
 _OPTIONS = mt940.Options.all()
 # the package logs every tag it cannot match at ERROR level; we raise instead

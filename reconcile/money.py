@@ -36,10 +36,8 @@ def parse_yuan(text: str) -> int:
 def check_amount(fen: int) -> int:
     """Return `fen`, or refuse an amount beyond MAX_AMOUNT_FEN either way."""
     if abs(fen) > MAX_AMOUNT_FEN:
-        raise InvalidAmount(
-            f"{format_yuan(abs(fen))} exceeds the largest amount, "
-            f"{format_yuan(MAX_AMOUNT_FEN)} yuan"
-        )
+        # the amount itself may have more digits than a Decimal context can format
+        raise InvalidAmount(f"the amount exceeds the largest, {format_yuan(MAX_AMOUNT_FEN)} yuan")
     return fen
 
 

@@ -71,10 +71,10 @@ def test_the_unmodified_tree_keeps_every_contract(tree: Path) -> None:
             "reconcile.money -> reconcile.db.tables",
         ),
         (
-            "importers/ofx.py",
+            "importers/ofx/importer.py",
             "import reconcile.money",
             "importers import nothing of ours",
-            "importers.ofx -> reconcile.money",
+            "importers.ofx.importer -> reconcile.money",
         ),
         (
             "reconcile/services/watch.py",

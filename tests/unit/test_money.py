@@ -13,7 +13,8 @@ from reconcile.money import InvalidAmount, decimal_to_fen, format_yuan, parse_yu
         ("1234.5", 123450),
         ("1234.50", 123450),
         ("0.01", 1),
-        ("999999999999999.99", 99999999999999999),
+        ("1000000000000.00", 100000000000000),  # the largest amount
+        ("999999999999.99", 99999999999999),
     ],
 )
 def test_yuan_strings_parse_to_exact_fen(text, fen):
@@ -21,7 +22,21 @@ def test_yuan_strings_parse_to_exact_fen(text, fen):
 
 
 @pytest.mark.parametrize(
-    "text", ["", "-1.00", "1.234", "1,234.00", "1e3", " 1.00", "1.", ".5", "NaN", "１２"]
+    "text",
+    [
+        "",
+        "-1.00",
+        "1.234",
+        "1,234.00",
+        "1e3",
+        " 1.00",
+        "1.",
+        ".5",
+        "NaN",
+        "１２",
+        "1.00\n",
+        "1000000000000.01",
+    ],
 )
 def test_anything_but_a_plain_two_decimal_string_is_refused(text):
     with pytest.raises(InvalidAmount):

@@ -1,16 +1,18 @@
-"""Where the shared real-world statement samples live (see ../shared/samples/README.md)."""
+"""Where the importer tests' statement files are: all under tests/data, licences beside them.
 
-import os
+The public samples (see tests/data/*/LICENSES.md) were copied from ../shared/samples; each
+keeps its upstream's folder layout below the format's folder.
+"""
+
 from pathlib import Path
 
-import pytest
-
 REPO_ROOT = Path(__file__).resolve().parents[3]
-
-
-def samples_dir() -> Path:
-    """Return the samples folder: $RECONCILE_SAMPLES_DIR or ../shared/samples; fail if absent."""
-    folder = Path(os.environ.get("RECONCILE_SAMPLES_DIR", REPO_ROOT.parent / "shared" / "samples"))
-    if not folder.is_dir():
-        pytest.fail(f"statement samples not found at {folder} (set RECONCILE_SAMPLES_DIR)")
-    return folder
+DATA = REPO_ROOT / "tests" / "data"
+#: jseutter/ofxparse's tests/fixtures
+OFXPARSE = DATA / "ofx" / "ofxparse"
+#: WoLpH/mt940's mt940_tests, a `.yml` of upstream's parse beside each statement
+MT940_UPSTREAM = DATA / "mt940" / "mt940"
+#: genkgo/camt's test/data, a `.json` of upstream's parse beside each file
+GENKGO = DATA / "camt" / "genkgo"
+#: deb-sig/double-entry-generator's example/, Chinese bank and payment-app exports
+DOUBLE_ENTRY = DATA / "csv" / "double-entry-generator"

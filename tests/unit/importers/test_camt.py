@@ -12,14 +12,14 @@ import pytest
 from importers.base import StatementParseError
 from importers.camt import CamtImporter
 
-from .samples import samples_dir
+from .samples import GENKGO
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "camt"
 MINOR_UNITS = {"JPY": 0}
 
 
 def camt_samples() -> list[Path]:
-    return sorted((samples_dir() / "camt" / "test" / "data").glob("*.xml"))
+    return sorted(GENKGO.glob("*.xml"))
 
 
 def parse_file(path: Path) -> list[tuple]:
@@ -113,7 +113,7 @@ def test_every_camt_sample_yields_as_many_booked_lines_as_it_has_booked_entries(
 
 def test_a_camt_document_without_a_statement_is_rejected_with_the_reason():
     with pytest.raises(StatementParseError, match="no statement"):
-        parse_file(samples_dir() / "camt" / "test" / "data" / "camt053.v2.wrong.xml")
+        parse_file(GENKGO / "camt053.v2.wrong.xml")
 
 
 def test_a_batch_whose_details_add_up_becomes_one_line_per_detail():

@@ -1,6 +1,6 @@
 """Fuzzing every importer and format detection: only StatementParseError ever escapes.
 
-Inputs are real statement files (../shared/samples and tests/data) mutated by Hypothesis
+Inputs are real statement files (tests/data: ours and copied public samples) mutated by Hypothesis
 — bytes flipped, cut, inserted, deleted, repeated — plus hostile seeds: entity bombs,
 external entities, 10^5 nested elements, a 10 MB field, huge numbers, NUL bytes, invalid
 UTF-8 and GB18030. Each input is parsed to the end (every statement's lines consumed,
@@ -31,22 +31,21 @@ from importers import parse_file
 from importers.base import StatementParseError
 from reconcile.statement_lines import line_facts
 
-from .samples import REPO_ROOT, samples_dir
+from .samples import DATA
 
 LONG = os.environ.get("RECONCILE_LONG_PROOF") == "1"
-DATA = REPO_ROOT / "tests" / "data"
 MB = 1 << 20
 
-#: where each importer's seeds are: (samples folder or tests/data folder, glob patterns)
+#: where each importer's seeds are: (folder of tests/data, glob patterns)
 SEED_FILES = {
-    "ofx": [("samples", "ofxparse/tests/fixtures", "**/*.ofx"), ("data", "ofx", "*.ofx")],
-    "camt053": [("samples", "camt/test/data", "*.xml"), ("data", "camt", "*.xml")],
-    "mt940": [("samples", "mt940", "**/*.sta"), ("data", "mt940", "*.sta")],
+    "ofx": [("ofx/ofxparse", "**/*.ofx"), ("ofx", "*.ofx")],
+    "camt053": [("camt/genkgo", "*.xml"), ("camt", "*.xml")],
+    "mt940": [("mt940/mt940", "**/*.sta"), ("mt940", "*.sta")],
     "csv": [
-        ("samples", "double-entry-generator/example", "**/*.csv"),
-        ("samples", "double-entry-generator/example", "**/*.xls"),
-        ("samples", "double-entry-generator/example", "**/*.xlsx"),
-        ("data", "csv", "*.csv"),
+        ("csv/double-entry-generator", "**/*.csv"),
+        ("csv/double-entry-generator", "**/*.xls"),
+        ("csv/double-entry-generator", "**/*.xlsx"),
+        ("csv", "*.csv"),
     ],
 }
 #: bytes worth inserting: structure of each format, and the bytes that break decoders
@@ -84,8 +83,8 @@ TOKENS = [
 def seeds(name: str) -> tuple[bytes, ...]:
     """Return the seed files of an importer (each under 256 KiB) and its small hostile seeds."""
     found = []
-    for base, folder, pattern in SEED_FILES[name]:
-        root = (samples_dir() if base == "samples" else DATA) / folder
+    for folder, pattern in SEED_FILES[name]:
+        root = DATA / folder
         found += [p for p in sorted(root.glob(pattern)) if p.stat().st_size < 256 * 1024]
     assert found, f"no seed files for {name}"
     return tuple(p.read_bytes() for p in found) + tuple(small_hostile(name))
@@ -368,7 +367,7 @@ def test_a_csv_field_over_the_csv_modules_limit_is_refused_with_a_reason():
 
 
 def test_a_corrupt_xls_workbook_is_refused_with_a_reason():
-    [xls] = sorted((samples_dir() / "double-entry-generator/example").glob("**/*.xls"))[:1]
+    [xls] = sorted((DATA / "csv/double-entry-generator").glob("**/*.xls"))[:1]
     data = bytearray(xls.read_bytes())
     data[0x4C:0x50] = b"\xfd\xff\xff\xff"  # the first sector of the master allocation table
     with pytest.raises(StatementParseError):

@@ -14,6 +14,8 @@ import pytest
 from importers.base import StatementParseError
 from importers.mt940 import Mt940Importer
 
+from .samples import MT940_UPSTREAM
+
 CHINESE = "mt940/gbk_chinese_narratives.sta"
 _DECIMAL_INLINE = re.compile(r"decimal\.Decimal \['([^']*)'\]")
 _DECIMAL_NEXT_LINE = re.compile(r"\s*- '([^']*)'")
@@ -61,18 +63,18 @@ def parse_bytes(data: bytes) -> list[tuple]:
     return [(s, list(s.lines)) for s in Mt940Importer().parse(io.BytesIO(data))]
 
 
-def sample_pairs(samples_dir: Path) -> list[tuple[Path, Path]]:
-    return [(sta, sta.with_suffix(".yml")) for sta in sorted(samples_dir.glob("mt940/**/*.sta"))]
+def sample_pairs() -> list[tuple[Path, Path]]:
+    return [(sta, sta.with_suffix(".yml")) for sta in sorted(MT940_UPSTREAM.glob("**/*.sta"))]
 
 
-def test_every_mt940_sample_has_its_expected_result(samples_dir):
-    pairs = sample_pairs(samples_dir)
+def test_every_mt940_sample_has_its_expected_result():
+    pairs = sample_pairs()
     assert len(pairs) >= 45
     assert all(yml.exists() for _, yml in pairs)
 
 
-def test_every_mt940_sample_imports_as_its_yml_expects(samples_dir):
-    for sta, yml in sample_pairs(samples_dir):
+def test_every_mt940_sample_imports_as_its_yml_expects():
+    for sta, yml in sample_pairs():
         expected = read_expected(yml)
         if not (expected.amounts or expected.balances or expected.has_account):
             # upstream reads nothing a statement is made of: no account, balance or line
@@ -110,8 +112,8 @@ def _assert_balances(statements, expected: Expected, name: str) -> None:
             assert ours and ours[-1] == expected.balances[key], (name, key)
 
 
-def test_a_file_of_several_statements_gives_each_its_own_balances(samples_dir):
-    statements = parse_bytes((samples_dir / "mt940/mt940_tests/jejik/abnamro.sta").read_bytes())
+def test_a_file_of_several_statements_gives_each_its_own_balances():
+    statements = parse_bytes((MT940_UPSTREAM / "jejik/abnamro.sta").read_bytes())
     assert [
         (s.account, s.opening_balance, s.closing_balance, len(lines)) for s, lines in statements
     ] == [
@@ -121,24 +123,22 @@ def test_a_file_of_several_statements_gives_each_its_own_balances(samples_dir):
     assert statements[0][0].period_start == date(2011, 5, 22)
 
 
-def test_a_wrapped_narrative_is_joined_into_one_remark(samples_dir):
-    [(_, lines)] = parse_bytes((samples_dir / "mt940/mt940_tests/jejik/abnamro.sta").read_bytes())[
-        :1
-    ]
+def test_a_wrapped_narrative_is_joined_into_one_remark():
+    [(_, lines)] = parse_bytes((MT940_UPSTREAM / "jejik/abnamro.sta").read_bytes())[:1]
     assert lines[0].remark.startswith("GIRO   428428 KPN - DIGITENNE")
     assert "000000042188659" + "5314606715" in lines[0].remark
     assert lines[0].source_line == 8
 
 
-def test_structured_subfields_fill_remark_name_account_and_bank(samples_dir):
-    path = samples_dir / "mt940/mt940_tests/self-provided/gv_codes.sta"
+def test_structured_subfields_fill_remark_name_account_and_bank():
+    path = MT940_UPSTREAM / "self-provided/gv_codes.sta"
     [(_, lines)] = parse_bytes(path.read_bytes())
     assert lines[0].counterparty_name == "PayPal (Europe) S.a.r.l. et"
     assert lines[0].remark == ". SPOTIFY, Ihr Einkaufbei SPOTIFY"
 
 
-def test_an_unreadable_statement_line_rejects_the_file_naming_the_line(samples_dir):
-    path = samples_dir / "mt940/mt940_tests/ASNB/0708271685_09022020_164516.940.txt"
+def test_an_unreadable_statement_line_rejects_the_file_naming_the_line():
+    path = MT940_UPSTREAM / "ASNB/0708271685_09022020_164516.940.txt"
     with pytest.raises(StatementParseError, match="cannot read :61:") as raised:
         parse_bytes(path.read_bytes())
     assert raised.value.line == 6

@@ -13,6 +13,8 @@ import pytest
 from importers.base import StatementParseError
 from importers.ofx import OfxImporter
 
+from .samples import OFXPARSE
+
 GBK_SGML = "ofx/gbk_sgml_claiming_1252.ofx"
 GBK_XML = "ofx/gbk_xml_encoding_gbk.ofx"
 
@@ -27,8 +29,8 @@ def parse_path(path, **options) -> list[tuple]:
 
 
 @pytest.fixture
-def fixtures(samples_dir):
-    return samples_dir / "ofxparse" / "tests" / "fixtures"
+def fixtures():
+    return OFXPARSE
 
 
 @pytest.fixture

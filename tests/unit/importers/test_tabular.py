@@ -14,12 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from importers import tabular_cells as cells
 from importers.base import StatementParseError
-from importers.tabular import TabularImporter
-from importers.tabular_sources import xls_rows
+from importers.tabular import TabularImporter, cells
+from importers.tabular.sources import xls_rows
 
-from .samples import samples_dir
+from .samples import DOUBLE_ENTRY
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "csv"
 PROFILES = TabularImporter().profiles_dir
@@ -104,7 +103,7 @@ def summary(lines) -> list[tuple]:
 def test_every_bank_export_agrees_with_the_upstream_beancount(
     name, count, own, exact, unchecked_profiles
 ):
-    path = samples_dir() / "double-entry-generator" / "example" / name
+    path = DOUBLE_ENTRY / name
     _, lines = parse(path.read_bytes(), profiles_dir=sample_profiles(name, unchecked_profiles))
     assert len(lines) == count
     expected = beancount_transactions(next(path.parent.glob("*-output.beancount")), own)
@@ -121,7 +120,7 @@ def test_every_bank_export_agrees_with_the_upstream_beancount(
 
 @pytest.mark.parametrize("name", [s[0] for s in SAMPLES if s[0].endswith(".csv")])
 def test_every_csv_export_reads_the_same_in_gb18030(name, unchecked_profiles):
-    raw = (samples_dir() / "double-entry-generator" / "example" / name).read_bytes()
+    raw = (DOUBLE_ENTRY / name).read_bytes()
     text = raw.decode("utf-8") if _is_utf8(raw) else raw.decode("gb18030")
     profiles = sample_profiles(name, unchecked_profiles)
     _, original = parse(raw, profiles_dir=profiles)
@@ -139,7 +138,7 @@ def _is_utf8(raw: bytes) -> bool:
 
 
 def test_a_descending_file_takes_its_closing_balance_from_the_first_row():
-    path = samples_dir() / "double-entry-generator/example/boc/debit/example-boc-records.csv"
+    path = DOUBLE_ENTRY / "boc/debit/example-boc-records.csv"
     statement, lines = parse(path.read_bytes())
     assert statement.extra["date_order"] == "descending"
     assert statement.closing_balance == Decimal("3240.28")
@@ -148,10 +147,7 @@ def test_a_descending_file_takes_its_closing_balance_from_the_first_row():
 
 
 def test_metadata_rows_give_the_account_and_summary_rows_end_the_data():
-    path = (
-        samples_dir()
-        / "double-entry-generator/example/icbc/debit-v2/example-icbc-debit-v2-records.csv"
-    )
+    path = DOUBLE_ENTRY / "icbc/debit-v2/example-icbc-debit-v2-records.csv"
     statement, lines = parse(path.read_bytes())
     assert statement.account == "1234****9876"
     assert statement.extra["profile"] == "icbc_debit"
@@ -215,7 +211,7 @@ def test_a_profile_declaring_the_wrong_encoding_rejects_the_file(tmp_path):
     (tmp_path / "auto.toml").write_bytes((shipped / "auto.toml").read_bytes())
     alipay = (shipped / "alipay.toml").read_text(encoding="utf-8")
     (tmp_path / "alipay_utf8.toml").write_text('encoding = "utf-8"\n' + alipay, encoding="utf-8")
-    path = samples_dir() / "double-entry-generator/example/alipay/example-alipay-records.csv"
+    path = DOUBLE_ENTRY / "alipay/example-alipay-records.csv"
     importer = TabularImporter("alipay_utf8", profiles_dir=tmp_path)
     with pytest.raises(StatementParseError, match="not valid utf-8"):
         list(importer.parse(io.BytesIO(path.read_bytes())))
@@ -363,7 +359,7 @@ def test_a_delimiter_the_csv_module_cannot_read_with_is_passed_over():
 
 
 def test_a_corrupt_xls_workbook_is_refused_with_a_reason():
-    path = samples_dir() / "double-entry-generator/example/ccb/交易明细_xxxx_2025xxxx_2025xxxx.xls"
+    path = DOUBLE_ENTRY / "ccb/交易明细_xxxx_2025xxxx_2025xxxx.xls"
     data = bytearray(path.read_bytes())
     data[0x4C:0x50] = b"\xfd\xff\xff\xff"  # the master allocation table's first sector
     with pytest.raises(StatementParseError, match="not a readable XLS workbook: CompDocError"):
@@ -411,7 +407,7 @@ def test_an_unreadable_xlsx_workbook_is_refused_and_its_temporary_file_closed():
 
 
 def test_a_damaged_xlsx_worksheet_is_refused_naming_the_row_it_stops_at():
-    path = samples_dir() / "double-entry-generator/example/wechat/example-wechat-records.xlsx"
+    path = DOUBLE_ENTRY / "wechat/example-wechat-records.xlsx"
     damaged = io.BytesIO()
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(damaged, "w") as target:
         for item in source.infolist():
@@ -436,7 +432,7 @@ def test_an_html_table_lxml_cannot_decode_is_refused_with_a_reason(bad):
 
 
 def test_a_statement_period_that_is_not_a_date_is_refused_naming_its_line():
-    path = samples_dir() / "double-entry-generator/example/wechat/example-wechat-records.csv"
+    path = DOUBLE_ENTRY / "wechat/example-wechat-records.csv"
     data = path.read_bytes().replace(b"2019-08-01 00:00:00", b"2019-13-01 00:00:00")
     with pytest.raises(StatementParseError, match="period is not a date") as caught:
         parse(data)
@@ -593,7 +589,7 @@ def test_a_profile_can_turn_the_check_off(tmp_path):
 
 
 def test_the_edited_samples_are_refused_at_their_balance_break():
-    folder = samples_dir() / "double-entry-generator/example"
+    folder = DOUBLE_ENTRY
     expected = {
         "ccb": "line 10: balance 1,579.11 does not follow 2,140.13 - 515.02",
         "abc_debit": "line 3: balance 11,000.00 does not follow 11,000.00 - 10.00",

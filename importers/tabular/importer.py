@@ -1,0 +1,71 @@
+"""The tabular importer: pick the container and encoding, then read the rows as one Statement."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from importers.base import Statement, StatementParseError
+from importers.tabular.header import best_score, header_score
+from importers.tabular.profiles import PROFILES_DIR, load_profile
+from importers.tabular.reader import ExportReader
+from importers.tabular.sources import (
+    HEAD_BYTES,
+    Rewound,
+    container_of,
+    guess_encoding,
+    html_rows,
+    text_rows,
+    xls_rows,
+    xlsx_rows,
+)
+
+
+class TabularImporter:
+    """Read spreadsheet-like bank exports as one Statement, driven by a profile."""
+
+    format = "csv"
+
+    def __init__(self, profile: str | None = None, profiles_dir: Path = PROFILES_DIR) -> None:
+        self.profiles_dir = profiles_dir
+        self.profile = load_profile(profile, profiles_dir) if profile else None
+
+    def identify(self, head: bytes) -> bool:
+        """Tell a spreadsheet or a delimited text with a recognisable header row."""
+        container = container_of(head)
+        if container in ("xlsx", "xls"):
+            return True
+        text = head.decode(guess_encoding(head), errors="ignore")
+        rows = [re.split(r"[,\t;]|</t[dh]>", line) for line in text.splitlines()[:40]]
+        return any(header_score(row, self.profiles_dir) for row in rows)
+
+    def parse(self, stream: BinaryIO) -> Iterator[Statement]:
+        """Yield the file's single statement; its lines stream row by row."""
+        head = stream.read(HEAD_BYTES)
+        if not head.strip():
+            raise StatementParseError("the file is empty", line=1)
+        container = container_of(head)
+        encoding = self._encoding(head)
+        rows = self._rows(container, head, stream, encoding)
+        reader = ExportReader(rows, self.profile, self.profiles_dir)
+        statement = reader.statement()
+        text_encoding = encoding if container in ("text", "html") else None
+        statement.extra.update(container=container, encoding=text_encoding)
+        yield statement
+
+    def _encoding(self, head: bytes) -> str:
+        declared = self.profile.encoding if self.profile else "auto"
+        return guess_encoding(head) if declared == "auto" else declared
+
+    def _rows(self, container: str, head: bytes, stream: BinaryIO, encoding: str):
+        whole = io.BufferedReader(Rewound(head, stream))
+        if container == "xlsx":
+            return xlsx_rows(whole)
+        if container == "xls":
+            return xls_rows(whole)
+        if container == "html":
+            return html_rows(whole, None if encoding == "auto" else encoding)
+        return text_rows(head, stream, encoding, lambda rows: best_score(rows, self.profiles_dir))

@@ -1,0 +1,269 @@
+"""One data row of a bank export → one StatementLine, as a profile maps its columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from importers.base import StatementLine, StatementParseError
+from importers.tabular.cells import (
+    Cell,
+    clean_text,
+    currency_code,
+    first_text,
+    is_mangled_number,
+    parse_amount,
+    parse_date,
+    parse_time,
+    text_value,
+)
+from importers.tabular.profiles import TEXT_FIELDS, Profile, normalise_header
+
+FIELDS = (
+    "booked_on",
+    "time",
+    "value_date",
+    "transaction_date",
+    "amount",
+    "debit",
+    "credit",
+    "flag",
+    "balance",
+    "currency",
+    "remark",
+    *TEXT_FIELDS,
+)
+DATE_CACHE = 4096  #: distinct booking-date cells remembered per file
+CHECKED_FOR_MANGLING = ("counterparty_account", "sub_account", "account", "bank_reference")
+
+
+class SkippedRow(Exception):
+    """A row that is not a booked line (neutral or excluded status); `kind` says why."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+def map_columns(header: list[Cell], profile: Profile) -> dict[str, list[int]]:
+    """Give each field the header columns it can read, best alias first."""
+    names = [normalise_header(clean_text(cell)) for cell in header]
+    columns: dict[str, list[int]] = {}
+    for field_name in FIELDS:
+        found = [
+            i for alias in profile.aliases(field_name) for i, n in enumerate(names) if n == alias
+        ]
+        if found:
+            columns[field_name] = list(dict.fromkeys(found))
+    booked = columns.get("booked_on", [None])[0]
+    if "transaction_date" in columns:
+        columns["transaction_date"] = [i for i in columns["transaction_date"] if i != booked]
+    if columns.get("time") and columns["time"][0] == booked:
+        del columns["time"]
+    return {name: found for name, found in columns.items() if found}
+
+
+def amount_layout(columns: dict[str, list[int]], profile: Profile) -> str:
+    """Two columns, one column with a 借/贷 flag, or one signed column."""
+    if profile.amount_layout:
+        return profile.amount_layout
+    if "debit" in columns and "credit" in columns:
+        return "two_columns"
+    return "flag" if "flag" in columns and "amount" in columns else "signed"
+
+
+@dataclass
+class RowMapper:
+    """Reads the fields of one data row; raises StatementParseError naming line and field.
+
+    Every field's column indexes are looked up once, in `__post_init__`; a row then costs
+    a pass over the columns the file has, with nothing built per cell. Rows shorter than
+    the header are padded with empty cells, which read exactly as missing cells do.
+    """
+
+    profile: Profile
+    columns: dict[str, list[int]]
+    layout: str
+    delimiter: str = ","
+
+    def __post_init__(self) -> None:
+        columns = self.columns
+        self.width = 1 + max((i for found in columns.values() for i in found), default=-1)
+        self._first = {name: found[0] for name, found in columns.items()}
+        self._at = {name: tuple(columns.get(name, ())) for name in FIELDS}
+        self._skips = tuple(
+            (name, tuple(columns.get(name, ())), values)
+            for name, values in self.profile.skip_when.items()
+        )
+        self._formats = self.profile.date_formats
+        self._booked = self._first.get("booked_on")
+        self._time = self._first.get("time")
+        self._transaction_date = self._first.get("transaction_date")
+        self._balance = self._first.get("balance")
+        self._currency = self._at["currency"]
+        self._dates: dict[str, tuple[date, time | None]] = {}
+        self._extra_texts = tuple(
+            (name, self._at[name]) for name in ("status", "channel", "account") if self._at[name]
+        )
+
+    def cell(self, cells: list[Cell], field_name: str) -> Cell:
+        index = self._first.get(field_name)
+        if index is None or index >= len(cells):
+            return None
+        return cells[index]
+
+    def text(self, cells: list[Cell], field_name: str) -> str | None:
+        return first_text(cells, [i for i in self.columns.get(field_name, ()) if i < len(cells)])
+
+    def booking_date(self, cells: list[Cell]) -> tuple[date, time | None]:
+        """The row's booking date (and time, when the cell has one); ValueError if none."""
+        index = self._booked
+        cell = cells[index] if index is not None and index < len(cells) else None
+        if cell.__class__ is not str:
+            return parse_date(cell, self._formats)
+        # Exports hold hundreds of rows per day: remember the last few thousand dates read.
+        if (known := self._dates.get(cell)) is None:
+            if len(self._dates) >= DATE_CACHE:
+                self._dates.clear()
+            known = self._dates[cell] = parse_date(cell, self._formats)
+        return known
+
+    def line(
+        self, number: int, cells: list[Cell], booked: tuple[date, time | None] | None = None
+    ) -> StatementLine:
+        """Map one row; SkippedRow for rows that are not booked lines.
+
+        `booked` is the row's `booking_date()` when the caller has already read it.
+        """
+        row = cells if len(cells) >= self.width else [*cells, *[""] * self.width]
+        at = self._at
+        for name, indexes, values in self._skips:
+            if (value := first_text(row, indexes)) in values:
+                raise SkippedRow(f"{name}={value}")
+        booked_on, booked_at = self._booking(number, row, booked)
+        account = first_text(row, at["counterparty_account"])
+        sub_account = first_text(row, at["sub_account"])
+        reference = first_text(row, at["bank_reference"])
+        extra = self._extra(number, row, (account, sub_account, reference))
+        currency = first_text(row, self._currency) if self._currency else None
+        return StatementLine(
+            booked_on=booked_on,
+            amount=self._amount(number, row),
+            currency=currency_code(currency, self.profile.currency),
+            value_date=self._optional_date(number, row, "value_date"),
+            booked_at=booked_at,
+            bank_reference=reference,
+            counterparty_name=first_text(row, at["counterparty_name"]),
+            counterparty_account=account,
+            counterparty_bank=first_text(row, at["counterparty_bank"]),
+            remark=self._remark(row),
+            sub_account=sub_account,
+            raw=_raw(cells, self.delimiter),
+            source_line=number,
+            extra=extra,
+        )
+
+    def _booking(self, number: int, row: list[Cell], booked) -> tuple[date, datetime | None]:
+        booked_on, moment = booked or self._date(number, row, "booked_on")
+        if self._time is not None:
+            try:
+                moment = parse_time(row[self._time]) or moment
+            except ValueError as error:
+                raise StatementParseError(str(error), line=number, field="time") from error
+        return booked_on, (datetime.combine(booked_on, moment) if moment else None)
+
+    def _date(self, number: int, cells: list[Cell], field_name: str):
+        try:
+            return parse_date(self.cell(cells, field_name), self._formats)
+        except ValueError as error:
+            raise StatementParseError(str(error), line=number, field=field_name) from error
+
+    def _optional_date(self, number: int, row: list[Cell], field_name: str) -> date | None:
+        index = self._first.get(field_name)
+        if index is None or not clean_text(row[index]):
+            return None
+        return self._date(number, row, field_name)[0]
+
+    def _amount(self, number: int, row: list[Cell]) -> Decimal:
+        if self.layout == "two_columns":
+            debit = self._number(number, row, "debit")
+            credit = self._number(number, row, "credit")
+            if debit is None and credit is None:
+                raise StatementParseError(
+                    "neither debit nor credit amount", line=number, field="amount"
+                )
+            if debit and credit:
+                raise StatementParseError(
+                    "both debit and credit amount", line=number, field="amount"
+                )
+            # A negative credit is a reversal and stays negative; debits are outflows
+            # however written.
+            if credit:
+                return credit
+            return -abs(debit) if debit else Decimal(0)
+        amount = self._number(number, row, "amount")
+        if amount is None:
+            raise StatementParseError("no amount", line=number, field="amount")
+        return amount if self.layout == "signed" else self._flagged(number, row, amount)
+
+    def _flagged(self, number: int, row: list[Cell], amount: Decimal) -> Decimal:
+        flag = clean_text(self.cell(row, "flag"))
+        values = self.profile.flag_values
+        if flag in values.get("neutral", ()):
+            raise SkippedRow("neutral")
+        if flag in values.get("credit", ()):
+            return abs(amount)
+        if flag in values.get("debit", ()):
+            return -abs(amount)
+        raise StatementParseError(
+            f"debit/credit flag {flag!r} is unknown", line=number, field="flag"
+        )
+
+    def _number(self, number: int, row: list[Cell], field_name: str) -> Decimal | None:
+        index = self._first.get(field_name)
+        try:
+            return parse_amount(row[index] if index is not None else None)
+        except ValueError as error:
+            raise StatementParseError(str(error), line=number, field=field_name) from error
+
+    def _remark(self, row: list[Cell]) -> str | None:
+        parts = [part for i in self._at["remark"] if (part := text_value(row[i]))]
+        if len(parts) < 2:
+            return parts[0] if parts else None
+        return " / ".join(dict.fromkeys(parts))
+
+    def _extra(self, number: int, row: list[Cell], accounts: tuple) -> dict:
+        """Status, channel, own account, transaction date, and numbers Excel mangled.
+
+        `accounts`: the row's counterparty account, sub-account and bank reference.
+        """
+        extra = {}
+        for name, indexes in self._extra_texts:
+            if value := first_text(row, indexes):
+                extra[name] = value
+        if self._transaction_date is not None and clean_text(row[self._transaction_date]):
+            extra["transaction_date"] = self._date(number, row, "transaction_date")[0].isoformat()
+        account, sub_account, reference = accounts
+        checked = (account, sub_account, extra.get("account"), reference)
+        mangled = {}
+        for name, value in zip(CHECKED_FOR_MANGLING, checked, strict=True):
+            if value and is_mangled_number(value):
+                mangled[name] = value
+        if mangled:
+            extra["mangled_numbers"] = mangled
+        return extra
+
+    def balance(self, cells: list[Cell]) -> Decimal | None:
+        """The running balance after this row; ValueError when it is not a number."""
+        index = self._balance
+        if index is None:
+            return None
+        return parse_amount(cells[index] if index < len(cells) else None)
+
+
+def _raw(cells: list[Cell], delimiter: str) -> str:
+    try:
+        return delimiter.join(cells)  # type: ignore[arg-type]  # the common case: all text
+    except TypeError:
+        return delimiter.join(clean_text(c) if not isinstance(c, str) else c for c in cells)

@@ -1,0 +1,247 @@
+"""Rows out of CSV/TSV text, HTML tables, XLSX and XLS files, streamed.
+
+Every reader yields `(line_number, cells)`: the 1-based line (text) or row (sheets).
+Text is decoded incrementally by a TextIOWrapper: a large export never sits in memory
+as one string. Excel numbers become `Decimal` here (see `decimal_from_float`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import shutil
+import tempfile
+import warnings
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from itertools import chain
+from typing import BinaryIO
+
+from importers.base import StatementParseError
+from importers.tabular.cells import Cell, decimal_from_float
+
+Row = tuple[int, list[Cell]]
+HEAD_BYTES = 64 * 1024
+DELIMITERS = (",", "\t", ";")
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+SPOOL_LIMIT = 16 * 1024 * 1024
+SNIFF_LINES = 40  #: lines read to choose the delimiter
+READ_BYTES = 256 * 1024  #: bytes decoded at a time: fewer, larger decoder calls
+
+
+def container_of(head: bytes) -> str:
+    """Tell xlsx, xls (OLE2), html or text from the first bytes."""
+    if head.startswith(ZIP_MAGIC):
+        return "xlsx"
+    if head.startswith(OLE2_MAGIC):
+        return "xls"
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1024].lower()
+    if start.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")) and b"<t" in start:
+        return "html"
+    return "text"
+
+
+def guess_encoding(head: bytes) -> str:
+    """UTF-8 (with or without BOM) when the head decodes as such, else GB18030."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8"
+
+
+class Rewound(io.RawIOBase):
+    """A readable stream that replays already-read head bytes before the rest."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self.head = memoryview(head)
+        self.rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.head:
+            size = min(len(buffer), len(self.head))
+            buffer[:size] = self.head[:size]
+            self.head = self.head[size:]
+            return size
+        chunk = self.rest.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def text_rows(
+    head: bytes, rest: BinaryIO, encoding: str, score: Callable[[list[list[str]]], int]
+) -> Iterator[Row]:
+    """Rows of delimited text; the delimiter is the one whose header scores best."""
+    if b"\x00" in head and not encoding.startswith("utf-16"):
+        raise StatementParseError("binary data, not a text export", line=1)
+    raw = io.BufferedReader(Rewound(head, rest), READ_BYTES)
+    text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+    first: list[str] = []
+    try:
+        for line in text:
+            first.append(line)
+            if len(first) == SNIFF_LINES:
+                break
+    except UnicodeDecodeError as error:
+        raise _undecodable(encoding, len(first), error) from error
+    delimiter = _delimiter(first, score)
+    # csv reads the decoded stream itself: no Python code runs per line until a row is out
+    reader = csv.reader(chain(first, text), delimiter=delimiter)
+    try:
+        for cells in reader:
+            yield reader.line_num, cells
+    except csv.Error as error:
+        raise StatementParseError(f"malformed CSV: {error}", line=reader.line_num) from error
+    except UnicodeDecodeError as error:
+        raise _undecodable(encoding, reader.line_num, error) from error
+
+
+def _delimiter(first: list[str], score: Callable[[list[list[str]]], int]) -> str:
+    """The delimiter whose rows score best; one the csv module cannot read with scores -1."""
+    scores, failures = {}, []
+    for delimiter in DELIMITERS:
+        reader = csv.reader(first, delimiter=delimiter)
+        try:
+            scores[delimiter] = score(list(reader))
+        except csv.Error as error:  # e.g. a field over the csv module's 128 KB limit
+            scores[delimiter] = -1
+            failures.append((reader.line_num, error))
+    if len(failures) == len(DELIMITERS):
+        line, error = failures[0]
+        raise StatementParseError(f"malformed CSV: {error}", line=line) from error
+    return max(DELIMITERS, key=scores.__getitem__)
+
+
+def _undecodable(encoding: str, lines_read: int, error: UnicodeDecodeError) -> StatementParseError:
+    """Name the line of the bad bytes.
+
+    The decoder fails on a chunk that starts within the line after the last one read
+    (lines are read whole) and may span many lines: count the line breaks before the
+    bad bytes. A pending partial character never holds a line break byte.
+    """
+    line = lines_read + 1 + error.object[: error.start].count(b"\n")
+    return StatementParseError(f"the text is not valid {encoding}", line=line, field="encoding")
+
+
+def xlsx_rows(stream: BinaryIO, sheet: int = 0) -> Iterator[Row]:
+    """Rows of a workbook's sheet, read-only and with cached values of formulas."""
+    import openpyxl
+
+    seekable = _seekable(stream)
+    with warnings.catch_warnings():
+        # Bank exports often lack a default style; openpyxl then warns at load time only.
+        warnings.filterwarnings("ignore", "Workbook contains no default style", UserWarning)
+        try:
+            book = openpyxl.load_workbook(seekable, read_only=True, data_only=True)
+        except Exception as error:  # zipfile, KeyError, XML errors: all mean unreadable
+            if seekable is not stream:
+                seekable.close()
+            raise StatementParseError(f"not a readable XLSX workbook: {error}") from error
+    number = 0
+    try:
+        if sheet >= len(book.worksheets):
+            raise StatementParseError(f"the workbook has no sheet {sheet + 1}")
+        rows = book.worksheets[sheet].iter_rows(values_only=True)
+        while True:
+            # read_only: the sheet's XML is inflated and parsed as the rows are taken
+            try:
+                values = next(rows, None)
+            except Exception as error:  # zlib, zipfile, XML errors: the sheet is damaged
+                raise StatementParseError(
+                    f"not a readable XLSX worksheet: {error}", line=number + 1
+                ) from error
+            if values is None:
+                return
+            number += 1
+            yield number, [_excel_cell(value) for value in values]
+    finally:
+        book.close()
+        if seekable is not stream:
+            seekable.close()
+
+
+def xls_rows(stream: BinaryIO, sheet: int = 0) -> Iterator[Row]:
+    """Rows of a binary (OLE2/BIFF) workbook; XLS is capped at 65,536 rows."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=stream.read(), on_demand=True)
+        worksheet = book.sheet_by_index(sheet)
+    except Exception as error:  # XLRDError, CompDocError, struct.error, IndexError…
+        raise StatementParseError(
+            f"not a readable XLS workbook: {type(error).__name__}: {error}"
+        ) from error
+    for number in range(worksheet.nrows):
+        try:
+            cells = [_xls_cell(cell, book.datemode) for cell in worksheet.row(number)]
+        except Exception as error:  # a date cell no calendar holds (XLDateError, OverflowError)
+            raise StatementParseError(
+                f"unreadable cell: {type(error).__name__}: {error}", line=number + 1
+            ) from error
+        yield number + 1, cells
+
+
+def html_rows(stream: BinaryIO, encoding: str | None) -> Iterator[Row]:
+    """Rows of the table(s) in an HTML export (banks' `.xls` that are web pages)."""
+    from lxml import etree
+
+    events = etree.iterparse(
+        stream, events=("end",), tag="tr", html=True, no_network=True, encoding=encoding
+    )
+    line = 0
+    while True:
+        try:
+            _, row = next(events, (None, None))
+        except etree.LxmlError as error:  # e.g. bytes the encoding cannot decode
+            # a decoding failure reports line 1: the last row read is nearer the bad bytes
+            where = max(getattr(error, "lineno", None) or 0, line, 1)
+            raise StatementParseError(f"not a readable HTML table: {error}", line=where) from error
+        if row is None:
+            return
+        line = row.sourceline or 0
+        cells = [" ".join(cell.itertext()) for cell in row if cell.tag in ("td", "th")]
+        yield line, cells
+        row.clear(keep_tail=False)
+
+
+def _seekable(stream: BinaryIO) -> BinaryIO:
+    if getattr(stream, "seekable", lambda: False)():
+        stream.seek(0)
+        return stream
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_LIMIT)  # noqa: SIM115 - returned
+    shutil.copyfileobj(stream, spool)
+    spool.seek(0)
+    return spool
+
+
+def _excel_cell(value) -> Cell:
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        return decimal_from_float(value)
+    if isinstance(value, datetime | date | str) or value is None:
+        return value
+    return str(value)
+
+
+def _xls_cell(cell, datemode: int) -> Cell:
+    import xlrd
+
+    if cell.ctype == xlrd.XL_CELL_NUMBER:
+        return decimal_from_float(cell.value)
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        return xlrd.xldate.xldate_as_datetime(cell.value, datemode)
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return ""
+    if cell.ctype == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(cell.value, "#ERR")
+    return str(cell.value)
