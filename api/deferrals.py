@@ -5,12 +5,10 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_smorest import Blueprint
 
+from api.approvals import RequestRoutes, RequestSchema
 from api.auth import current_actor
 from api.context import services
-from api.disbursements import ApprovalSchema, DecisionSchema
-from api.fields import LocalDateTime
 from api.idempotency import idempotent
-from api.pagination import page_schema
 from reconcile.deferrals import DeferralKind
 from reconcile.services import deferrals
 
@@ -30,70 +28,38 @@ class DeferralCreateSchema(ma.Schema):
     until = ma.fields.Date(load_default=None, metadata={"description": "planned end, if known"})
 
 
-class DeferralSchema(ma.Schema):
-    id = ma.fields.Integer()
-    case_id = ma.fields.Integer()
-    case_number = ma.fields.String()
+class DeferralSchema(RequestSchema):
     kind = ma.fields.String()
     ground = ma.fields.String()
     document_reference = ma.fields.String()
     until = ma.fields.Date(allow_none=True)
     status = ma.fields.String(metadata={"description": "requested | approved | rejected | ended"})
-    levels_required = ma.fields.Integer()
-    approvals_count = ma.fields.Integer()
-    approvals = ma.fields.List(ma.fields.Nested(ApprovalSchema))
-    requested_by = ma.fields.String()
-    requested_at = LocalDateTime()
-    decided_at = LocalDateTime(allow_none=True)
     approved_on = ma.fields.Date(allow_none=True, metadata={"description": "the clock stops"})
     ended_on = ma.fields.Date(allow_none=True)
 
 
-DeferralPageSchema = page_schema(DeferralSchema, "DeferralPage")
-
-
-@blp.route("/cases/<int:case_id>/deferrals", methods=["POST"])
-@idempotent
-@blp.arguments(DeferralCreateSchema)
-@blp.response(201, DeferralSchema)
-def request_deferral(data, case_id):
-    """Request a deferral or escrow on a legal ground (enforcement)"""
-    return deferrals.request_deferral(
-        services().uow(), current_actor(), case_id, settings=services().settings, **data
-    )
-
-
-@blp.route("/cases/<int:case_id>/deferrals", methods=["GET"])
-@blp.response(200, DeferralPageSchema)
-def list_of_case(case_id):
-    """List a case's deferrals, oldest first"""
-    items = deferrals.deferrals_of_case(services().uow(read_only=True), current_actor(), case_id)
-    return {"items": items, "next_cursor": None}
-
-
-@blp.route("/deferrals/<int:deferral_id>", methods=["GET"])
-@blp.response(200, DeferralSchema)
-def get(deferral_id):
-    """Read a deferral with its approvals"""
-    return deferrals.get_deferral(services().uow(read_only=True), current_actor(), deferral_id)
-
-
-@blp.route("/deferrals/<int:deferral_id>/approve", methods=["POST"])
-@idempotent
-@blp.arguments(DecisionSchema)
-@blp.response(200, DeferralSchema)
-def approve(data, deferral_id):
-    """Approve at the next level; the last level stops the clock (approver, not the requester)"""
-    return deferrals.approve_deferral(services().uow(), current_actor(), deferral_id, **data)
-
-
-@blp.route("/deferrals/<int:deferral_id>/reject", methods=["POST"])
-@idempotent
-@blp.arguments(DecisionSchema)
-@blp.response(200, DeferralSchema)
-def reject(data, deferral_id):
-    """Reject a deferral request (approver, not the requester)"""
-    return deferrals.reject_deferral(services().uow(), current_actor(), deferral_id, **data)
+ROUTES = RequestRoutes(
+    blp,
+    "/deferrals/<int:deferral_id>",
+    DeferralSchema,
+    {
+        "request_deferral": "Request a deferral or escrow on a legal ground (enforcement)",
+        "list_of_case": "List a case's deferrals, oldest first",
+        "get": "Read a deferral with its approvals",
+        "approve": "Approve at the next level; the last level stops the clock "
+        "(approver, not the requester)",
+        "reject": "Reject a deferral request (approver, not the requester)",
+    },
+)
+ROUTES.create(
+    "request_deferral",
+    "/cases/<int:case_id>/deferrals",
+    DeferralCreateSchema,
+    deferrals.request_deferral,
+)
+ROUTES.of_case("/cases/<int:case_id>/deferrals", deferrals.deferrals_of_case, "DeferralPage")
+ROUTES.read(deferrals.get_deferral)
+ROUTES.decisions(deferrals.approve_deferral, deferrals.reject_deferral)
 
 
 @blp.route("/deferrals/<int:deferral_id>/end", methods=["POST"])

@@ -6,7 +6,7 @@ import io
 from collections.abc import Iterator
 from datetime import date
 
-from reconcile.actors import Actor, cli_actor
+from reconcile.actors import ROLES, Actor, cli_actor
 from reconcile.cases import AccountRef, NewCase, PartySpec
 from reconcile.db.handles import Engine
 from reconcile.db.uow import UnitOfWork
@@ -94,7 +94,7 @@ def _load_court(engine: Engine, settings: dict) -> Iterator[str]:
     for spec in DEMO_CASES:
         case = cases.register_case(UnitOfWork(engine), actor, spec)
         yield f"case {case['case_number']}  sub-account {case['sub_account_number']}"
-    for role in ("enforcement", "finance", "approver", "desk", "admin"):
+    for role in ROLES:
         token = tokens.create_token(
             UnitOfWork(engine), actor, role=role, courts=[COURT], name=f"demo {role}"
         )

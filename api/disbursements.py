@@ -5,9 +5,10 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_smorest import Blueprint
 
+from api.approvals import RequestRoutes, RequestSchema
 from api.auth import current_actor
 from api.context import services
-from api.fields import Amount, Id, LocalDateTime
+from api.fields import Amount, Id
 from api.idempotency import idempotent
 from api.pagination import PageQuerySchema, decode_cursor, page, page_schema
 from reconcile.disbursements import DisbursementStatus
@@ -28,25 +29,12 @@ class DisbursementCreateSchema(ma.Schema):
     note = ma.fields.String(load_default=None, allow_none=True)
 
 
-class DecisionSchema(ma.Schema):
-    note = ma.fields.String(load_default=None, allow_none=True)
-
-
 class MarkPaidSchema(ma.Schema):
     bank_reference = ma.fields.String(required=True, validate=ma.validate.Length(1, 100))
     paid_on = ma.fields.Date(load_default=None, metadata={"description": "default: today"})
 
 
-class ApprovalSchema(ma.Schema):
-    level = ma.fields.Integer()
-    decision = ma.fields.String(metadata={"description": "approve | reject"})
-    approver_name = ma.fields.String()
-    note = ma.fields.String(allow_none=True)
-    decided_at = LocalDateTime()
-
-
-class DisbursementSchema(ma.Schema):
-    id = ma.fields.Integer()
+class DisbursementSchema(RequestSchema):
     kind = ma.fields.String(metadata={"description": "payment | refund"})
     court = ma.fields.String()
     case_id = ma.fields.Integer(allow_none=True)
@@ -58,12 +46,6 @@ class DisbursementSchema(ma.Schema):
     status = ma.fields.String(
         metadata={"description": "requested | approved | rejected | marked_paid | paid"}
     )
-    levels_required = ma.fields.Integer()
-    approvals_count = ma.fields.Integer()
-    approvals = ma.fields.List(ma.fields.Nested(ApprovalSchema))
-    requested_by = ma.fields.String()
-    requested_at = LocalDateTime()
-    decided_at = LocalDateTime(allow_none=True)
     bank_reference = ma.fields.String(allow_none=True)
     paid_on = ma.fields.Date(allow_none=True)
     transaction_id = ma.fields.Integer(allow_none=True)
@@ -80,15 +62,25 @@ class DisbursementQuerySchema(PageQuerySchema):
 DisbursementPageSchema = page_schema(DisbursementSchema, "DisbursementPage")
 
 
-@blp.route("/cases/<int:case_id>/disbursements", methods=["POST"])
-@idempotent
-@blp.arguments(DisbursementCreateSchema)
-@blp.response(201, DisbursementSchema)
-def request_payment(data, case_id):
-    """Request a payment to a payee account the case's documents name (enforcement)"""
-    return disbursements.request_disbursement(
-        services().uow(), current_actor(), case_id, settings=services().settings, **data
-    )
+ROUTES = RequestRoutes(
+    blp,
+    "/disbursements/<int:disbursement_id>",
+    DisbursementSchema,
+    {
+        "request_payment": "Request a payment to a payee account the case's documents name "
+        "(enforcement)",
+        "get": "Read a disbursement with its approvals",
+        "approve": "Approve at the next level; approved when every level has "
+        "(approver, not the requester)",
+        "reject": "Reject a request; its money is available again (approver, not the requester)",
+    },
+)
+ROUTES.create(
+    "request_payment",
+    "/cases/<int:case_id>/disbursements",
+    DisbursementCreateSchema,
+    disbursements.request_disbursement,
+)
 
 
 @blp.route("/cases/<int:case_id>/disbursements", methods=["GET"])
@@ -118,35 +110,8 @@ def _page(query: dict, **filters) -> dict:
     return page(items, query["limit"])
 
 
-@blp.route("/disbursements/<int:disbursement_id>", methods=["GET"])
-@blp.response(200, DisbursementSchema)
-def get(disbursement_id):
-    """Read a disbursement with its approvals"""
-    return disbursements.get_disbursement(
-        services().uow(read_only=True), current_actor(), disbursement_id
-    )
-
-
-@blp.route("/disbursements/<int:disbursement_id>/approve", methods=["POST"])
-@idempotent
-@blp.arguments(DecisionSchema)
-@blp.response(200, DisbursementSchema)
-def approve(data, disbursement_id):
-    """Approve at the next level; approved when every level has (approver, not the requester)"""
-    return disbursements.approve_disbursement(
-        services().uow(), current_actor(), disbursement_id, **data
-    )
-
-
-@blp.route("/disbursements/<int:disbursement_id>/reject", methods=["POST"])
-@idempotent
-@blp.arguments(DecisionSchema)
-@blp.response(200, DisbursementSchema)
-def reject(data, disbursement_id):
-    """Reject a request; its money is available again (approver, not the requester)"""
-    return disbursements.reject_disbursement(
-        services().uow(), current_actor(), disbursement_id, **data
-    )
+ROUTES.read(disbursements.get_disbursement)
+ROUTES.decisions(disbursements.approve_disbursement, disbursements.reject_disbursement)
 
 
 @blp.route("/disbursements/<int:disbursement_id>/mark-paid", methods=["POST"])

@@ -5,12 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_smorest import Blueprint
 
-from api.auth import current_actor
-from api.context import services
-from api.disbursements import ApprovalSchema, DecisionSchema
-from api.fields import LocalDateTime
-from api.idempotency import idempotent
-from api.pagination import page_schema
+from api.approvals import RequestRoutes, RequestSchema
 from reconcile.services import payee_accounts
 
 blp = Blueprint(
@@ -26,70 +21,39 @@ class PayeeChangeCreateSchema(ma.Schema):
     document_reference = ma.fields.String(required=True, validate=ma.validate.Length(1, 200))
 
 
-class PayeeChangeSchema(ma.Schema):
-    id = ma.fields.Integer()
-    case_id = ma.fields.Integer()
-    case_number = ma.fields.String()
+class PayeeChangeSchema(RequestSchema):
     applicant_name = ma.fields.String()
     account_number = ma.fields.String()
     account_name = ma.fields.String(allow_none=True)
     bank_name = ma.fields.String(allow_none=True)
     document_reference = ma.fields.String()
     status = ma.fields.String(metadata={"description": "requested | approved | rejected"})
-    levels_required = ma.fields.Integer()
-    approvals_count = ma.fields.Integer()
-    approvals = ma.fields.List(ma.fields.Nested(ApprovalSchema))
-    requested_by = ma.fields.String()
-    requested_at = LocalDateTime()
-    decided_at = LocalDateTime(allow_none=True)
 
 
-PayeeChangePageSchema = page_schema(PayeeChangeSchema, "PayeeChangePage")
-
-
-@blp.route("/cases/<int:case_id>/payee-accounts", methods=["POST"])
-@idempotent
-@blp.arguments(PayeeChangeCreateSchema)
-@blp.response(201, PayeeChangeSchema)
-def request_change(data, case_id):
-    """Ask to name another payee account for an applicant; pending approval (enforcement)"""
-    return payee_accounts.request_payee_account(
-        services().uow(), current_actor(), case_id, settings=services().settings, **data
-    )
-
-
-@blp.route("/cases/<int:case_id>/payee-account-changes", methods=["GET"])
-@blp.response(200, PayeeChangePageSchema)
-def list_of_case(case_id):
-    """List a case's payee-account change requests, oldest first"""
-    items = payee_accounts.payee_changes_of_case(
-        services().uow(read_only=True), current_actor(), case_id
-    )
-    return {"items": items, "next_cursor": None}
-
-
-@blp.route("/payee-account-changes/<int:change_id>", methods=["GET"])
-@blp.response(200, PayeeChangeSchema)
-def get(change_id):
-    """Read a payee-account change request"""
-    return payee_accounts.get_payee_change(
-        services().uow(read_only=True), current_actor(), change_id
-    )
-
-
-@blp.route("/payee-account-changes/<int:change_id>/approve", methods=["POST"])
-@idempotent
-@blp.arguments(DecisionSchema)
-@blp.response(200, PayeeChangeSchema)
-def approve(data, change_id):
-    """Approve; the last level names the account and tells the desk (approver ≠ requester)"""
-    return payee_accounts.approve_payee_change(services().uow(), current_actor(), change_id, **data)
-
-
-@blp.route("/payee-account-changes/<int:change_id>/reject", methods=["POST"])
-@idempotent
-@blp.arguments(DecisionSchema)
-@blp.response(200, PayeeChangeSchema)
-def reject(data, change_id):
-    """Reject a payee-account change (approver, not the requester)"""
-    return payee_accounts.reject_payee_change(services().uow(), current_actor(), change_id, **data)
+ROUTES = RequestRoutes(
+    blp,
+    "/payee-account-changes/<int:change_id>",
+    PayeeChangeSchema,
+    {
+        "request_change": "Ask to name another payee account for an applicant; pending approval "
+        "(enforcement)",
+        "list_of_case": "List a case's payee-account change requests, oldest first",
+        "get": "Read a payee-account change request",
+        "approve": "Approve; the last level names the account and tells the desk "
+        "(approver ≠ requester)",
+        "reject": "Reject a payee-account change (approver, not the requester)",
+    },
+)
+ROUTES.create(
+    "request_change",
+    "/cases/<int:case_id>/payee-accounts",
+    PayeeChangeCreateSchema,
+    payee_accounts.request_payee_account,
+)
+ROUTES.of_case(
+    "/cases/<int:case_id>/payee-account-changes",
+    payee_accounts.payee_changes_of_case,
+    "PayeeChangePage",
+)
+ROUTES.read(payee_accounts.get_payee_change)
+ROUTES.decisions(payee_accounts.approve_payee_change, payee_accounts.reject_payee_change)

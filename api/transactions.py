@@ -129,5 +129,9 @@ def unassign(data, transaction_id):
 def refund(data, transaction_id):
     """Request the refund of an orphan credit to the payer's own account (finance)"""
     return transactions.refund_orphan(
-        services().uow(), current_actor(), transaction_id, data["reason"]
+        services().uow(),
+        current_actor(),
+        transaction_id,
+        data["reason"],
+        settings=services().settings,
     )

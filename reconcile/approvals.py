@@ -2,7 +2,8 @@
 
 Disbursements, deferrals and payee-account changes share this flow: the requester never
 approves their own request, nobody approves twice, and the request moves on only when
-every level has approved.
+every level has approved. Each of them names the approval moves in its own action Enum
+with the values below, so that one decision leads to one move whatever the request.
 """
 
 from __future__ import annotations
@@ -11,10 +12,14 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import TypeVar
 
-from reconcile.errors import Conflict, Forbidden, IllegalTransition, ValidationFailed
+from reconcile.errors import Conflict, Forbidden, ValidationFailed
 from reconcile.money import InvalidAmount, parse_yuan
 
 S = TypeVar("S", bound=StrEnum)
+
+APPROVED_IN_PART = "approved in part"  #: a level approved; the next level decides
+APPROVED = "approved"  #: the last level approved
+REJECTED = "rejected"  #: an approver refused the request at any level
 
 
 class Decision(StrEnum):
@@ -52,16 +57,18 @@ def check_approver(approver_id: str, requester_id: str, approved_by: Iterable[st
         raise Conflict("you have approved this request already; another approver must")
 
 
-def approval_event(level: int, levels_required: int) -> str:
-    """Return the event an approval at `level` is: the last level approves the request."""
-    return "approved" if level >= levels_required else "approved in part"
+def approval_action(decision: Decision, level: int, levels_required: int) -> str:
+    """Return the action a decision at `level` is: only the last level approves the request."""
+    if decision is Decision.REJECT:
+        return REJECTED
+    return APPROVED if level >= levels_required else APPROVED_IN_PART
 
 
-def transition(moves: Mapping[tuple[S, str], S], current: S, event: str, what: str) -> S:
-    """Return the state `event` leads to from `current`, or raise IllegalTransition."""
-    try:
-        return moves[(current, event)]
-    except KeyError:
-        raise IllegalTransition(
-            f"a {what} that is {current} cannot be {event}", current=str(current), event=event
-        ) from None
+def approval_moves(states: type[S], actions: type[StrEnum]) -> dict:
+    """Return the moves of a request being decided: requested until the last level approves."""
+    requested = states("requested")
+    return {
+        (requested, actions(APPROVED_IN_PART)): requested,
+        (requested, actions(APPROVED)): states("approved"),
+        (requested, actions(REJECTED)): states("rejected"),
+    }

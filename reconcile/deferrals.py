@@ -12,8 +12,9 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from reconcile.approvals import transition
+from reconcile.approvals import APPROVED, APPROVED_IN_PART, REJECTED, approval_moves
 from reconcile.errors import ValidationFailed
+from reconcile.lifecycle import Lifecycle
 from reconcile.working_days import Pause
 
 
@@ -29,18 +30,23 @@ class DeferralStatus(StrEnum):
     ENDED = "ended"  #: the clock runs again
 
 
-S = DeferralStatus
-_MOVES = {
-    (S.REQUESTED, "approved"): S.APPROVED,
-    (S.REQUESTED, "approved in part"): S.REQUESTED,
-    (S.REQUESTED, "rejected"): S.REJECTED,
-    (S.APPROVED, "ended"): S.ENDED,
-}
+class DeferralAction(StrEnum):
+    APPROVE_IN_PART = APPROVED_IN_PART  #: a level approved; the next level decides
+    APPROVE = APPROVED  #: the last level approved: the clock stops today
+    REJECT = REJECTED
+    END = "ended"  #: the ground is gone: the clock runs again
 
 
-def next_status(current: str, event: str) -> DeferralStatus:
-    """Return the status `event` leads to, or raise IllegalTransition."""
-    return transition(_MOVES, S(current), event, "deferral")
+S, A = DeferralStatus, DeferralAction
+DEFERRAL_LIFECYCLE = Lifecycle(
+    "deferral",
+    DeferralStatus,
+    DeferralAction,
+    {
+        **approval_moves(S, A),
+        (S.APPROVED, A.END): S.ENDED,
+    },
+)
 
 
 def check_new_deferral(ground: str, document_reference: str, until: date | None, today: date):

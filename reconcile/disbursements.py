@@ -13,9 +13,10 @@ from __future__ import annotations
 from enum import StrEnum
 
 from reconcile.account_numbers import normalise_account_number
-from reconcile.approvals import transition
+from reconcile.approvals import APPROVED, APPROVED_IN_PART, REJECTED, approval_moves
 from reconcile.errors import PayeeNotNamed
 from reconcile.ledger import Posting
+from reconcile.lifecycle import Lifecycle
 
 
 class DisbursementKind(StrEnum):
@@ -31,15 +32,26 @@ class DisbursementStatus(StrEnum):
     PAID = "paid"  #: the statement debit confirms the payment
 
 
-S = DisbursementStatus
-_MOVES = {
-    (S.REQUESTED, "approved"): S.APPROVED,
-    (S.REQUESTED, "approved in part"): S.REQUESTED,
-    (S.REQUESTED, "rejected"): S.REJECTED,
-    (S.APPROVED, "marked paid"): S.MARKED_PAID,
-    (S.APPROVED, "settled"): S.PAID,
-    (S.MARKED_PAID, "settled"): S.PAID,
-}
+class DisbursementAction(StrEnum):
+    APPROVE_IN_PART = APPROVED_IN_PART  #: a level approved; the next level decides
+    APPROVE = APPROVED  #: the last level approved: finance may pay
+    REJECT = REJECTED
+    MARK_PAID = "marked paid"  #: finance paid it at the bank
+    SETTLE = "settled"  #: the statement debit confirms it
+
+
+S, A = DisbursementStatus, DisbursementAction
+DISBURSEMENT_LIFECYCLE = Lifecycle(
+    "disbursement",
+    DisbursementStatus,
+    DisbursementAction,
+    {
+        **approval_moves(S, A),
+        (S.APPROVED, A.MARK_PAID): S.MARKED_PAID,
+        (S.APPROVED, A.SETTLE): S.PAID,
+        (S.MARKED_PAID, A.SETTLE): S.PAID,
+    },
+)
 
 #: Ledger postings of each move (for amount a); a move not listed moves no money.
 _POSTINGS = {
@@ -48,11 +60,6 @@ _POSTINGS = {
     (S.APPROVED, S.MARKED_PAID): (("approved_unpaid", -1), ("paid", 1)),
     (S.APPROVED, S.PAID): (("approved_unpaid", -1), ("paid", 1)),
 }
-
-
-def next_status(current: str, event: str) -> DisbursementStatus:
-    """Return the status `event` leads to, or raise IllegalTransition."""
-    return transition(_MOVES, S(current), event, "disbursement")
 
 
 def postings_for(current: str, new: str, amount: int) -> list[Posting]:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from reconcile.approvals import transition
 from reconcile.errors import ValidationFailed
+from reconcile.lifecycle import Lifecycle
 
 #: Usual grounds; the enforcement system may send others.
 KNOWN_REASONS = ("执行异议", "案外人异议", "分配方案异议")
@@ -20,10 +20,20 @@ class HoldStatus(StrEnum):
     RELEASED = "released"  #: released in full
 
 
-_MOVES = {
-    (HoldStatus.ACTIVE, "released in part"): HoldStatus.ACTIVE,
-    (HoldStatus.ACTIVE, "released"): HoldStatus.RELEASED,
-}
+class HoldAction(StrEnum):
+    RELEASE_IN_PART = "released in part"
+    RELEASE = "released"
+
+
+HOLD_LIFECYCLE = Lifecycle(
+    "hold",
+    HoldStatus,
+    HoldAction,
+    {
+        (HoldStatus.ACTIVE, HoldAction.RELEASE_IN_PART): HoldStatus.ACTIVE,
+        (HoldStatus.ACTIVE, HoldAction.RELEASE): HoldStatus.RELEASED,
+    },
+)
 
 
 def check_new_hold(amount: int, reason: str, document_reference: str) -> None:
@@ -42,8 +52,8 @@ def release(
     """Return how much to release (all that is left when `requested` is None) and the new status."""
     left = amount - released
     to_release = left if requested is None else requested
-    event = "released" if to_release >= left else "released in part"
-    new_status = transition(_MOVES, HoldStatus(status), event, "hold")
+    action = HoldAction.RELEASE if to_release >= left else HoldAction.RELEASE_IN_PART
+    new_status = HOLD_LIFECYCLE.after(status, action)
     if to_release <= 0:
         raise ValidationFailed("a release releases a positive amount", field="amount")
     if to_release > left:

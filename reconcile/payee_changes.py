@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from reconcile.approvals import transition
+from reconcile.approvals import APPROVED, APPROVED_IN_PART, REJECTED, approval_moves
 from reconcile.errors import ValidationFailed
+from reconcile.lifecycle import Lifecycle
 
 
 class ChangeStatus(StrEnum):
@@ -14,17 +15,21 @@ class ChangeStatus(StrEnum):
     REJECTED = "rejected"
 
 
-S = ChangeStatus
-_MOVES = {
-    (S.REQUESTED, "approved"): S.APPROVED,
-    (S.REQUESTED, "approved in part"): S.REQUESTED,
-    (S.REQUESTED, "rejected"): S.REJECTED,
-}
+class ChangeAction(StrEnum):
+    APPROVE_IN_PART = APPROVED_IN_PART  #: a level approved; the next level decides
+    APPROVE = APPROVED  #: the last level approved: the account is named
+    REJECT = REJECTED
 
 
-def next_status(current: str, event: str) -> ChangeStatus:
-    """Return the status `event` leads to, or raise IllegalTransition."""
-    return transition(_MOVES, S(current), event, "payee account change")
+S, A = ChangeStatus, ChangeAction
+CHANGE_LIFECYCLE = Lifecycle(
+    "payee account change",
+    ChangeStatus,
+    ChangeAction,
+    {
+        **approval_moves(S, A),
+    },
+)
 
 
 def check_applicant(applicant_name: str, applicants: list[str]) -> str:

@@ -51,7 +51,11 @@ def refund(actor: Actor, line_id: int):
     """Request the refund of an orphan to the payer's account, with a reason."""
     try:
         line = transactions.refund_orphan(
-            services().uow(), actor, line_id, request.form.get("reason", "")
+            services().uow(),
+            actor,
+            line_id,
+            request.form.get("reason", ""),
+            settings=services().settings,
         )
     except DomainError as refusal:
         return back_with_error(refusal, url_for("web.orphans.index"))

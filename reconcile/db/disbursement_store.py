@@ -1,6 +1,6 @@
 """Reading and writing disbursements; the queries the statement matching calls.
 
-`approved_awaiting_payment`, `settle_by_debit` (in reconcile/services/disbursements.py)
+`approved_awaiting_payment`, `settle_by_debit` (in reconcile/services/payments.py)
 and `payee_accounts_of_court` are the interface of the import and matching code: they
 run inside its open unit of work and never commit.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, insert, select
 
+from reconcile.db.request_store import RequestStore
 from reconcile.db.tables import cases, courts, ledger_accounts, party_accounts
 from reconcile.db.tables_payments import disbursements
 from reconcile.ledger import BUCKETS, Balance
@@ -31,6 +32,10 @@ def _query():
         .join(courts, courts.c.id == dc.court_id)
         .outerjoin(cases, cases.c.id == dc.case_id)
     )
+
+
+#: Disbursements as requests approved in layers: a refund has no case, so its court is its own.
+DISBURSEMENTS = RequestStore(disbursements, _query)
 
 
 def disbursement_by_id(conn: Connection, disbursement_id: int) -> dict | None:

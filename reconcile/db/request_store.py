@@ -1,19 +1,22 @@
-"""Reading and writing the requests of deferrals and payee-account changes."""
+"""Reading and writing requests that are approved in layers, and what a payee change names.
+
+A `RequestStore` is one kind of request (disbursements, deferrals, payee changes): its
+rows come with the court code and case number they are checked and shown with, and they
+move only by `advance`, the guarded update of approval_store.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Table, insert, select, update
+from collections.abc import Callable
 
+from sqlalchemy import Connection, Select, Table, insert, select, update
+
+from reconcile.db import approval_store
 from reconcile.db.tables import cases, courts, parties, party_accounts
-from reconcile.db.tables_payments import deferrals
+from reconcile.db.tables_payments import deferrals, payee_account_changes
 
 
-def insert_request(conn: Connection, table: Table, **values) -> int:
-    result = conn.execute(insert(table).values(status="requested", **values))
-    return result.inserted_primary_key[0]
-
-
-def _query(table: Table):
+def _of_case(table: Table) -> Select:
     return (
         select(table, courts.c.code.label("court"), cases.c.case_number)
         .join(cases, cases.c.id == table.c.case_id)
@@ -21,18 +24,41 @@ def _query(table: Table):
     )
 
 
-def request_by_id(conn: Connection, table: Table, row_id: int, *, lock: bool = False):
-    """Return a deferral or change request with its court code; `lock` locks its row."""
-    query = _query(table).where(table.c.id == row_id)
-    if lock:
-        query = query.with_for_update(of=table)
-    row = conn.execute(query).one_or_none()
-    return dict(row._mapping) if row else None
+class RequestStore:
+    """The rows of one kind of request."""
+
+    def __init__(self, table: Table, query: Callable[[], Select] | None = None) -> None:
+        self.table = table
+        self.query = query or (lambda: _of_case(table))
+
+    def insert(self, conn: Connection, **values) -> int:
+        """Insert a request as requested; return its id."""
+        result = conn.execute(insert(self.table).values(status="requested", **values))
+        return result.inserted_primary_key[0]
+
+    def by_id(self, conn: Connection, row_id: int, *, lock: bool = False) -> dict | None:
+        """Return a request with its court code; `lock` locks its row (PostgreSQL)."""
+        query = self.query().where(self.table.c.id == row_id)
+        if lock:
+            query = query.with_for_update(of=self.table)
+        row = conn.execute(query).one_or_none()
+        return dict(row._mapping) if row else None
+
+    def of_case(self, conn: Connection, case_id: int) -> list[dict]:
+        """Return a case's requests, oldest first."""
+        query = self.query().where(self.table.c.case_id == case_id).order_by(self.table.c.id)
+        return [dict(r._mapping) for r in conn.execute(query)]
+
+    def advance(self, conn: Connection, row: dict, **values) -> None:
+        """Update a request only if it is still as it was read; otherwise raise Conflict."""
+        approval_store.advance(conn, self.table, row, **values)
+
+    def set_values(self, conn: Connection, row_id: int, **values) -> None:
+        conn.execute(update(self.table).where(self.table.c.id == row_id).values(**values))
 
 
-def requests_of_case(conn: Connection, table: Table, case_id: int) -> list[dict]:
-    rows = conn.execute(_query(table).where(table.c.case_id == case_id).order_by(table.c.id))
-    return [dict(r._mapping) for r in rows]
+DEFERRALS = RequestStore(deferrals)
+PAYEE_CHANGES = RequestStore(payee_account_changes)
 
 
 def pauses_of_case(conn: Connection, case_id: int) -> list[dict]:
@@ -71,7 +97,3 @@ def add_payee_account(conn: Connection, change: dict, party_id: int, at) -> int:
         )
     )
     return result.inserted_primary_key[0]
-
-
-def set_values(conn: Connection, table: Table, row_id: int, **values) -> None:
-    conn.execute(update(table).where(table.c.id == row_id).values(**values))

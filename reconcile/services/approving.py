@@ -1,48 +1,151 @@
-"""The approval step shared by disbursements, deferrals and payee-account changes."""
+"""The approval flow every request shares: payments, refunds, deferrals, payee changes.
+
+A `RequestKind` says what differs between them (where the rows are, their lifecycle, how
+they are shown, and what follows an approval or a rejection); `decide_request` is the
+rest, the same for all: approvers only, maker ≠ checker, nobody twice, one level at a
+time, on the request's locked row.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-
-from sqlalchemy import Connection, Table
+from dataclasses import dataclass
 
 from reconcile import clock
 from reconcile.actors import Actor
-from reconcile.approvals import Decision, approval_event, check_approver
-from reconcile.db import approval_store, registry, request_store
+from reconcile.approvals import Decision, approval_action, check_approver
+from reconcile.db import approval_store, registry
+from reconcile.db.handles import Connection
+from reconcile.db.request_store import RequestStore
+from reconcile.db.uow import UnitOfWork
 from reconcile.errors import NotFound
+from reconcile.lifecycle import Lifecycle
+from reconcile.permissions import Verb
+from reconcile.services.access import require
 
-APPROVERS = ("approver", "admin")
-READERS = ("enforcement", "finance", "approver", "desk", "admin")
+#: What follows a final decision, inside its unit of work: (uow, approver, row as read).
+Follow = Callable[[UnitOfWork, Actor, dict], None]
 
 
-def decide(
-    conn: Connection,
+def _nothing(*_args) -> None:
+    return None
+
+
+def status_only(row: dict) -> dict:
+    """Return what the audit keeps of a request before the decision: its status."""
+    return {"status": row["status"]}
+
+
+def audit_by_status(subject: str, decision: Decision, status: str) -> str:
+    """Name the decision's audit entry by the status it leaves (deferral.approved)."""
+    return f"{subject}.{status}"
+
+
+def audit_by_decision(subject: str, decision: Decision, status: str) -> str:
+    """Name the decision's audit entry by the decision, at any level (disbursement.approved)."""
+    return f"{subject}.{'approved' if decision is Decision.APPROVE else 'rejected'}"
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # compared by identity: its default view is bound
+class RequestKind:
+    """One kind of request approved in layers, and what its approval or rejection does."""
+
+    subject: str  #: the approvals' subject_type, and the audit's entity type
+    store: RequestStore
+    lifecycle: Lifecycle
+    what: str | None = None  #: as "not found" names it; default: the subject
+    #: the request as shown, with its approvals; default: its row without the token id
+    view: Callable[[Connection, int], dict] | None = None
+    on_approved: Follow = _nothing  #: after the last level approved, before it is shown
+    on_rejected: Follow = _nothing
+    announce: Callable[[UnitOfWork, dict], None] = _nothing  #: the approved view, audited
+    before: Callable[[dict], dict] = status_only  #: what the audit keeps of the row as read
+    audit_action: Callable[[str, Decision, str], str] = audit_by_status
+
+    def __post_init__(self) -> None:
+        if self.what is None:
+            object.__setattr__(self, "what", self.subject)
+        if self.view is None:
+            object.__setattr__(self, "view", self._row_with_approvals)
+
+    def _row_with_approvals(self, conn: Connection, request_id: int) -> dict:
+        row = self.store.by_id(conn, request_id)
+        shown = {k: v for k, v in row.items() if k != "requested_by_id"}
+        shown["approvals"] = approval_store.decisions_of(conn, self.subject, request_id)
+        return shown
+
+    def approve(self, uow: UnitOfWork, actor: Actor, request_id: int, *, note=None) -> dict:
+        """Approve at the next level; the last level approves the request."""
+        return decide_request(uow, actor, self, request_id, Decision.APPROVE, note)
+
+    def reject(self, uow: UnitOfWork, actor: Actor, request_id: int, *, note=None) -> dict:
+        """Reject the request, at any level."""
+        return decide_request(uow, actor, self, request_id, Decision.REJECT, note)
+
+    def get(self, uow: UnitOfWork, actor: Actor, request_id: int) -> dict:
+        """Return a request with its approvals."""
+        require(actor, Verb.READ)
+        with uow:
+            visible_request(uow.conn, actor, self, request_id)
+            return self.view(uow.conn, request_id)
+
+    def of_case(self, uow: UnitOfWork, actor: Actor, case_id: int) -> list[dict]:
+        """Return a case's requests of this kind, oldest first."""
+        require(actor, Verb.READ)
+        with uow:
+            visible_case(uow.conn, actor, case_id)
+            rows = self.store.of_case(uow.conn, case_id)
+            return [self.view(uow.conn, row["id"]) for row in rows]
+
+
+def decide_request(
+    uow: UnitOfWork,
     actor: Actor,
-    subject: tuple[str, Table],
-    row: dict,
+    kind: RequestKind,
+    request_id: int,
     decision: Decision,
-    next_status: Callable[[str, str], str],
     note: str | None = None,
+) -> dict:
+    """Record an approver's decision on a request, follow it, audit it; return the request."""
+    require(actor, Verb.APPROVE)
+    with uow:
+        row = visible_request(uow.conn, actor, kind, request_id, lock=True)
+        new = _record(uow.conn, actor, kind, row, decision, note)
+        final = new != row["status"]
+        if final:
+            follow = kind.on_approved if decision is Decision.APPROVE else kind.on_rejected
+            follow(uow, actor, row)
+        view = kind.view(uow.conn, request_id)
+        uow.audit(
+            actor,
+            kind.audit_action(kind.subject, decision, new),
+            kind.subject,
+            request_id,
+            court=row["court"],
+            before=kind.before(row),
+            after=view,
+        )
+        if final and decision is Decision.APPROVE:
+            kind.announce(uow, view)
+        uow.commit()
+    return view
+
+
+def _record(
+    conn: Connection, actor: Actor, kind: RequestKind, row: dict, decision: Decision, note
 ) -> str:
-    """Record an approver's decision on a locked request row, move it, and return its status."""
-    subject_type, table = subject
-    decisions = approval_store.decisions_of(conn, subject_type, row["id"])
-    approved_by = [d["approver_id"] for d in decisions]
-    check_approver(actor.id, row["requested_by_id"], approved_by)
+    """Record the decision on the locked row, move the row, and return its new status."""
+    decisions = approval_store.decisions_of(conn, kind.subject, row["id"])
+    check_approver(actor.id, row["requested_by_id"], [d["approver_id"] for d in decisions])
     level = row["approvals_count"] + 1
-    if decision is Decision.APPROVE:
-        event, count = approval_event(level, row["levels_required"]), level
-    else:
-        event, count = "rejected", row["approvals_count"]
-    new = next_status(row["status"], event)
+    action = approval_action(decision, level, row["levels_required"])
+    new = kind.lifecycle.after(row["status"], action)
     approval_store.record(
-        conn, subject_type, row["id"], level=level, decision=decision, actor=actor, note=note
+        conn, kind.subject, row["id"], level=level, decision=decision, actor=actor, note=note
     )
+    count = level if decision is Decision.APPROVE else row["approvals_count"]
     decided_at = clock.utc_now() if new != row["status"] else None
-    approval_store.advance(
-        conn, table, row, status=new, approvals_count=count, decided_at=decided_at
-    )
+    kind.store.advance(conn, row, status=new, approvals_count=count, decided_at=decided_at)
     return new
 
 
@@ -55,24 +158,44 @@ def visible_case(conn: Connection, actor: Actor, case_id: int) -> dict:
 
 
 def visible_request(
-    conn: Connection,
-    actor: Actor,
-    table: Table,
-    request_id: int,
-    *,
-    what: str,
-    lock: bool = False,
+    conn: Connection, actor: Actor, kind: RequestKind, request_id: int, *, lock: bool = False
 ) -> dict:
-    """Return a request (deferral, payee change) the actor's courts may see, or NotFound."""
-    row = request_store.request_by_id(conn, table, request_id, lock=lock)
+    """Return a request the actor's courts may see, or NotFound; `lock` locks its row."""
+    row = kind.store.by_id(conn, request_id, lock=lock)
     if row is None or not actor.may_see(row["court"]):
-        raise NotFound(f"{what} not found")
+        raise NotFound(f"{kind.what} not found")
     return row
 
 
-def request_view(conn: Connection, table: Table, subject: str, request_id: int) -> dict:
-    """Return a request as shown, with its approvals, without the requester's token id."""
-    row = request_store.request_by_id(conn, table, request_id)
-    view = {k: v for k, v in row.items() if k != "requested_by_id"}
-    view["approvals"] = approval_store.decisions_of(conn, subject, request_id)
+def open_case_request(
+    uow: UnitOfWork,
+    actor: Actor,
+    kind: RequestKind,
+    case_id: int,
+    *,
+    levels: int,
+    values: Callable[[Connection], dict],
+) -> dict:
+    """Store a request on a visible case with what `values` reads, audit it, and commit."""
+    with uow:
+        case = visible_case(uow.conn, actor, case_id)
+        request_id = kind.store.insert(
+            uow.conn,
+            case_id=case_id,
+            levels_required=levels,
+            requested_by=actor.name,
+            requested_by_id=actor.id,
+            requested_at=clock.utc_now(),
+            **values(uow.conn),
+        )
+        view = kind.view(uow.conn, request_id)
+        uow.audit(
+            actor,
+            f"{kind.subject}.requested",
+            kind.subject,
+            request_id,
+            court=case["court"],
+            after=view,
+        )
+        uow.commit()
     return view

@@ -9,24 +9,24 @@ from datetime import date
 
 from reconcile import clock
 from reconcile.actors import Actor
-from reconcile.approvals import Decision
-from reconcile.db import approval_store, request_store
-from reconcile.db.tables_payments import deferrals
+from reconcile.db.request_store import DEFERRALS
 from reconcile.db.uow import UnitOfWork
-from reconcile.deferrals import DeferralKind, DeferralStatus, check_new_deferral, next_status
+from reconcile.deferrals import DEFERRAL_LIFECYCLE, DeferralAction, DeferralKind, check_new_deferral
 from reconcile.errors import ValidationFailed
-from reconcile.services.access import require_role
+from reconcile.permissions import Verb
+from reconcile.services.access import require
 from reconcile.services.approving import (
-    APPROVERS,
-    READERS,
-    decide,
-    request_view,
-    visible_case,
+    RequestKind,
+    open_case_request,
     visible_request,
 )
 
-REQUESTERS = ("enforcement", "admin")
-SUBJECT = ("deferral", deferrals)
+
+def _stop_the_clock(uow: UnitOfWork, actor: Actor, row: dict) -> None:
+    DEFERRALS.set_values(uow.conn, row["id"], approved_on=clock.local_today())
+
+
+DEFERRAL = RequestKind("deferral", DEFERRALS, DEFERRAL_LIFECYCLE, on_approved=_stop_the_clock)
 
 
 def request_deferral(
@@ -41,76 +41,42 @@ def request_deferral(
     settings: dict,
 ) -> dict:
     """Ask to defer a case's payment (or pay into escrow) on a legal ground."""
-    require_role(actor, *REQUESTERS)
+    require(actor, Verb.REQUEST)
     check_new_deferral(ground, document_reference, until, clock.local_today())
     if kind not in set(DeferralKind):
         raise ValidationFailed("kind is deferral or escrow", field="kind")
-    with uow:
-        case = visible_case(uow.conn, actor, case_id)
-        deferral_id = request_store.insert_request(
-            uow.conn,
-            deferrals,
-            case_id=case_id,
-            kind=kind,
-            ground=ground.strip(),
-            document_reference=document_reference.strip(),
-            until=until,
-            levels_required=settings["approvals"]["deferral_levels"],
-            requested_by=actor.name,
-            requested_by_id=actor.id,
-            requested_at=clock.utc_now(),
-        )
-        view = _view(uow, deferral_id)
-        uow.audit(
-            actor, "deferral.requested", "deferral", deferral_id, court=case["court"], after=view
-        )
-        uow.commit()
-    return view
+    values = {
+        "kind": kind,
+        "ground": ground.strip(),
+        "document_reference": document_reference.strip(),
+        "until": until,
+    }
+    levels = settings["approvals"]["deferral_levels"]
+    return open_case_request(
+        uow, actor, DEFERRAL, case_id, levels=levels, values=lambda conn: values
+    )
 
 
-def approve_deferral(uow: UnitOfWork, actor: Actor, deferral_id: int, *, note=None) -> dict:
-    """Approve at the next level; the last level stops the case's clock from today."""
-    return _decide(uow, actor, deferral_id, Decision.APPROVE, note)
-
-
-def reject_deferral(uow: UnitOfWork, actor: Actor, deferral_id: int, *, note=None) -> dict:
-    """Reject a deferral request."""
-    return _decide(uow, actor, deferral_id, Decision.REJECT, note)
-
-
-def _decide(uow: UnitOfWork, actor: Actor, deferral_id: int, decision: Decision, note) -> dict:
-    require_role(actor, *APPROVERS)
-    with uow:
-        row = _visible(uow, actor, deferral_id, lock=True)
-        new = decide(uow.conn, actor, SUBJECT, row, decision, next_status, note)
-        if new == DeferralStatus.APPROVED:
-            request_store.set_values(
-                uow.conn, deferrals, deferral_id, approved_on=clock.local_today()
-            )
-        view = _view(uow, deferral_id)
-        uow.audit(
-            actor,
-            f"deferral.{new}",
-            "deferral",
-            deferral_id,
-            court=row["court"],
-            before={"status": row["status"]},
-            after=view,
-        )
-        uow.commit()
-    return view
+#: Approve at the next level; the last level stops the case's clock from today.
+approve_deferral = DEFERRAL.approve
+#: Reject a deferral request.
+reject_deferral = DEFERRAL.reject
+#: Return a deferral with its approvals.
+get_deferral = DEFERRAL.get
+#: Return a case's deferrals, oldest first.
+deferrals_of_case = DEFERRAL.of_case
 
 
 def end_deferral(uow: UnitOfWork, actor: Actor, deferral_id: int) -> dict:
     """End an approved deferral: the clock runs again from tomorrow."""
-    require_role(actor, *REQUESTERS, *APPROVERS)
+    require(actor, Verb.END_DEFERRAL)
     with uow:
-        row = _visible(uow, actor, deferral_id, lock=True)
-        new = next_status(row["status"], "ended")
-        approval_store.advance(
-            uow.conn, deferrals, row, status=new, ended_on=clock.local_today(), ended_by=actor.name
+        row = visible_request(uow.conn, actor, DEFERRAL, deferral_id, lock=True)
+        new = DEFERRAL_LIFECYCLE.after(row["status"], DeferralAction.END)
+        DEFERRALS.advance(
+            uow.conn, row, status=new, ended_on=clock.local_today(), ended_by=actor.name
         )
-        view = _view(uow, deferral_id)
+        view = DEFERRAL.view(uow.conn, deferral_id)
         uow.audit(
             actor,
             "deferral.ended",
@@ -122,28 +88,3 @@ def end_deferral(uow: UnitOfWork, actor: Actor, deferral_id: int) -> dict:
         )
         uow.commit()
     return view
-
-
-def get_deferral(uow: UnitOfWork, actor: Actor, deferral_id: int) -> dict:
-    """Return a deferral with its approvals."""
-    require_role(actor, *READERS)
-    with uow:
-        _visible(uow, actor, deferral_id)
-        return _view(uow, deferral_id)
-
-
-def deferrals_of_case(uow: UnitOfWork, actor: Actor, case_id: int) -> list[dict]:
-    """Return a case's deferrals, oldest first."""
-    require_role(actor, *READERS)
-    with uow:
-        visible_case(uow.conn, actor, case_id)
-        rows = request_store.requests_of_case(uow.conn, deferrals, case_id)
-        return [_view(uow, row["id"]) for row in rows]
-
-
-def _visible(uow: UnitOfWork, actor: Actor, deferral_id: int, *, lock: bool = False) -> dict:
-    return visible_request(uow.conn, actor, deferrals, deferral_id, what="deferral", lock=lock)
-
-
-def _view(uow: UnitOfWork, deferral_id: int) -> dict:
-    return request_view(uow.conn, deferrals, "deferral", deferral_id)

@@ -9,7 +9,7 @@ from reconcile.db import alert_store, disbursement_store, statement_store
 from reconcile.db.uow import UnitOfWork
 from reconcile.debits import Debit, DebitReconciler
 from reconcile.money import format_yuan
-from reconcile.services import disbursements
+from reconcile.services import disbursement_books, disbursements
 from reconcile.statement_lines import LineStatus
 
 ALERT_BATCH = 1000
@@ -51,8 +51,8 @@ def _alert_if_held(uow: UnitOfWork, actor: Actor, account: dict, line: dict) -> 
     and the desk learns that disputed money was paid out (art. 22).
     """
     payment = disbursement_store.locked(uow.conn, line["disbursement_id"])
-    balance = disbursement_store.locked_balance(uow.conn, payment["ledger_account_id"])
-    if balance.unreserved >= 0:
+    shortfall, held = disbursement_books.held_shortfall(uow, payment)
+    if not shortfall:
         return
     alert_store.raise_alert(
         uow,
@@ -65,12 +65,12 @@ def _alert_if_held(uow: UnitOfWork, actor: Actor, account: dict, line: dict) -> 
         facts={
             **_line_facts(line),
             "disbursement_id": payment["id"],
-            "held": format_yuan(balance.held),
-            "shortfall": format_yuan(-balance.unreserved),
+            "held": format_yuan(held),
+            "shortfall": format_yuan(shortfall),
         },
         detail=f"the bank paid {format_yuan(line['amount'])} yuan for payment "
         f"{payment['id']}, but a hold placed after its approval covers "
-        f"{format_yuan(-balance.unreserved)} yuan of it",
+        f"{format_yuan(shortfall)} yuan of it",
     )
 
 

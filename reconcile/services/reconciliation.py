@@ -11,8 +11,9 @@ from reconcile.db.handles import Engine
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import NotFound
 from reconcile.money import format_yuan
+from reconcile.permissions import Verb
 from reconcile.reconciliation import Reconciliation
-from reconcile.services.access import require_role
+from reconcile.services.access import require
 
 #: how far back the daily run looks for days it has not reconciled
 LOOKBACK_DAYS = 7
@@ -20,7 +21,7 @@ LOOKBACK_DAYS = 7
 
 def reconciliation_report(uow: UnitOfWork, actor: Actor, account_number: str, day: date) -> dict:
     """Return the bank against the books for one account at the end of `day`."""
-    require_role(actor, "finance", "approver", "desk", "admin")
+    require(actor, Verb.READ_RECONCILIATION)
     with uow:
         account = registry.account_by_number(uow.conn, account_number)
         if account is None or not actor.may_see(account["court"]):

@@ -86,7 +86,9 @@ def unassign(uow: UnitOfWork, actor: Actor, line_id: int, reason: str) -> dict:
     return result
 
 
-def refund_orphan(uow: UnitOfWork, actor: Actor, line_id: int, reason: str) -> dict:
+def refund_orphan(
+    uow: UnitOfWork, actor: Actor, line_id: int, reason: str, *, settings: dict
+) -> dict:
     """Request the refund of an orphan to the payer's own account (approval flow follows)."""
     require(actor, Verb.RESOLVE_ORPHAN)
     _require_reason(reason)
@@ -107,6 +109,7 @@ def refund_orphan(uow: UnitOfWork, actor: Actor, line_id: int, reason: str) -> d
             amount=line["amount"],
             payer_account_number=line["counterparty_account"],
             reason=reason,
+            settings=settings,
         )
         status = LINE_LIFECYCLE.after(line["status"], LineAction.REQUEST_REFUND)
         after = {"status": status, "resolution_note": reason}

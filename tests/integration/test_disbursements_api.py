@@ -214,7 +214,7 @@ def test_disbursements_are_listed_by_status_for_the_courts_one_may_see(
 
 
 def test_a_refund_of_unidentified_funds_goes_through_the_same_approval(
-    client, court, engine, people
+    client, court, engine, people, settings
 ):
     with engine.connect() as conn:
         account_id = registry.account_by_number(conn, COLLECTION_ACCOUNT)["id"]
@@ -230,6 +230,7 @@ def test_a_refund_of_unidentified_funds_goes_through_the_same_approval(
             amount=5_000_00,
             payer_account_number="6222020200112233445",
             reason="付款人误汇",
+            settings=settings,
         )
         uow.commit()
     assert (refund["kind"], refund["case_id"], refund["status"]) == ("refund", None, "requested")

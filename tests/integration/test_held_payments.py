@@ -89,3 +89,20 @@ def test_a_statement_debit_for_unheld_money_raises_no_such_alert(
     debit = Row("2026-11-10", "-600.00", "北京华信商贸有限公司", PAYEE, "案款发放", "", "D1")
     upload(client, court, csv_statement([debit], opening="1000.00"))
     assert desk_alerts(client, court, "paid_while_held") == []
+
+
+def test_finance_cannot_record_as_paid_a_payment_whose_money_a_hold_covers(
+    client, court, approved_then_held
+):
+    case, payment = approved_then_held
+    refused = client.post(
+        f"/api/v1/disbursements/{payment['id']}/mark-paid",
+        json={"bank_reference": "网银流水 20261110-01"},
+        headers=court.headers("finance"),
+    )
+    assert refused.status_code == 422, refused.get_json()
+    assert refused.get_json()["code"] == "insufficient_available"
+    assert refused.get_json()["shortfall"] == 400_00
+    shown = client.get(f"/api/v1/disbursements/{payment['id']}", headers=court.headers("finance"))
+    assert shown.get_json()["status"] == "approved"
+    assert balance(client, court, case["id"])["paid"] == "0.00"

@@ -425,7 +425,13 @@ class CourtMoney(RuleBasedStateMachine):
     def refund_orphan(self, line):
         expected = None if line.status == "orphan" else IllegalTransition
         made = _attempt(
-            expected, transactions.refund_orphan, self.uow(), self.finance, line.id, "退回"
+            expected,
+            transactions.refund_orphan,
+            self.uow(),
+            self.finance,
+            line.id,
+            "退回",
+            settings=self.settings,
         )
         if made is None:
             return multiple()
@@ -709,9 +715,13 @@ def test_an_orphan_whose_refund_is_rejected_can_be_resolved_again(fresh_database
             UnitOfWork(engine), finance, io.BytesIO(statement), account=office.account
         )
         [line] = transactions.list_transactions(UnitOfWork(engine), finance, status="orphan")
-        refund = transactions.refund_orphan(UnitOfWork(engine), finance, line["id"], "退回")
+        refund = transactions.refund_orphan(
+            UnitOfWork(engine), finance, line["id"], "退回", settings=load_settings(environ={})
+        )
         payments.reject_disbursement(
             UnitOfWork(engine), office.actor("approver"), refund["refund_disbursement_id"]
         )
-        again = transactions.refund_orphan(UnitOfWork(engine), finance, line["id"], "再次退回")
+        again = transactions.refund_orphan(
+            UnitOfWork(engine), finance, line["id"], "再次退回", settings=load_settings(environ={})
+        )
         assert again["status"] == "refunding"

@@ -4,11 +4,12 @@ from datetime import date
 
 import pytest
 
-from reconcile.approvals import approval_event, check_approver, levels_for
-from reconcile.deferrals import pause_of
-from reconcile.disbursements import check_payee, next_status, postings_for
+from reconcile.approvals import Decision, approval_action, check_approver, levels_for
+from reconcile.deferrals import DEFERRAL_LIFECYCLE, DeferralAction, pause_of
+from reconcile.disbursements import DISBURSEMENT_LIFECYCLE, check_payee, postings_for
 from reconcile.errors import Conflict, Forbidden, IllegalTransition, PayeeNotNamed
 from reconcile.ledger import Posting
+from reconcile.payee_changes import CHANGE_LIFECYCLE
 
 TIERS = [{"up_to": "100000.00", "levels": 1}, {"levels": 2}]
 
@@ -26,8 +27,9 @@ def test_tiers_may_add_a_level_per_threshold():
 
 
 def test_only_the_last_level_approves_the_request():
-    assert approval_event(1, 2) == "approved in part"
-    assert approval_event(2, 2) == "approved"
+    assert approval_action(Decision.APPROVE, 1, 2) == "approved in part"
+    assert approval_action(Decision.APPROVE, 2, 2) == "approved"
+    assert approval_action(Decision.REJECT, 1, 2) == "rejected"
 
 
 def test_the_requester_may_not_approve_their_own_request():
@@ -41,8 +43,8 @@ def test_nobody_approves_the_same_request_twice():
 
 
 def test_a_partial_approval_keeps_the_request_waiting_for_the_next_level():
-    assert next_status("requested", "approved in part") == "requested"
-    assert next_status("requested", "approved") == "approved"
+    assert DISBURSEMENT_LIFECYCLE.after("requested", "approved in part") == "requested"
+    assert DISBURSEMENT_LIFECYCLE.after("requested", "approved") == "approved"
 
 
 @pytest.mark.parametrize(
@@ -58,7 +60,7 @@ def test_a_partial_approval_keeps_the_request_waiting_for_the_next_level():
 )
 def test_illegal_moves_are_refused(status, event):
     with pytest.raises(IllegalTransition):
-        next_status(status, event)
+        DISBURSEMENT_LIFECYCLE.after(status, event)
 
 
 def test_approval_moves_the_reserved_money_to_approved_unpaid():
@@ -97,3 +99,22 @@ def test_an_approved_deferral_pauses_until_it_ends_or_its_planned_end():
         date(2026, 4, 1),
     )
     assert pause_of(None, None, None) is None
+
+
+REQUESTS = [DISBURSEMENT_LIFECYCLE, DEFERRAL_LIFECYCLE, CHANGE_LIFECYCLE]
+
+
+@pytest.mark.parametrize("lifecycle", REQUESTS)
+def test_every_request_is_decided_by_the_same_moves(lifecycle):
+    assert lifecycle.after("requested", "approved in part") == "requested"
+    assert lifecycle.after("requested", "approved") == "approved"
+    assert lifecycle.after("requested", "rejected") == "rejected"
+    with pytest.raises(IllegalTransition):
+        lifecycle.after("rejected", "approved")
+    assert lifecycle.initial_states() == ["requested"]
+
+
+def test_only_an_approved_deferral_can_end():
+    assert DEFERRAL_LIFECYCLE.after("approved", DeferralAction.END) == "ended"
+    with pytest.raises(IllegalTransition):
+        DEFERRAL_LIFECYCLE.after("requested", DeferralAction.END)

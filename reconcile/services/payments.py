@@ -1,0 +1,182 @@
+"""Payments to applicants: the payment notice, finance's bank payment, the statement's debit.
+
+`settle_by_debit` runs inside the statement import's open unit of work and never commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from reconcile import clock
+from reconcile.actors import Actor
+from reconcile.db import alert_store, disbursement_store
+from reconcile.db.disbursement_store import DISBURSEMENTS
+from reconcile.db.uow import UnitOfWork
+from reconcile.disbursements import (
+    DISBURSEMENT_LIFECYCLE,
+    DisbursementAction,
+    DisbursementKind,
+    DisbursementStatus,
+    check_payee,
+)
+from reconcile.errors import NotFound, PayeeNotNamed
+from reconcile.money import format_yuan
+from reconcile.permissions import Verb
+from reconcile.services.access import require
+from reconcile.services.approving import visible_case
+from reconcile.services.disbursement_books import (
+    emit,
+    locked,
+    move_money,
+    open_request,
+    refuse_if_held,
+)
+from reconcile.services.disbursement_reads import brief, disbursement_view
+from reconcile.services.refunds import follow_refund
+
+
+def request_disbursement(
+    uow: UnitOfWork,
+    actor: Actor,
+    case_id: int,
+    *,
+    amount: int,
+    payee_account_number: str,
+    note: str | None = None,
+    settings: dict,
+) -> dict:
+    """Request a payment from a case to a payee account its documents name; reserve the money."""
+    require(actor, Verb.REQUEST)
+    case = None
+    try:
+        with uow:
+            case = visible_case(uow.conn, actor, case_id)
+            payee = check_payee(
+                payee_account_number, disbursement_store.named_payees(uow.conn, case_id)
+            )
+            view = open_request(
+                uow,
+                actor,
+                settings,
+                court=case["court"],
+                case_number=case["case_number"],
+                kind=DisbursementKind.PAYMENT,
+                court_id=case["court_id"],
+                collection_account_id=case["collection_account_id"],
+                case_id=case_id,
+                ledger_account_id=case["ledger_account_id"],
+                amount=amount,
+                payee_account_number=payee,
+                note=note,
+            )
+            uow.commit()
+    except PayeeNotNamed as refusal:
+        _record_unnamed_payee_attempt(UnitOfWork(uow.engine), actor, case, amount, refusal)
+        raise
+    return view
+
+
+def _record_unnamed_payee_attempt(
+    uow: UnitOfWork, actor: Actor, case: dict, amount: int, refusal: PayeeNotNamed
+) -> None:
+    # Its own unit of work: the request is refused, but the attempt is kept (art. 20).
+    account = refusal.facts["payee_account_number"]
+    facts = {
+        "case_number": case["case_number"],
+        "payee_account_number": account,
+        "amount": format_yuan(amount),
+        "requested_by": actor.name,
+        "requested_by_id": actor.id,
+    }
+    with uow:
+        alert_store.raise_alert(
+            uow,
+            actor,
+            kind="unnamed_payee_attempt",
+            court=case["court"],
+            subject=f"case:{case['id']}:unnamed_payee:{_digest(account)}:by:{actor.id}",
+            facts=facts,
+            case_id=case["id"],
+            detail=f"{actor.name} requested a payment of {format_yuan(amount)} yuan from case "
+            f"{case['case_number']} to an account its court documents do not name",
+        )
+        uow.audit(
+            actor, "disbursement.refused", "case", case["id"], court=case["court"], after=facts
+        )
+        uow.commit()
+
+
+def _digest(account_number: str) -> str:
+    # The subject is a key shown as is: it names the account without disclosing it.
+    return hashlib.sha256(account_number.encode()).hexdigest()[:16]
+
+
+def move(uow: UnitOfWork, actor: Actor, row: dict, new: str, transaction_id=None) -> None:
+    """Post a disbursement's move to `new`, and keep a refunded orphan's line in step."""
+    move_money(uow, row, new, transaction_id=transaction_id)
+    follow_refund(uow, actor, row, new)
+
+
+def mark_paid(
+    uow: UnitOfWork,
+    actor: Actor,
+    disbursement_id: int,
+    *,
+    bank_reference: str,
+    paid_on: date | None = None,
+) -> dict:
+    """Record that finance paid it at the bank; the statement debit confirms it later."""
+    require(actor, Verb.PAY)
+    with uow:
+        row = locked(uow, disbursement_id)
+        if not actor.may_see(row["court"]):
+            raise NotFound("disbursement not found")
+        new = DISBURSEMENT_LIFECYCLE.after(row["status"], DisbursementAction.MARK_PAID)
+        refuse_if_held(uow, row)
+        move(uow, actor, row, new)
+        DISBURSEMENTS.advance(
+            uow.conn,
+            row,
+            status=new,
+            bank_reference=bank_reference.strip(),
+            marked_paid_by=actor.name,
+            paid_on=paid_on or clock.local_today(),
+        )
+        view = _audited(uow, actor, row, "disbursement.marked_paid")
+        emit(uow, view, "payment_paid")
+        uow.commit()
+    return view
+
+
+def settle_by_debit(
+    uow: UnitOfWork, actor: Actor, disbursement_id: int, transaction_id: int, booked_on: date
+) -> dict:
+    """Confirm a disbursement by its statement debit inside an open unit of work; no commit.
+
+    An approved disbursement becomes paid (its money moves to paid); a marked-paid one is
+    only confirmed. Any other status (including paid: a second debit) is IllegalTransition.
+    """
+    row = locked(uow, disbursement_id)
+    new = DISBURSEMENT_LIFECYCLE.after(row["status"], DisbursementAction.SETTLE)
+    move(uow, actor, row, new, transaction_id=transaction_id)
+    DISBURSEMENTS.advance(
+        uow.conn,
+        row,
+        status=new,
+        transaction_id=transaction_id,
+        paid_on=row["paid_on"] or booked_on,
+        confirmed_at=clock.utc_now(),
+    )
+    view = _audited(uow, actor, row, "disbursement.confirmed")
+    if row["status"] == DisbursementStatus.APPROVED:  # marked paid: told already
+        emit(uow, view, "payment_paid")
+    return view
+
+
+def _audited(uow: UnitOfWork, actor: Actor, row: dict, action: str) -> dict:
+    view = disbursement_view(uow.conn, row["id"])
+    uow.audit(
+        actor, action, "disbursement", row["id"], court=view["court"], before=brief(row), after=view
+    )
+    return view
