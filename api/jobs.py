@@ -49,6 +49,14 @@ def start_scheduler(app_or_engine, settings: dict) -> BackgroundScheduler | None
         id="deliver_alerts",
         next_run_time=now,
     )
+    scheduler.add_job(  # criticals within a minute, beside a pass that may be busy
+        deliver_critical_job,
+        "interval",
+        seconds=settings["delivery"]["critical_interval_seconds"],
+        args=(engine, settings),
+        id="deliver_critical_alerts",
+        next_run_time=now,
+    )
     hour, minute = _hour_minute(RECONCILIATION_AT)
     scheduler.add_job(
         reconciliation_job,
@@ -76,6 +84,13 @@ def deliver_alerts_job(engine: Engine, settings: dict):
     from reconcile.services.alerts import deliver_pending
 
     return deliver_pending(engine, settings)
+
+
+def deliver_critical_job(engine: Engine, settings: dict):
+    """Deliver pending critical alerts only."""
+    from reconcile.services.alerts import deliver_critical
+
+    return deliver_critical(engine, settings)
 
 
 def reconciliation_job(engine: Engine, settings: dict) -> int:

@@ -4,6 +4,12 @@ Claiming is a short transaction of its own: on PostgreSQL `FOR UPDATE SKIP LOCKE
 several deliverers take disjoint rows at once; on SQLite the write lock taken at BEGIN
 serialises them. A claim sets a lease; outcomes are recorded only by the holder of the
 lease (its token), so a deliverer that outlived its lease cannot overwrite a newer one.
+
+Order: by priority (criticals first), then oldest due first. Each delivery's priority is
+set when it is queued, from its alert's severity; case events rank with warnings (see
+PRIORITY). A claim reads each priority's due rows off the partial index on pending rows
+by (priority, next_attempt_at, id), one short range scan per priority, so neither a
+backlog of 100,000 nor one waiting for its retries slows it down.
 """
 
 from __future__ import annotations
@@ -11,14 +17,42 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, case, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Connection,
+    Table,
+    and_,
+    any_,
+    bindparam,
+    case,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 
+from reconcile.alerts import Severity
 from reconcile.clock import as_utc
 from reconcile.db.tables_alerts import alerts, case_events, deliveries
 from reconcile.webhooks import DELIVERY_LIFECYCLE, DeliveryAction, DeliveryStatus
 
 d = deliveries.c
 
+
+#: claim order, lowest first: what may be losing money now, then what needs doing, then
+#: what is only worth knowing
+PRIORITY = {Severity.CRITICAL: 0, Severity.WARNING: 1, Severity.INFO: 2}
+CRITICAL = PRIORITY[Severity.CRITICAL]
+#: Case events rank with warnings. They start the enforcement system's clocks (money
+#: received: a payment notice is due within 10 working days), so they are more than
+#: information, but they report what went right: they never go before a critical. An
+#: import may emit 100,000 of them; ranked above warnings they would hold back every
+#: orphan and overdue alert for as long as they take.
+CASE_EVENT_PRIORITY = PRIORITY[Severity.WARNING]
+PRIORITIES = tuple(sorted(set(PRIORITY.values())))
 
 #: what a delivery may carry: its source table and the column naming the row
 _SUBJECTS = {"alert": (alerts, "alert_id"), "case_event": (case_events, "case_event_id")}
@@ -27,30 +61,74 @@ _SUBJECTS = {"alert": (alerts, "alert_id"), "case_event": (case_events, "case_ev
 def queue(conn: Connection, topic: str, ids: list[int], now: datetime, chunk: int = 1000) -> None:
     """Queue a delivery, due now, for each of these alerts or case events (set by set)."""
     table, column = _SUBJECTS[topic]
-    columns = ["topic", "court", column, "status", "attempts", "created_at", "next_attempt_at"]
-    for start in range(0, len(ids), chunk):
+    columns = [
+        "topic", "court", column, "status", "attempts", "priority", "created_at", "next_attempt_at",
+    ]  # fmt: skip
+    for subjects in _id_sets(conn, table, ids, chunk):
         source = select(
             literal(topic), table.c.court, table.c.id, literal(PENDING), literal(0),
-            literal(now, d.created_at.type), literal(now, d.next_attempt_at.type),
-        ).where(table.c.id.in_(ids[start : start + chunk]))  # fmt: skip
+            _priority(topic), literal(now, d.created_at.type), literal(now, d.next_attempt_at.type),
+        ).where(subjects)  # fmt: skip
         conn.execute(insert(deliveries).from_select(columns, source))
 
 
+def _id_sets(conn: Connection, table: Table, ids: list[int], chunk: int):
+    """Conditions selecting `ids`: one array on PostgreSQL, lists of `chunk` on SQLite.
+
+    Rows raised in bulk are queued in the transaction that inserted them, when the planner's
+    statistics still see the table as it was: small, so it scans it. One scan for them all
+    (a hashed `= ANY`), not one per chunk of 1,000: 100,000 rows queue in 4 s, not 14.
+    """
+    if conn.dialect.name == "postgresql":
+        if ids:
+            yield table.c.id == any_(bindparam("ids", list(ids), type_=ARRAY(BigInteger)))
+        return
+    for start in range(0, len(ids), chunk):
+        yield table.c.id.in_(ids[start : start + chunk])
+
+
+def _priority(topic: str):
+    if topic == "case_event":
+        return literal(CASE_EVENT_PRIORITY)
+    ranks = {str(severity): rank for severity, rank in PRIORITY.items()}
+    return case(ranks, value=alerts.c.severity)  # the CHECK on severity admits nothing else
+
+
 PENDING = DeliveryStatus.PENDING.value
+#: inline, not a parameter: only then may the planner use the partial index on pending rows
+#: (PostgreSQL's generic plans and SQLite cannot prove `status = ?` implies it)
+_IS_PENDING = d.status == bindparam("pending", PENDING, literal_execute=True)
 
 
 def claim(
-    conn: Connection, *, topics: list[str], now: datetime, lease_until: datetime, limit: int
+    conn: Connection,
+    *,
+    topics: list[str],
+    now: datetime,
+    lease_until: datetime,
+    limit: int,
+    priorities: tuple[int, ...] = PRIORITIES,
 ) -> list[dict]:
-    """Lease up to `limit` due deliveries of `topics` to the caller; return them, oldest first."""
+    """Lease up to `limit` due deliveries of `topics` to the caller; return them in order:
+    most urgent first, oldest due first within a priority."""
     due = and_(
-        d.status == DeliveryStatus.PENDING,
+        _IS_PENDING,
         d.topic.in_(topics),
         d.next_attempt_at <= now,
         or_(d.leased_until.is_(None), d.leased_until <= now),
     )
-    pick = select(d.id).where(due).order_by(d.id).limit(limit).with_for_update(skip_locked=True)
-    ids = conn.execute(pick).scalars().all()
+    ids: list[int] = []
+    for priority in sorted(priorities):
+        if len(ids) >= limit:
+            break
+        pick = (
+            select(d.id)
+            .where(d.priority == priority, due)
+            .order_by(d.next_attempt_at, d.id)
+            .limit(limit - len(ids))
+            .with_for_update(skip_locked=True)
+        )
+        ids += conn.execute(pick).scalars().all()
     if not ids:
         return []
     token = uuid.uuid4().hex
@@ -65,8 +143,8 @@ def claim(
             last_attempt_at=now,
         )
     )
-    mine = select(deliveries).where(d.id.in_(ids), d.lease_token == token).order_by(d.id)
-    rows = conn.execute(mine).all()
+    mine = select(deliveries).where(d.id.in_(ids), d.lease_token == token)
+    rows = conn.execute(mine.order_by(d.priority, d.next_attempt_at, d.id)).all()
     return [_with_utc_times(dict(row._mapping)) for row in rows]
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -72,6 +73,9 @@ deliveries = Table(
     #: pending (until 2xx) | delivered | dead (given up) | discarded (no subscriber)
     Column("status", String(16), nullable=False),
     Column("attempts", Integer, nullable=False, server_default="0"),
+    #: claimed in this order, lowest first (reconcile/db/outbox.py PRIORITY): 0 critical,
+    #: 1 warning and case events, 2 info; set when queued and never changed
+    Column("priority", SmallInteger, nullable=False, server_default="1"),
     Column("created_at", Timestamp, nullable=False),
     Column("next_attempt_at", Timestamp, nullable=False),
     #: a deliverer holds the row until then; after a crash the lease runs out and another
@@ -91,9 +95,12 @@ deliveries = Table(
         name="one_subject",
     ),
 )
+#: the claim's order: one range scan per priority, however many are pending
 Index(
-    "ix_deliveries_due",
+    "ix_deliveries_pending_by_priority",
+    deliveries.c.priority,
     deliveries.c.next_attempt_at,
+    deliveries.c.id,
     sqlite_where=deliveries.c.status == "pending",
     postgresql_where=deliveries.c.status == "pending",
 )

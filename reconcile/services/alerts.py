@@ -16,11 +16,17 @@ from reconcile.db.uow import UnitOfWork
 from reconcile.errors import Conflict, NotFound, ValidationFailed
 from reconcile.permissions import Verb
 from reconcile.services.access import require
-from reconcile.services.delivery import DeliveryReport, deliver_pending, requeue_dead
+from reconcile.services.delivery import (
+    DeliveryReport,
+    deliver_critical,
+    deliver_pending,
+    requeue_dead,
+)
 
 __all__ = [
     "DeliveryReport",
     "acknowledge",
+    "deliver_critical",
     "deliver_pending",
     "delivery_health",
     "get_alert",

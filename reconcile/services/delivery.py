@@ -4,6 +4,12 @@ At least once: a row is claimed under a lease in one short transaction, POSTed w
 transaction open, and its outcome recorded in another. If the process dies in between,
 the lease runs out and a later pass sends it again; the receiver de-duplicates on `id`.
 Safe to run in several processes at once (see reconcile/db/outbox.py).
+
+A pass takes the most urgent first: criticals, then warnings and case events, then info,
+oldest first within each. A pass already sending a batch of warnings to a slow desk
+would still hold a new critical back until it ends, so `deliver_critical` is a pass of
+its own that takes only criticals; the scheduler runs it every [delivery]
+critical_interval_seconds, beside the full pass.
 """
 
 from __future__ import annotations
@@ -88,12 +94,15 @@ def deliver_pending(
     now: datetime | None = None,
     http_post: HttpPost | None = None,
     limit: int | None = None,
+    critical_only: bool = False,
 ) -> DeliveryReport:
-    """Send the due deliveries once; `now` (default: the clock) decides what is due."""
+    """Send the due deliveries once, most urgent first; `now` (default: the clock) decides
+    what is due."""
     now = as_utc(now or utc_now())
     policy = Policy.from_settings(settings)
     report = DeliveryReport()
-    batch = _claim(engine, settings, policy, now, limit or policy.batch_size, report)
+    priorities = (outbox.CRITICAL,) if critical_only else outbox.PRIORITIES
+    batch = _claim(engine, settings, policy, now, limit or policy.batch_size, priorities, report)
     started = time.monotonic()
     for item in batch:
         elapsed = timedelta(seconds=time.monotonic() - started)
@@ -103,6 +112,17 @@ def deliver_pending(
         status, error = _attempt(item, http_post or webhooks.post, policy.timeout)
         _record(engine, item, status, error, now + elapsed, policy, report)
     return report
+
+
+def deliver_critical(
+    engine: Engine,
+    settings: dict,
+    *,
+    now: datetime | None = None,
+    http_post: HttpPost | None = None,
+) -> DeliveryReport:
+    """Send the due critical alerts once, whatever else is pending or in flight."""
+    return deliver_pending(engine, settings, now=now, http_post=http_post, critical_only=True)
 
 
 def requeue_dead(engine: Engine) -> int:
@@ -115,13 +135,24 @@ def requeue_dead(engine: Engine) -> int:
 
 
 def _claim(
-    engine: Engine, settings: dict, policy: Policy, now: datetime, limit: int, report
+    engine: Engine,
+    settings: dict,
+    policy: Policy,
+    now: datetime,
+    limit: int,
+    priorities: tuple[int, ...],
+    report: DeliveryReport,
 ) -> list[Outgoing]:
     desk = _desk_target(settings)
     topics = ["case_event"] + (["alert"] if desk else [])
     with UnitOfWork(engine) as uow:
         rows = outbox.claim(
-            uow.conn, topics=topics, now=now, lease_until=now + policy.lease, limit=limit
+            uow.conn,
+            topics=topics,
+            now=now,
+            lease_until=now + policy.lease,
+            limit=limit,
+            priorities=priorities,
         )
         batch = _render(uow.conn, rows, desk, settings)
         for item in (i for i in batch if i.target is None):
