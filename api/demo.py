@@ -12,7 +12,7 @@ from reconcile.db.handles import Engine
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import Conflict
 from reconcile.money import format_yuan, parse_yuan
-from reconcile.services import cases, courts, disbursements, imports, tokens, users
+from reconcile.services import cases, courts, disbursements, holds, imports, tokens, users
 
 COURT = "京0105"
 COURT_NAME = "北京市朝阳区人民法院"
@@ -147,6 +147,7 @@ def _load_statement(engine: Engine, settings: dict) -> Iterator[str]:
         f"{report['orphans']} unidentified, {report['debits_flagged']} debit flagged"
     )
     _request_demo_payment(engine, settings, numbered[0]["id"])
+    yield from _hold_after_approval(engine, settings, numbered[2]["id"])
 
 
 def demo_statement(first: str, second: str, third: str) -> bytes:
@@ -209,3 +210,32 @@ def _request_demo_payment(engine: Engine, settings: dict, case_id: int) -> None:
         note="支付通知：首期执行款",
         settings=settings,
     )
+
+
+def _hold_after_approval(engine: Engine, settings: dict, case_id: int) -> Iterator[str]:
+    """A payment approved, then disputed: it cannot be recorded as paid while held."""
+    judge = Actor(
+        name="执行法官 陈明", role="enforcement", courts=frozenset({COURT}), id="demo:judge"
+    )
+    approver = Actor(
+        name="执行局长 周强", role="approver", courts=frozenset({COURT}), id="demo:director"
+    )
+    payment = disbursements.request_disbursement(
+        UnitOfWork(engine),
+        judge,
+        case_id,
+        amount=6_000_000,
+        payee_account_number="6228480010012345678",
+        note="支付通知：拍卖款第一期",
+        settings=settings,
+    )
+    disbursements.approve_disbursement(UnitOfWork(engine), approver, payment["id"])
+    holds.place_hold(
+        UnitOfWork(engine),
+        judge,
+        case_id,
+        amount=3_000_000,
+        reason="案外人异议",
+        document_reference="（2026）京0105执异17号",
+    )
+    yield f"payment {payment['id']} approved, then a hold placed: it may not be paid while held"
