@@ -57,6 +57,7 @@ def page_context() -> dict:
     ]
     return {
         "staff": staff,
+        "may": lambda verb: staff is not None and may(staff.role, Verb(verb)),
         "lang": i18n.language(),
         "nav": nav,
         "t": i18n.translate,

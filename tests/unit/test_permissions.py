@@ -56,3 +56,11 @@ def test_no_module_declares_its_own_list_of_roles():
     ]
     offenders = {str(p.relative_to(ROOT)): lines for p in sources if (lines := _role_tuples(p))}
     assert offenders == {}
+
+
+def test_no_template_names_roles_instead_of_asking_the_table():
+    templates = (ROOT / "api" / "templates").rglob("*.html")
+    offenders = [
+        str(p.relative_to(ROOT)) for p in templates if "staff.role in" in p.read_text("utf-8")
+    ]
+    assert offenders == []
