@@ -150,7 +150,11 @@ def xlsx_rows(stream: BinaryIO, sheet: int = 0) -> Iterator[Row]:
     try:
         if sheet >= len(book.worksheets):
             raise StatementParseError(f"the workbook has no sheet {sheet + 1}")
-        rows = book.worksheets[sheet].iter_rows(values_only=True)
+        worksheet = book.worksheets[sheet]
+        # read_only trusts the sheet's <dimension>, which exporters leave stale: rows past
+        # it were silently not read. Never trust it: read the rows that are there.
+        worksheet.reset_dimensions()
+        rows = worksheet.iter_rows(values_only=True)
         while True:
             # read_only: the sheet's XML is inflated and parsed as the rows are taken
             try:

@@ -424,6 +424,23 @@ def test_a_damaged_xlsx_worksheet_is_refused_naming_the_row_it_stops_at():
     _no_resource_warning(damaged_sheet)
 
 
+def test_rows_past_a_stale_declared_dimension_are_read():
+    path = DOUBLE_ENTRY / "wechat/example-wechat-records.xlsx"
+    _, whole = parse(path.read_bytes())
+    stale = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(stale, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content, replaced = re.subn(
+                    rb'<dimension ref="[^"]*"', b'<dimension ref="A1:B2"', content
+                )
+                assert replaced == 1
+            target.writestr(item, content)
+    _, lines = parse(stale.getvalue())
+    assert len(lines) == len(whole) == 16
+
+
 @pytest.mark.parametrize("bad", [b"\xff\xff", b"\x80"])
 def test_an_html_table_lxml_cannot_decode_is_refused_with_a_reason(bad):
     table = "<html><table><tr><td>交易日期</td><td>金额</td></tr>".encode()
