@@ -62,11 +62,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         settings["database"]["url"], pool_size=settings["database"]["pool_size"]
     )
     app.extensions["reconcile"] = Services(settings=settings, engine=engine)
-    from api import auth, input_guard, metrics
+    from api import auth, input_guard, metrics, security_headers
     from api import logging as app_logging
 
     app_logging.init_app(app)  # first: its request id and timer wrap every other hook
     metrics.init_app(app)
+    security_headers.init_app(app)
     auth.init_app(app)
     input_guard.init_app(app)
     app.config.update(

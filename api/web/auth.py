@@ -1,4 +1,8 @@
-"""Signing staff in and out, and the guard every page stands behind."""
+"""Signing staff in and out, and the guard every page stands behind.
+
+The session cookie (signed by Flask) carries only a random session id; whether it is
+still good (not signed out, not expired) is the database's answer (staff_sessions).
+"""
 
 from __future__ import annotations
 
@@ -9,20 +13,36 @@ from flask import Blueprint, abort, g, redirect, render_template, request, sessi
 
 from api.context import services
 from api.web.i18n import translate
+from api.web.redirects import same_site_path
 from reconcile.actors import Actor
-from reconcile.clock import COURT_TZ
 from reconcile.permissions import Verb, may
-from reconcile.services import users
+from reconcile.services import staff_sessions, users
 
 bp = Blueprint("auth", __name__)
 
+#: the session key of the session id
+SESSION_ID = "sid"
+
 
 def current_actor() -> Actor | None:
-    """Return the signed-in user as an Actor, or None (also once the account is disabled)."""
+    """Return the signed-in user as an Actor, or None (signed out, expired, or disabled)."""
     if "staff" not in g:
-        user_id = session.get("user_id")
-        g.staff = user_id and users.staff_actor(services().uow(read_only=True), user_id)
+        g.staff = _session_actor()
     return g.staff
+
+
+def _session_actor() -> Actor | None:
+    token = session.get(SESSION_ID)
+    if not token:
+        return None
+    web = services().settings["web"]
+    live = staff_sessions.live_session(services().uow(read_only=True), token, web)
+    if live is None:
+        session.pop(SESSION_ID, None)
+        return None
+    if live.stale:
+        staff_sessions.record_activity(services().uow(), live)
+    return users.staff_actor(services().uow(read_only=True), live.user_id)
 
 
 def staff_required(verb: Verb) -> Callable:
@@ -51,43 +71,53 @@ def login():
         return render_template("login.html", next=_safe_next(), error=None)
     username = request.form.get("username", "").strip()
     try:
-        actor = users.authenticate(
-            services().uow(), username, request.form.get("password", ""), services().settings
+        signed_in = users.authenticate(
+            services().uow(),
+            username,
+            request.form.get("password", ""),
+            services().settings,
+            source=source_address(),
         )
-    except users.SignInRefused as refusal:
+    except users.SignInRefused:
+        # one answer for every refusal: it must not tell a wrong password from an
+        # unknown name, a disabled account or too many attempts
         return render_template(
-            "login.html", next=_safe_next(), error=_refusal_text(refusal), username=username
+            "login.html", next=_safe_next(), error=translate("login.wrong"), username=username
         )
-    _start_session(actor)
+    _start_session(signed_in.session_token)
     return redirect(_safe_next() or url_for("web.home.index"))
 
 
 @bp.post("/logout")
 def logout():
-    """End the session."""
+    """End the session, on the server too: a copy of the cookie no longer works."""
+    token = session.get(SESSION_ID)
+    if token:
+        staff_sessions.end_session(services().uow(), token)
     session.clear()
     return redirect(url_for("web.auth.login"))
 
 
-def _start_session(actor: Actor) -> None:
+def source_address() -> str:
+    """Return the address a sign-in came from: the peer's, or the one the trusted
+    reverse proxies ([web] proxy_hops) put in X-Forwarded-For."""
+    hops = services().settings["web"]["proxy_hops"]
+    forwarded = request.headers.getlist("X-Forwarded-For")
+    route = [a.strip() for value in forwarded for a in value.split(",") if a.strip()]
+    if hops > 0 and len(route) >= hops:
+        return route[-hops]
+    return request.remote_addr or ""
+
+
+def _start_session(token: str) -> None:
     language = session.get("language")
     session.clear()  # a fresh session: nothing from before sign-in carries over
     session.permanent = True
-    session["user_id"] = int(actor.id.removeprefix("user:"))
+    session[SESSION_ID] = token
     if language:
         session["language"] = language
 
 
-def _refusal_text(refusal: users.SignInRefused) -> str:
-    if refusal.locked_until is None:
-        return translate("login.wrong")
-    until = refusal.locked_until.astimezone(COURT_TZ).strftime("%H:%M")
-    return translate("login.locked", until=until)
-
-
 def _safe_next() -> str | None:
     """Return the page to go to after sign-in, only if it is a path on this site."""
-    target = request.values.get("next", "")
-    if target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return None
+    return same_site_path(request.values.get("next"))

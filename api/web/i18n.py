@@ -12,6 +12,7 @@ from flask import Blueprint, redirect, request, session, url_for
 
 from api.context import services
 from api.web.messages import MESSAGES
+from api.web.redirects import same_site_path
 
 LANGUAGES = ("zh", "en")
 
@@ -63,7 +64,5 @@ def switch():
     chosen = request.form.get("language", "")
     if chosen in LANGUAGES:
         session["language"] = chosen
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith(("//", "/\\")):
-        target = url_for("web.home.index")
+    target = same_site_path(request.form.get("next")) or url_for("web.home.index")
     return redirect(target)

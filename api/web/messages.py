@@ -37,14 +37,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "login.password": ("密码", "Password"),
     "login.submit": ("登录", "Sign in"),
     "login.hint": (
-        "账户由管理员通过命令行创建。连续多次输错密码，账户将被临时锁定。",
-        "Accounts are created by an administrator at the command line. Repeated wrong "
-        "passwords lock the account for a while.",
+        "账户由管理员通过命令行创建。同一来源连续多次输错密码，须等待片刻再试。",
+        "Accounts are created by an administrator at the command line. After repeated "
+        "wrong passwords from one place, wait a little before trying again.",
     ),
-    "login.wrong": ("用户名或密码错误。", "The user name or password is wrong."),
-    "login.locked": (
-        "密码错误次数过多，账户已锁定至 {until}，请稍后再试。",
-        "Too many wrong passwords: the account is locked until {until}.",
+    "login.wrong": (
+        "用户名或密码错误，或尝试次数过多，请稍后再试。",
+        "The user name or password is wrong, or there were too many attempts: try again "
+        "in a few minutes.",
     ),
     # errors
     "error.home": ("返回首页", "Back to the start page"),

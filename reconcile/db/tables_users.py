@@ -27,3 +27,26 @@ user_courts = Table(
     Column("user_id", Id, ForeignKey("users.id"), primary_key=True),
     Column("court_id", Id, ForeignKey("courts.id"), primary_key=True),
 )
+
+staff_sessions = Table(
+    "staff_sessions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    #: SHA-256 (hex) of the random id the signed cookie carries; the id itself is not stored
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_id", Id, ForeignKey("users.id"), nullable=False, index=True),
+    Column("created_at", Timestamp, nullable=False),  #: the absolute lifetime runs from here
+    Column("last_seen", Timestamp, nullable=False),  #: the sliding lifetime runs from here
+    Column("revoked_at", Timestamp),  #: signed out: the cookie no longer works
+)
+
+sign_in_throttles = Table(
+    "sign_in_throttles",
+    metadata,
+    #: "source:<sha256 of the address>" or "pair:<sha256 of name and address>"
+    Column("key", String(80), primary_key=True),
+    #: failures since `since` (a source's window) or in a row (a name from a source)
+    Column("failures", Integer, nullable=False),
+    Column("since", Timestamp, nullable=False),
+    Column("last_at", Timestamp),
+)

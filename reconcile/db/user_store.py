@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, select
 
 from reconcile.clock import utc_now
 from reconcile.db.tables import courts
@@ -45,18 +43,3 @@ def _with_courts(conn: Connection, query) -> dict | None:
         .where(user_courts.c.user_id == row.id)
     ).scalars()
     return {**row._mapping, "courts": frozenset(codes)}
-
-
-def count_failure(conn: Connection, user_id: int) -> int:
-    """Add one failed sign-in and return the count (atomic under concurrent attempts)."""
-    conn.execute(update(users).where(u.id == user_id).values(failed_attempts=u.failed_attempts + 1))
-    return conn.execute(select(u.failed_attempts).where(u.id == user_id)).scalar_one()
-
-
-def lock(conn: Connection, user_id: int, until: datetime) -> None:
-    """Lock the account until a time; the count starts again after it."""
-    conn.execute(update(users).where(u.id == user_id).values(locked_until=until, failed_attempts=0))
-
-
-def clear_failures(conn: Connection, user_id: int) -> None:
-    conn.execute(update(users).where(u.id == user_id).values(failed_attempts=0, locked_until=None))

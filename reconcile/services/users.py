@@ -1,38 +1,39 @@
 """Staff accounts for the web pages: created at the command line, signed in with a password.
 
-Passwords are stored only as werkzeug scrypt hashes. After `lockout_after_failures`
-failed sign-ins in a row the account is locked for `lockout_minutes` (settings [web]);
-every failure, lock and sign-in is in the audit trail.
+Passwords are stored only as werkzeug scrypt hashes. Sign-ins are limited per source
+address and per name from a source (reconcile.sign_in_throttle, settings [web]
+sign_in_*), counted in the database so that every worker sees the same counts; no
+failure locks an account for anyone else. Every failure and sign-in is in the audit trail.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from dataclasses import dataclass
 from functools import cache
+from typing import NoReturn
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from reconcile import sign_in_throttle as throttle
 from reconcile.actors import ROLES, Actor
-from reconcile.clock import as_utc, utc_now
-from reconcile.db import registry, user_store
+from reconcile.clock import utc_now
+from reconcile.db import registry, throttle_store, user_store
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import Conflict, DomainError, ValidationFailed
 from reconcile.permissions import Verb
+from reconcile.services import staff_sessions
 from reconcile.services.access import require
+from reconcile.sign_in_throttle import Counter, Policy
 
 MIN_PASSWORD_LENGTH = 10
 _USERNAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,64}$")
 
 
 class SignInRefused(DomainError):
-    """Wrong name or password, a disabled account, or one locked after repeated failures."""
+    """Wrong name or password, a disabled account, or too many attempts from the source."""
 
     code = "sign_in_refused"
-
-    def __init__(self, message: str, *, locked_until: datetime | None = None) -> None:
-        super().__init__(message, locked_until=locked_until)
-        self.locked_until = locked_until
 
 
 def create_user(
@@ -74,39 +75,92 @@ def _check_new_user(username: str, password: str, role: str, courts: list[str]) 
         )
 
 
-def authenticate(uow: UnitOfWork, username: str, password: str, settings: dict) -> Actor:
-    """Return the actor for a correct name and password; count failures and lock; audit."""
-    web, now = settings["web"], utc_now()
+@dataclass(frozen=True)
+class SignedIn:
+    actor: Actor
+    #: the random session id for the cookie (staff_sessions)
+    session_token: str
+
+
+def authenticate(
+    uow: UnitOfWork, username: str, password: str, settings: dict, *, source: str = ""
+) -> SignedIn:
+    """Sign a user in from a source address and start their session; count and audit failures.
+
+    Every refusal reads the same (`SignInRefused`, one message) and, unless the source is
+    over its limit, costs one password hash: an unknown name, a disabled account, a wrong
+    password and a name that must wait after failures from this source are alike."""
+    web, policy = settings["web"], Policy.from_settings(settings["web"])
+    username, password = username or "", password or ""
+    keys = throttle.source_key(source), throttle.pair_key(username, source)
     with uow:
-        user = user_store.user_by_username(uow.conn, username or "")
-        if user is None or user["disabled"]:
-            check_password_hash(_decoy_hash(), password or "")  # same time as a real check
-            raise SignInRefused("the user name or password is wrong")
-        locked_until = user["locked_until"] and as_utc(user["locked_until"])
-        if locked_until and locked_until > now:
-            raise SignInRefused("the account is locked", locked_until=locked_until)
-        if not check_password_hash(user["password_hash"], password or ""):
-            _fail(uow, user, now, web)
-        user_store.clear_failures(uow.conn, user["id"])
-        actor = staff_actor_of(user)
-        uow.audit(actor, "user.signed_in", "user", user["id"])
+        counted = _count_attempt(uow, keys, policy)
+        user = user_store.user_by_username(uow.conn, username) if counted else None
         uow.commit()
-    return actor
+    if counted is None:  # the source is over its limit: no hash to spend on it
+        raise SignInRefused(REFUSED)
+    if user is None or user["disabled"] or not counted[1]:
+        check_password_hash(user["password_hash"] if user else _decoy_hash(), password)
+        _refuse(uow, user, counted, source)
+    if not check_password_hash(user["password_hash"], password):
+        _refuse(uow, user, counted, source)
+    with uow:
+        _forgive(uow, keys)
+        actor = staff_actor_of(user)
+        token = staff_sessions.new_session(uow, user["id"], web)
+        uow.audit(actor, "user.signed_in", "user", user["id"], after={"source": source})
+        uow.commit()
+    return SignedIn(actor, token)
 
 
-def _fail(uow: UnitOfWork, user: dict, now: datetime, web: dict) -> None:
-    failures = user_store.count_failure(uow.conn, user["id"])
-    actor = staff_actor_of(user)
-    uow.audit(actor, "user.sign_in_failed", "user", user["id"], after={"failures": failures})
-    locked_until = None
-    if failures >= web["lockout_after_failures"]:
-        locked_until = now + timedelta(minutes=web["lockout_minutes"])
-        user_store.lock(uow.conn, user["id"], locked_until)
-        uow.audit(actor, "user.locked", "user", user["id"], after={"locked_until": locked_until})
-    uow.commit()
-    if locked_until:
-        raise SignInRefused("the account is locked", locked_until=locked_until)
-    raise SignInRefused("the user name or password is wrong")
+#: the one answer to every refused sign-in
+REFUSED = "the user name or password is wrong, or there were too many attempts"
+
+
+def _count_attempt(
+    uow: UnitOfWork, keys: tuple[str, str], policy: Policy
+) -> tuple[Counter, Counter | None] | None:
+    """Count the attempt for its source, then for its name from that source (locked in this
+    order, so concurrent attempts queue instead of deadlocking). None: the source must wait;
+    a None second counter: the name must wait from this source."""
+    now = utc_now()
+    source = throttle.count_source_attempt(
+        throttle_store.locked_counter(uow.conn, keys[0], now), now, policy
+    )
+    if source is None:
+        return None
+    throttle_store.save_counter(uow.conn, keys[0], source)
+    pair = throttle.count_pair_attempt(
+        throttle_store.locked_counter(uow.conn, keys[1], now), now, policy
+    )
+    if pair is not None:
+        throttle_store.save_counter(uow.conn, keys[1], pair)
+    return source, pair
+
+
+def _forgive(uow: UnitOfWork, keys: tuple[str, str]) -> None:
+    now = utc_now()
+    counter = throttle_store.locked_counter(uow.conn, keys[0], now)
+    if counter is not None:
+        throttle_store.save_counter(uow.conn, keys[0], throttle.forgive_source(counter))
+    throttle_store.forget(uow.conn, keys[1])
+    # tidy up on success only: a stranger's failures never make this run
+    throttle_store.forget_older_than(uow.conn, now - throttle.FORGET_AFTER)
+
+
+def _refuse(uow: UnitOfWork, user: dict | None, counted: tuple, source: str) -> NoReturn:
+    if user is not None:
+        failures = counted[1].failures if counted[1] else None
+        with uow:
+            uow.audit(
+                staff_actor_of(user),
+                "user.sign_in_failed",
+                "user",
+                user["id"],
+                after={"source": source, "failures_from_source": failures},
+            )
+            uow.commit()
+    raise SignInRefused(REFUSED)
 
 
 def staff_actor(uow: UnitOfWork, user_id: int) -> Actor | None:

@@ -1,4 +1,4 @@
-"""The staff pages through the Flask test client: who may open what, CSRF, lockout, exports."""
+"""The staff pages through the Flask test client: who may open what, CSRF, exports."""
 
 from __future__ import annotations
 
@@ -10,12 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
-from sqlalchemy import select
 
 from api.cli import cli
 from api.web.exports import neutralise, to_csv, to_xlsx
 from api.web.messages import MESSAGES
-from reconcile.db.tables import audit_records
 from tests.integration.conftest import case_body
 from tests.integration.staff_pages import PASSWORD, csrf_token, post_form, sign_in, staff
 from tests.integration.statement_files import Row, csv_statement, upload
@@ -203,20 +201,6 @@ def test_the_desk_acknowledges_and_resolves_an_alert_with_a_note(client, staff, 
     )
     post_form(client, "/alerts", f"/alerts/{alert_id}/resolve", note="银行已追回")
     assert f'id="alert-{alert_id}"' in client.get("/alerts?status=resolved").get_data(as_text=True)
-
-
-def test_an_account_is_locked_after_repeated_failures_and_audited(client, staff, engine, settings):
-    staff("finance", "会计")
-    limit = settings["web"]["lockout_after_failures"]
-    for _ in range(limit - 1):
-        assert "用户名或密码错误" in sign_in(client, "会计", "wrong").get_data(as_text=True)
-    assert "已锁定" in sign_in(client, "会计", "wrong").get_data(as_text=True)
-    locked = sign_in(client, "会计", PASSWORD)
-    assert locked.status_code == 200 and "已锁定" in locked.get_data(as_text=True)
-    assert client.get("/").status_code == 302
-    with engine.connect() as conn:
-        actions = list(conn.execute(select(audit_records.c.action)).scalars())
-    assert actions.count("user.sign_in_failed") == limit and "user.locked" in actions
 
 
 def test_an_unknown_user_and_a_wrong_password_read_the_same(client, staff):
