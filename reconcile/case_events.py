@@ -15,6 +15,7 @@ class CaseEvent(StrEnum):
     HOLD_RELEASED = "hold_released"  #: a hold was released, in part or in full
     PAYMENT_APPROVED = "payment_approved"  #: a disbursement passed every approval level
     PAYMENT_PAID = "payment_paid"  #: the bank executed the disbursement
+    MONEY_REVERSED = "money_reversed"  #: a voided import took credits back off the case
 
 
 def subscriber_for(subscribers: list[dict], court: str) -> dict | None:

@@ -24,6 +24,7 @@ class Verb(StrEnum):
     VERIFY_ACCOUNT = "verify account"  #: is this the case's designated account?
     REGISTER_CASE = "register case"  #: register, change, close a case
     IMPORT_STATEMENT = "import statement"
+    VOID_STATEMENT = "void statement"  #: ask to take a wrong import back (approved in layers)
     RESOLVE_ORPHAN = "resolve orphan"  #: assign, unassign, request a refund
     PLACE_HOLD = "place hold"  #: place and release holds
     REQUEST = "request"  #: payments, deferrals, payee-account changes
@@ -42,6 +43,7 @@ PERMISSIONS: dict[Verb, frozenset[Role]] = {
     Verb.VERIFY_ACCOUNT: frozenset({R.DESK, R.ADMIN, R.ENFORCEMENT, R.FINANCE}),
     Verb.REGISTER_CASE: frozenset({R.ENFORCEMENT, R.ADMIN}),
     Verb.IMPORT_STATEMENT: frozenset({R.FINANCE, R.ADMIN}),
+    Verb.VOID_STATEMENT: frozenset({R.FINANCE, R.ADMIN}),
     Verb.RESOLVE_ORPHAN: frozenset({R.FINANCE, R.ADMIN}),
     Verb.PLACE_HOLD: frozenset({R.ENFORCEMENT, R.ADMIN}),
     Verb.REQUEST: frozenset({R.ENFORCEMENT, R.ADMIN}),

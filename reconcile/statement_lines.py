@@ -22,6 +22,7 @@ class LineStatus(StrEnum):
     REFUNDED = "refunded"  #: an orphan paid back to the payer
     RECONCILED = "reconciled"  #: a debit that settles an approved payment
     FLAGGED = "flagged"  #: a debit that settles nothing: alerted
+    VOID = "void"  #: its import was voided (撤销导入): its postings are reversed; kept, inert
 
 
 class LineAction(StrEnum):
@@ -30,6 +31,7 @@ class LineAction(StrEnum):
     REQUEST_REFUND = "refund requested"
     REFUND_PAID = "refund paid"
     REFUND_REJECTED = "refund rejected"
+    VOID = "voided"  #: an approved statement void takes the line back
 
 
 L = LineStatus
@@ -43,6 +45,10 @@ LINE_LIFECYCLE = Lifecycle(
         (L.ORPHAN, LineAction.REQUEST_REFUND): L.REFUNDING,
         (L.REFUNDING, LineAction.REFUND_PAID): L.REFUNDED,
         (L.REFUNDING, LineAction.REFUND_REJECTED): L.ORPHAN,
+        # a void takes back a line only as its import left it; one that moved on blocks it
+        (L.MATCHED, LineAction.VOID): L.VOID,
+        (L.ORPHAN, LineAction.VOID): L.VOID,
+        (L.FLAGGED, LineAction.VOID): L.VOID,
     },
 )
 

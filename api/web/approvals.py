@@ -1,4 +1,5 @@
-"""Approvals: the payment requests waiting for an approver, with what to check them against."""
+"""Approvals: the requests waiting for an approver — payments and refunds, and voids of
+wrong statement imports — each with what to check it against."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from api.web.i18n import translate
 from reconcile.actors import Actor
 from reconcile.errors import DomainError
 from reconcile.permissions import Verb
-from reconcile.services import cases, disbursements, holds, transactions
+from reconcile.services import cases, disbursements, holds, statement_voids, transactions
 
 bp = Blueprint("approvals", __name__, url_prefix="/approvals")
 
@@ -23,7 +24,36 @@ bp = Blueprint("approvals", __name__, url_prefix="/approvals")
 def index(actor: Actor):
     """List the requests waiting for approval, each with its case or orphan beside it."""
     requested = queues.every(disbursements.list_disbursements, actor, status="requested")
-    return render_template("approvals.html", requests=[_with_context(actor, d) for d in requested])
+    voids = statement_voids.requested_voids(services().uow(read_only=True), actor)
+    return render_template(
+        "approvals.html",
+        requests=[_with_context(actor, d) for d in requested],
+        voids=[{"void": v, "may_decide": queues.may_decide(actor, v)} for v in voids],
+    )
+
+
+@bp.post("/statement-voids/<int:void_id>/approve")
+@staff_required(Verb.APPROVE)
+def approve_void(actor: Actor, void_id: int):
+    """Approve a statement void at the next level; the last level reverses the import."""
+    return _decide_void(statement_voids.approve_void, actor, void_id, "void.approved")
+
+
+@bp.post("/statement-voids/<int:void_id>/reject")
+@staff_required(Verb.APPROVE)
+def reject_void(actor: Actor, void_id: int):
+    """Reject a statement void: the import stays as it is."""
+    return _decide_void(statement_voids.reject_void, actor, void_id, "void.rejected")
+
+
+def _decide_void(use_case, actor: Actor, void_id: int, done: str):
+    note = request.form.get("note", "").strip() or None
+    try:
+        decided = use_case(services().uow(), actor, void_id, note=note)
+    except DomainError as refusal:
+        return back_with_error(refusal, url_for("web.approvals.index"))
+    flash(translate(done, id=decided["statement_id"]), "success")
+    return redirect(url_for("web.approvals.index"))
 
 
 @bp.post("/<int:disbursement_id>/approve")

@@ -1,24 +1,30 @@
-"""Uploading a bank statement and reading its import report."""
+"""Uploading a bank statement, the history of imports, one import's lines, and its void."""
 
 from __future__ import annotations
 
 from contextlib import suppress
+from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from api.context import services
 from api.web.auth import staff_required
-from api.web.errors import error_text
+from api.web.errors import back_with_error, error_text
 from api.web.i18n import translate
 from reconcile.actors import Actor
 from reconcile.errors import DomainError, InvalidFile, NotFound
-from reconcile.permissions import Verb
-from reconcile.services import lookups, previews, statements
+from reconcile.permissions import Verb, may
+from reconcile.services import lookups, previews, statement_voids, statements
 
 bp = Blueprint("statements", __name__, url_prefix="/statements")
 
 FORMATS = ("ofx", "camt053", "mt940", "csv")
 OUTCOMES = ("matched", "orphan", "reconciled", "flagged", "duplicate")
+#: where a stored line can stand
+LINE_OUTCOMES = ("matched", "orphan", "reconciled", "flagged", "refunding", "refunded", "void")
+#: the lines a statement page shows at most; the API pages through the rest
+PAGE_LINES = 500
+HISTORY_PAGE = 50
 
 
 @bp.get("/upload")
@@ -98,12 +104,87 @@ def discard(actor: Actor, preview_id: str):
     return redirect(url_for("web.statements.upload_form"))
 
 
+@bp.get("")
+@staff_required(Verb.READ)
+def history(actor: Actor):
+    """List the imports, newest first, by account, period and who imported."""
+    args = request.args
+    filters = {
+        "account": args.get("account") or None,
+        "start": _day(args.get("from")),
+        "end": _day(args.get("to")),
+        "imported_by": args.get("imported_by") or None,
+    }
+    before = args.get("before", type=int) or 0
+    items = statements.list_statements(
+        services().uow(read_only=True), actor, before_id=before, limit=HISTORY_PAGE, **filters
+    )
+    accounts = lookups.collection_accounts(services().uow(read_only=True), actor)
+    more = items[-1]["id"] if len(items) == HISTORY_PAGE else None
+    return render_template(
+        "statements/history.html",
+        items=items,
+        accounts=accounts,
+        chosen=args,
+        more=more,
+        query={k: v for k, v in args.items() if k != "before" and v},
+    )
+
+
 @bp.get("/<int:statement_id>")
 @staff_required(Verb.READ)
 def report(actor: Actor, statement_id: int):
-    """Show an import's report."""
-    found = statements.get_report(services().uow(read_only=True), actor, statement_id)
-    return render_template("statements/report.html", report=found)
+    """Show an import: who imported what when, its report, its lines, alerts and voids."""
+    uow = services().uow
+    found = statements.get_statement(uow(read_only=True), actor, statement_id)
+    outcome = request.args.get("outcome") or None
+    lines = statements.statement_lines(
+        uow(read_only=True), actor, statement_id, outcome=outcome, limit=PAGE_LINES
+    )
+    voids = statement_voids.voids_of_statement(uow(read_only=True), actor, statement_id)
+    open_void = next((v for v in voids if v["status"] == "requested"), None)
+    may_void = may(actor.role, Verb.VOID_STATEMENT) and not found["voided_at"] and not open_void
+    blockers = (
+        statement_voids.void_blockers(uow(read_only=True), actor, statement_id) if may_void else []
+    )
+    return render_template(
+        "statements/report.html",
+        report=found,
+        lines=lines,
+        outcome=outcome,
+        outcomes=LINE_OUTCOMES,
+        truncated=len(lines) == PAGE_LINES,
+        alerts=statements.statement_alerts(uow(read_only=True), actor, statement_id),
+        voids=voids,
+        may_void=may_void,
+        blockers=blockers,
+    )
+
+
+@bp.post("/<int:statement_id>/void")
+@staff_required(Verb.VOID_STATEMENT)
+def request_void(actor: Actor, statement_id: int):
+    """Ask to void the import (撤销导入); an approver decides on the approvals page."""
+    here = url_for("web.statements.report", statement_id=statement_id)
+    try:
+        statement_voids.request_void(
+            services().uow(),
+            actor,
+            statement_id,
+            reason=request.form.get("reason", ""),
+            settings=services().settings,
+        )
+    except DomainError as refusal:
+        return back_with_error(refusal, here)
+    flash(translate("void.requested"), "success")
+    return redirect(here)
+
+
+def _day(text: str | None):
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def _totals(lines: list[dict]) -> dict:

@@ -1,13 +1,16 @@
-"""The latest statement imports, newest first (the staff home page lists them)."""
+"""The history of statement imports, newest first, and what each import's lines became."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select
+from datetime import date
 
-from reconcile.db.tables import collection_accounts, courts
-from reconcile.db.tables_statements import statement_imports
+from sqlalchemy import Connection, and_, func, or_, select
 
-si = statement_imports.c
+from reconcile.db.tables import cases, collection_accounts, courts
+from reconcile.db.tables_alerts import alerts
+from reconcile.db.tables_statements import statement_imports, statement_lines
+
+si, sl = statement_imports.c, statement_lines.c
 
 
 def recent_imports(conn: Connection, *, court_codes: frozenset[str] | None, limit: int) -> list:
@@ -32,3 +35,139 @@ def recent_imports(conn: Connection, *, court_codes: frozenset[str] | None, limi
     if court_codes is not None:
         query = query.where(courts.c.code.in_(sorted(court_codes)))
     return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def find_imports(
+    conn: Connection,
+    *,
+    court_codes: frozenset[str] | None,
+    account: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    imported_by: str | None = None,
+    before_id: int = 0,
+    limit: int = 50,
+) -> list:
+    """Return a page of finished imports, newest first, below `before_id` (0: from the top).
+
+    `start`/`end` keep the imports whose period overlaps them.
+    """
+    query = (
+        select(
+            si.id,
+            si.filename,
+            si.format,
+            si.imported_by,
+            si.imported_at,
+            si.period_start,
+            si.period_end,
+            si.voided_at,
+            si.report,
+            collection_accounts.c.account_number.label("account"),
+            courts.c.code.label("court"),
+        )
+        .join(collection_accounts, collection_accounts.c.id == si.collection_account_id)
+        .join(courts, courts.c.id == collection_accounts.c.court_id)
+        .where(si.report.is_not(None))
+        .order_by(si.id.desc())
+        .limit(limit)
+    )
+    if court_codes is not None:
+        query = query.where(courts.c.code.in_(sorted(court_codes)))
+    if before_id:
+        query = query.where(si.id < before_id)
+    if account:
+        query = query.where(collection_accounts.c.account_number == account)
+    if imported_by:
+        query = query.where(si.imported_by == imported_by)
+    if start:
+        query = query.where(or_(si.period_end.is_(None), si.period_end >= start))
+    if end:
+        query = query.where(or_(si.period_start.is_(None), si.period_start <= end))
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+#: why a flagged debit was flagged, from the alert it raised
+_FLAG_REASONS = {"unauthorised_debit": "unauthorised", "unmatched_debit": "unmatched"}
+
+
+def lines_of(
+    conn: Connection,
+    statement_id: int,
+    *,
+    status: str | None = None,
+    after: tuple[int, int] = (0, 0),
+    limit: int = 100,
+) -> list[dict]:
+    """Return a page of an import's lines in file order after `after` (line number, id),
+    each with its case number and, for a flagged debit, why (from its alert)."""
+    line_no = func.coalesce(sl.line_no, 0)
+    flags = (
+        select(alerts.c.transaction_id, alerts.c.kind)
+        .where(alerts.c.kind.in_(tuple(_FLAG_REASONS)))
+        .subquery()
+    )
+    query = (
+        select(
+            sl.id,
+            sl.line_no,
+            sl.booked_on,
+            sl.direction,
+            sl.amount,
+            sl.counterparty_name,
+            sl.counterparty_account,
+            sl.remark,
+            sl.bank_reference,
+            sl.status,
+            sl.case_id,
+            cases.c.case_number,
+            sl.match_rule,
+            sl.orphan_reason,
+            sl.disbursement_id,
+            flags.c.kind.label("flag_kind"),
+        )
+        .outerjoin(cases, cases.c.id == sl.case_id)
+        .outerjoin(flags, flags.c.transaction_id == sl.id)
+        .where(
+            sl.statement_id == statement_id,
+            or_(line_no > after[0], and_(line_no == after[0], sl.id > after[1])),
+        )
+        .order_by(line_no, sl.id)
+        .limit(limit)
+    )
+    if status is not None:
+        query = query.where(sl.status == status)
+    rows = [dict(r._mapping) for r in conn.execute(query)]
+    for row in rows:
+        row["flag_reason"] = _FLAG_REASONS.get(row.pop("flag_kind"))
+    return rows
+
+
+def statement_alerts(conn: Connection, statement_id: int, limit: int = 500) -> list[dict]:
+    """Return the alerts an import raised (its lines' and its own), oldest first."""
+    lines = select(sl.id).where(sl.statement_id == statement_id)
+    rows = conn.execute(
+        select(
+            alerts.c.id,
+            alerts.c.kind,
+            alerts.c.severity,
+            alerts.c.status,
+            alerts.c.transaction_id,
+            alerts.c.case_id,
+            alerts.c.raised_at,
+            alerts.c.detail,
+            alerts.c.resolve_note,
+        )
+        .where(
+            or_(
+                alerts.c.transaction_id.in_(lines),
+                and_(
+                    alerts.c.transaction_id.is_(None),
+                    alerts.c.subject == f"statement:{statement_id}",
+                ),
+            )
+        )
+        .order_by(alerts.c.id)
+        .limit(limit)
+    )
+    return [dict(r._mapping) for r in rows]

@@ -22,6 +22,7 @@ def bank_balance(conn: Connection, account_id: int, day: date) -> int | None:
         select(si.period_end, si.closing_balance)
         .where(
             si.collection_account_id == account_id,
+            si.voided_at.is_(None),  # a voided import's balances are not the bank's
             si.closing_balance.is_not(None),
             si.period_end.is_not(None),
             si.period_end <= day,
@@ -35,6 +36,7 @@ def bank_balance(conn: Connection, account_id: int, day: date) -> int | None:
         select(si.period_start, si.opening_balance)
         .where(
             si.collection_account_id == account_id,
+            si.voided_at.is_(None),
             si.opening_balance.is_not(None),
             si.period_start.is_not(None),
             si.period_start <= day,
@@ -52,7 +54,10 @@ def bank_balance(conn: Connection, account_id: int, day: date) -> int | None:
 def _lines_sum(conn: Connection, account_id: int, after: date, until: date) -> int:
     return conn.execute(
         select(func.coalesce(func.sum(_signed), 0)).where(
-            sl.collection_account_id == account_id, sl.booked_on > after, sl.booked_on <= until
+            sl.collection_account_id == account_id,
+            sl.status != "void",  # a voided import's lines are not the bank's
+            sl.booked_on > after,
+            sl.booked_on <= until,
         )
     ).scalar_one()
 
@@ -117,7 +122,12 @@ def statement_days(conn: Connection, account_id: int, since: date, until: date) 
     """Return the days with statement lines of the account, in order."""
     rows = conn.execute(
         select(sl.booked_on)
-        .where(sl.collection_account_id == account_id, sl.booked_on >= since, sl.booked_on <= until)
+        .where(
+            sl.collection_account_id == account_id,
+            sl.status != "void",
+            sl.booked_on >= since,
+            sl.booked_on <= until,
+        )
         .distinct()
         .order_by(sl.booked_on)
     )

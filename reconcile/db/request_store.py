@@ -12,8 +12,9 @@ from collections.abc import Callable
 from sqlalchemy import Connection, Select, Table, insert, select, update
 
 from reconcile.db import approval_store
-from reconcile.db.tables import cases, courts, parties, party_accounts
+from reconcile.db.tables import cases, collection_accounts, courts, parties, party_accounts
 from reconcile.db.tables_payments import deferrals, payee_account_changes
+from reconcile.db.tables_statements import statement_imports, statement_voids
 
 
 def _of_case(table: Table) -> Select:
@@ -57,8 +58,29 @@ class RequestStore:
         conn.execute(update(self.table).where(self.table.c.id == row_id).values(**values))
 
 
+def _of_statement() -> Select:
+    """A statement void with its court, and the import it would take back."""
+    si = statement_imports.c
+    return (
+        select(
+            statement_voids,
+            courts.c.code.label("court"),
+            si.filename,
+            si.imported_by,
+            si.imported_at,
+            si.voided_at,
+            si.report,
+            collection_accounts.c.account_number.label("account"),
+        )
+        .join(statement_imports, si.id == statement_voids.c.statement_id)
+        .join(collection_accounts, collection_accounts.c.id == si.collection_account_id)
+        .join(courts, courts.c.id == collection_accounts.c.court_id)
+    )
+
+
 DEFERRALS = RequestStore(deferrals)
 PAYEE_CHANGES = RequestStore(payee_account_changes)
+STATEMENT_VOIDS = RequestStore(statement_voids, _of_statement)
 
 
 def pauses_of_case(conn: Connection, case_id: int) -> list[dict]:

@@ -21,6 +21,7 @@ from reconcile.db.tables import Fen, Id, Timestamp, metadata
 from reconcile.lifecycle import check_sql
 from reconcile.money import MAX_AMOUNT_FEN
 from reconcile.statement_lines import LineStatus
+from reconcile.statement_voids import VoidStatus
 
 #: One uploaded file, imported completely or not at all.
 statement_imports = Table(
@@ -28,7 +29,8 @@ statement_imports = Table(
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("collection_account_id", Id, ForeignKey("collection_accounts.id"), nullable=False),
-    Column("file_sha256", String(64), nullable=False, unique=True),  #: the same file is one import
+    #: the same file is one import; a voided import gives it up (it reads void:<void id>)
+    Column("file_sha256", String(64), nullable=False, unique=True),
     Column("filename", String(255)),
     Column("format", String(32), nullable=False),
     Column("currency", String(3)),
@@ -39,6 +41,8 @@ statement_imports = Table(
     Column("report", JSON),  #: the import report as the API shows it; null while importing
     Column("imported_by", String(200), nullable=False),
     Column("imported_at", Timestamp, nullable=False),
+    Column("voided_at", Timestamp),  #: an approved void took it back
+    Column("voided_file_sha256", String(64)),  #: its file's hash, once the void released it
 )
 #: the target of the lines' key: a line's account is its statement's
 Index(
@@ -99,6 +103,8 @@ statement_lines = Table(
     Column("suggestions", JSON),  #: ranked candidate cases for an orphan
     Column("disbursement_id", Id),  #: the payment a debit confirms
     Column("resolution_note", Text),
+    #: a void line's own key, once the void released it (its dedupe_key reads void:<id>)
+    Column("voided_key", String(160)),
     UniqueConstraint("collection_account_id", "dedupe_key"),
     # one key, not one per column: a line's statement and account agree, and PostgreSQL
     # checks one reference per line instead of two (an import stores up to millions)
@@ -108,10 +114,7 @@ statement_lines = Table(
     ),
     CheckConstraint("direction in ('credit', 'debit')", name="direction"),
     CheckConstraint("amount > 0", name="amount_positive"),
-    # on SQLite a trigger of the same name holds it (migration 0009)
-    CheckConstraint(f"amount <= {MAX_AMOUNT_FEN}", name="amount_bounded").ddl_if(
-        dialect="postgresql"
-    ),
+    CheckConstraint(f"amount <= {MAX_AMOUNT_FEN}", name="amount_bounded"),
     CheckConstraint(check_sql("status", LineStatus), name="status"),
 )
 Index("ix_statement_lines_statement", statement_lines.c.statement_id, statement_lines.c.status)
@@ -122,3 +125,22 @@ Index(
     statement_lines.c.id,
 )
 Index("ix_statement_lines_case", statement_lines.c.case_id)
+
+#: A request to void an import (撤销导入), approved in layers like every request; once
+#: approved, `summary` says what it reversed.
+statement_voids = Table(
+    "statement_voids",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("statement_id", Id, ForeignKey("statement_imports.id"), nullable=False, index=True),
+    Column("reason", Text, nullable=False),
+    Column("status", String(12), nullable=False),  #: requested | approved | rejected
+    Column("levels_required", Integer, nullable=False),
+    Column("approvals_count", Integer, nullable=False, server_default="0"),
+    Column("requested_by", String(200), nullable=False),
+    Column("requested_by_id", String(64), nullable=False),  #: the maker
+    Column("requested_at", Timestamp, nullable=False),
+    Column("decided_at", Timestamp),
+    Column("summary", JSON),  #: entries reversed, lines voided, alerts resolved, cases
+    CheckConstraint(check_sql("status", VoidStatus), name="status"),
+)

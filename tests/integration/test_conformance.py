@@ -83,12 +83,11 @@ def build_world(client, court, engine, approver_headers) -> dict:
         },
         headers=enforcement,
     ).get_json()
-    assert all(isinstance(x, dict) and "id" in x for x in (hold, payment, deferral, change)), (
-        hold,
-        payment,
-        deferral,
-        change,
-    )
+    void = client.post(
+        f"/api/v1/statements/{report['id']}/void", json={"reason": "导错了账户"}, headers=finance
+    ).get_json()
+    made = (hold, payment, deferral, change, void)
+    assert all(isinstance(x, dict) and "id" in x for x in made), made
     return {
         "case_id": case["id"],
         "hold_id": hold["id"],
@@ -98,6 +97,7 @@ def build_world(client, court, engine, approver_headers) -> dict:
         "alert_id": alert["id"],
         "deferral_id": deferral["id"],
         "change_id": change["id"],
+        "void_id": void["id"],
     }
 
 
@@ -149,6 +149,7 @@ BODIES = {
     "mark-paid": {"bank_reference": "B1"},
     "acknowledge": {},
     "resolve": {"note": "已处理"},
+    "void": {"reason": "导错了账户"},
     "end": {},
     "deferrals": {"ground": "执行异议", "document_reference": "（2026）执异2号"},
     "payee-accounts": {

@@ -19,6 +19,7 @@ from reconcile.holds import HoldStatus
 from reconcile.ledger import EntryKind
 from reconcile.payee_changes import ChangeStatus
 from reconcile.statement_lines import LineStatus
+from reconcile.statement_voids import VoidStatus
 from reconcile.webhooks import DeliveryStatus
 from tests.integration.statement_files import Row, csv_statement, upload
 
@@ -64,6 +65,7 @@ STATUS_ENUMS = {
     ("alerts", "status"): AlertStatus,
     ("deliveries", "status"): DeliveryStatus,
     ("ledger_entries", "kind"): EntryKind,
+    ("statement_voids", "status"): VoidStatus,
 }
 
 
