@@ -59,7 +59,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
     settings = (test_config or {}).get("settings") or load_settings()
     engine = (test_config or {}).get("engine") or make_engine(
-        settings["database"]["url"], pool_size=settings["database"]["pool_size"]
+        settings["database"]["url"],
+        pool_size=settings["database"]["pool_size"],
+        audit_key=settings["audit"]["key"],
     )
     app.extensions["reconcile"] = Services(settings=settings, engine=engine)
     from api import auth, input_guard, metrics, security_headers
@@ -73,7 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(
         API_TITLE="Case-account reconciliation",
         API_VERSION="v1",
-        OPENAPI_VERSION="3.0.3",
+        OPENAPI_VERSION="3.1.0",  # 3.1: `webhooks` describe what the service sends out
         OPENAPI_URL_PREFIX=API_PREFIX,
         OPENAPI_JSON_PATH="openapi.json",
         JSON_AS_ASCII=False,
@@ -106,11 +108,13 @@ RESOURCES = (
 
 
 def _register_api(app: Flask) -> None:
-    from api import health
+    from api import health, outgoing
+    from api.problems import ProblemsPlugin
 
     api = ProblemApi(
         app,
         spec_kwargs={
+            "extra_plugins": [ProblemsPlugin(API_PREFIX)],  # each operation's 4xx problems
             "servers": [{"url": "/"}],
             "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
             "security": [{"bearerAuth": []}],
@@ -120,4 +124,5 @@ def _register_api(app: Flask) -> None:
     for name in RESOURCES:
         module = importlib.import_module(f"api.{name}")
         api.register_blueprint(module.blp, url_prefix=API_PREFIX + module.blp.url_prefix)
+    outgoing.document(api.spec)  # the webhooks the service sends
     app.register_blueprint(health.blp)

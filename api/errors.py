@@ -26,6 +26,8 @@ STATUS_OF = {
     "payee_not_named": 422,
     "invalid_file": 422,
     "unknown_account": 422,
+    "statement_money_used": 409,
+    "statement_void_pending": 409,
     "idempotency_key_reused": 409,
     "idempotency_request_in_progress": 409,
 }
@@ -104,7 +106,12 @@ def http_problem(error: HTTPException) -> Response:
     code = data.get("code") or HTTP_CODES.get(status, "error")
     errors = data.get("errors") or data.get("messages")
     if isinstance(errors, dict) and set(errors) <= {"json", "query", "form", "files", "headers"}:
-        errors = {k: v for part in errors.values() for k, v in part.items()}
+        # a location's messages are by field, or a list for the whole of it (malformed JSON)
+        errors = {
+            k: v
+            for location, part in errors.items()
+            for k, v in (part.items() if isinstance(part, dict) else [(location, part)])
+        }
     detail = data.get("message") or error.description or error.name
     if errors and not data.get("message"):
         detail = "the request has invalid fields"

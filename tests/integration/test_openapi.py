@@ -20,3 +20,20 @@ def test_the_statement_upload_is_one_multipart_body_with_its_fields(client):
         "format": "binary",
     }
     assert {"format", "account", "dry_run"} <= set(upload["properties"])
+
+
+def test_the_document_is_openapi_3_1_with_the_outgoing_webhooks(client):
+    from openapi_spec_validator import OpenAPIV31SpecValidator
+
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"] == "3.1.0"
+    validate(document, cls=OpenAPIV31SpecValidator)
+    assert set(document["webhooks"]) == {"deskAlert", "caseEvent", "auditCheckpoint"}
+    for webhook in document["webhooks"].values():
+        operation = webhook["post"]
+        assert operation["security"] == []  # signed, not bearer
+        assert {p["name"] for p in operation["parameters"]} == {
+            "X-Reconcile-Timestamp",
+            "X-Reconcile-Signature",
+            "X-Reconcile-Topic",
+        }
