@@ -65,6 +65,22 @@ class StatementParseError(ValueError):
         }
 
 
+class UnknownLayout(StatementParseError):
+    """A tabular file whose header row the importer cannot find or read.
+
+    `layout` is structured data for a mapping step: `rows` (the rows looked at, each
+    `{"line": n, "cells": [...]}`) and `columns` (per column index its header text if one
+    was seen, the importer's best guess of what it holds, and a few example values).
+    """
+
+    def __init__(self, reason: str, layout: dict, **where) -> None:
+        super().__init__(reason, **where)
+        self.layout = layout
+
+    def as_dict(self) -> dict:
+        return {**super().as_dict(), "code": "unknown_layout", "layout": self.layout}
+
+
 @dataclass(slots=True, frozen=True)
 class StatementLine:
     """One credit (amount > 0) or debit (amount < 0) on the account's statement."""

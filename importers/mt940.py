@@ -9,6 +9,7 @@ is never truncated, the BOM never hides the first `:20:`.
 
 from __future__ import annotations
 
+import calendar
 import io
 import logging
 import re
@@ -53,6 +54,17 @@ _CLOSING_TAGS = {
 #: what follows an amount cut short by mt-940: more of its digits
 _AMOUNT_RUNS_ON = re.compile(r"[\d,]")
 _PARSE_ERRORS = (RuntimeError, ValueError, ArithmeticError, KeyError, TypeError, AttributeError)
+#: a balance tag: its date (YYMMDD) after the debit/credit mark
+_BALANCE_DATE = re.compile(r"^(\s*:6[02][FM]?:[CD])(\d{2})(\d{2})(\d{2})", re.MULTILINE)
+_IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")
+
+
+class _LenientStatement(mt940.tags.Statement):
+    """`:61:` as the ING, SNS and Rabobank dialects write it: the customer-reference
+    slot holds the counterparty's account (an IBAN of up to 34 characters), past the 16
+    characters SWIFT allows. Used only when the strict reading fails."""
+
+    pattern = mt940.tags.Statement.pattern.replace("[^\\n]){0,16}", "[^\\n]){0,34}")
 
 
 class Mt940Importer:
@@ -105,9 +117,9 @@ def _statement(start: int, block: list[str]) -> Statement | None:
     data = "".join(block)
     if not _TAG.search(data):
         return None  # bank headers before the first :20:, or trailers
+    data, notes = _valid_balance_dates(data)
     try:
-        parsed = mt940.models.Transactions(options=_OPTIONS)
-        parsed.parse(data)
+        parsed = _parsed(data)
     except _PARSE_ERRORS as error:
         raise StatementParseError(_reason(error), line=_line_of(error, start, block)) from error
     if not (parsed.transactions or _STATEMENT_KEYS & parsed.data.keys()):
@@ -124,8 +136,46 @@ def _statement(start: int, block: list[str]) -> Statement | None:
         closing_balance=closing.amount.amount if closing else None,
         period_start=_as_date(opening.date) if opening else min(booked, default=None),
         period_end=_as_date(closing.date) if closing else max(booked, default=None),
-        extra=_statement_extra(parsed.data),
+        extra={**_statement_extra(parsed.data), "warnings": notes},
     )
+
+
+def _parsed(data: str):
+    """Parse a statement strictly; when a `:61:` does not fit, in the lenient dialect."""
+    try:
+        parsed = mt940.models.Transactions(options=_OPTIONS)
+        parsed.parse(data)
+    except RuntimeError as error:
+        if len(error.args) != 3 or getattr(error.args[1], "id", None) != 61:
+            raise
+        parsed = mt940.models.Transactions(tags={61: _LenientStatement()}, options=_OPTIONS)
+        parsed.parse(data)
+    return parsed
+
+
+def _valid_balance_dates(data: str) -> tuple[str, list[dict]]:
+    """A balance dated on a day its month lacks (`021131`, 31 November, seen in German
+    samples) is dated on the month's last day, and a warning says so; its amount stands.
+    A :61: line on such a day is still refused: that date is the line's booking date."""
+    notes: list[dict] = []
+
+    def fixed(match: re.Match) -> str:
+        year, month, day = (int(match[i]) for i in (2, 3, 4))
+        if not 1 <= month <= 12 or day < 1:
+            return match[0]  # not a date at all: the package refuses it, naming the tag
+        last = calendar.monthrange(2000 + year, month)[1]
+        if day <= last:
+            return match[0]
+        notes.append(
+            {
+                "kind": "balance_date_corrected",
+                "message": f"{match[1].strip()} is dated {match[2]}{match[3]}{match[4]}, a day "
+                f"the month does not have: read as {match[2]}{match[3]}{last:02d}",
+            }
+        )
+        return f"{match[1]}{match[2]}{match[3]}{last:02d}"
+
+    return _BALANCE_DATE.sub(fixed, data), notes
 
 
 def _statement_lines(parsed, start: int, block: list[str]) -> list[StatementLine]:
@@ -152,6 +202,10 @@ def _statement_line(data: dict, line: int, raw: str) -> StatementLine:
             ":61: amount is longer than the 15 characters MT940 allows", line=line, field=":61:"
         )
     value_date = _as_date(data["date"])
+    account = _clean(data.get("applicant_iban"))
+    reference = _clean(data.get("customer_reference")) or ""
+    if account is None and _IBAN.fullmatch(reference.replace(" ", "")):
+        account = reference.replace(" ", "")  # the ING/SNS/Rabobank contra account
     return StatementLine(
         booked_on=_as_date(data.get("entry_date") or data["date"]),
         value_date=value_date,
@@ -159,7 +213,7 @@ def _statement_line(data: dict, line: int, raw: str) -> StatementLine:
         currency=amount.currency,
         bank_reference=_clean(data.get("bank_reference")),
         counterparty_name=_clean(data.get("applicant_name")),
-        counterparty_account=_clean(data.get("applicant_iban")),
+        counterparty_account=account,
         counterparty_bank=_clean(data.get("applicant_bin")),
         remark=_remark(data),
         raw=raw,
@@ -231,6 +285,8 @@ def _reason(error: Exception) -> str:
     if isinstance(error, RuntimeError) and len(error.args) == 3:
         tag, value = error.args[1], error.args[2]
         return f"cannot read :{tag.id}: {(str(value).splitlines() or [''])[0]!r}"
+    if isinstance(error, ValueError) and ("month" in str(error) or "day" in str(error)):
+        return f"a date in the statement is not a calendar date ({error})"
     return f"{type(error).__name__}: {error}"
 
 

@@ -28,6 +28,8 @@ class AlertKind(StrEnum):
     PAYMENT_OVERDUE = "payment_overdue"  #: no payment within 5 working days of the notice
     PAYMENT_UNCONFIRMED = "payment_unconfirmed"  #: approved and paid, no statement debit yet
     BALANCE_MISMATCH = "balance_mismatch"  #: bank balance ≠ case balances + orphans
+    #: an imported statement's running balance breaks, or opening + lines ≠ closing
+    STATEMENT_BALANCE_BREAK = "statement_balance_break"
     CLOSED_CASE_CREDIT = "closed_case_credit"  #: money arrived on a closed case
     CALENDAR_PROVISIONAL = "calendar_provisional"  #: a deadline counted without a schedule
     PAYEE_ACCOUNTS_CHANGED = "payee_accounts_changed"  #: a case's lawful destinations changed
@@ -54,6 +56,7 @@ SEVERITY: dict[AlertKind, Severity] = {
     K.PAYMENT_OVERDUE: S.WARNING,
     K.PAYMENT_UNCONFIRMED: S.WARNING,
     K.BALANCE_MISMATCH: S.CRITICAL,
+    K.STATEMENT_BALANCE_BREAK: S.WARNING,
     K.CLOSED_CASE_CREDIT: S.WARNING,
     K.CALENDAR_PROVISIONAL: S.INFO,
     K.PAYEE_ACCOUNTS_CHANGED: S.INFO,

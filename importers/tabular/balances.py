@@ -15,6 +15,7 @@ from decimal import Decimal
 from importers.base import StatementLine, StatementParseError
 
 _ZERO = Decimal(0)
+MAX_BREAKS = 1000  #: breaks listed per statement; a file with more is broken throughout
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,15 @@ class Break:
     balance: Decimal
     before: Decimal
     amount: Decimal
+
+    def as_dict(self) -> dict:
+        """The break as the import report lists it: line, expected and found balance."""
+        return {
+            "line": self.line,
+            "expected": format(self.before + self.amount, "f"),
+            "found": format(self.balance, "f"),
+            "reason": str(self.error().reason),
+        }
 
     def error(self) -> StatementParseError:
         sign = "-" if self.amount < 0 else "+"
@@ -55,10 +65,19 @@ class Progress:
     balance_problem: str | None = None
     skipped: dict[str, int] = field(default_factory=dict)
     rising: Decimal | None = None
-    rising_break: Break | None = None
+    rising_breaks: list[Break] = field(default_factory=list)
     newer: tuple[int | None, Decimal, Decimal] | None = None
     carried: Decimal = _ZERO
-    falling_break: Break | None = None
+    falling_breaks: list[Break] = field(default_factory=list)
+    skipped_lines: list[dict] = field(default_factory=list)
+
+    @property
+    def rising_break(self) -> Break | None:
+        return self.rising_breaks[0] if self.rising_breaks else None
+
+    @property
+    def falling_break(self) -> Break | None:
+        return self.falling_breaks[0] if self.falling_breaks else None
 
     def add(self, line: StatementLine, balance: Decimal | None) -> None:
         day = line.booked_on
@@ -87,18 +106,20 @@ class Progress:
         if (
             self.ascending
             and rising is not None
-            and self.rising_break is None
             and rising + amount != balance
+            and len(self.rising_breaks) < MAX_BREAKS
         ):
-            self.rising_break = Break(number, balance, rising, amount)
+            self.rising_breaks.append(Break(number, balance, rising, amount))
         self.rising = balance
         if self.descending:
             newer = self.newer
-            if newer is not None and self.falling_break is None:
+            if newer is not None and len(self.falling_breaks) < MAX_BREAKS:
                 newer_line, newer_balance, newer_amount = newer
                 before = balance + self.carried
                 if before + newer_amount != newer_balance:
-                    self.falling_break = Break(newer_line, newer_balance, before, newer_amount)
+                    self.falling_breaks.append(
+                        Break(newer_line, newer_balance, before, newer_amount)
+                    )
             self.newer = (number, balance, amount)
             self.carried = _ZERO
 

@@ -109,9 +109,14 @@ def is_mangled_number(text: str) -> bool:
     return ("E" in text or "e" in text) and _MANGLED.fullmatch(text) is not None
 
 
-def parse_amount(cell: Cell) -> Decimal | None:
-    """Parse a money cell; None when empty or a placeholder; ValueError when not a number."""
-    if cell.__class__ is str:
+def parse_amount(cell: Cell, decimal_comma: bool = False) -> Decimal | None:
+    """Parse a money cell; None when empty or a placeholder; ValueError when not a number.
+
+    `decimal_comma`: the column writes `1.234,56` (decided from the whole column, see
+    `decimal_mark`). Currency symbols and codes (`¥`, `$`, `CNY 693.75`, `579,68 USD`),
+    parentheses (`(1,234.56)`), a trailing minus and `CR`/`DR` suffixes are understood.
+    """
+    if cell.__class__ is str and not decimal_comma:
         text = cell.strip(_STRIP)
         if not text:
             return None
@@ -119,24 +124,62 @@ def parse_amount(cell: Cell) -> Decimal | None:
             return Decimal(text)
         if _GROUPED_NUMBER.fullmatch(text):
             return Decimal(text.replace(",", ""))
-    return _parse_amount(cell)
+    return _parse_amount(cell, decimal_comma)
 
 
-def _parse_amount(cell: Cell) -> Decimal | None:
+_AMOUNT_DECORATION = re.compile(
+    r"^(?P<lead>[+-]?)\s*(?:[A-Z]{3}\s*|[¥￥$€£])?\s*(?P<body>.*?)\s*"
+    r"(?:\s*(?:[A-Z]{3}|元))?\s*(?P<suffix>CR|DR|Cr|Dr|cr|dr|-)?$"
+)
+_COMMA_DECIMAL = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
+
+
+def _parse_amount(cell: Cell, decimal_comma: bool = False) -> Decimal | None:
     if isinstance(cell, Decimal):
         return cell
-    text = clean_text(cell).translate(_CURRENCY_MARKS)
+    original = clean_text(cell)
+    text = original.replace("\u2212", "-")
     if text in PLACEHOLDERS:
         return None
-    negative = text.startswith("(") and text.endswith(")")
-    if negative:
-        text = text[1:-1]
-    if _GROUPED_NUMBER.fullmatch(text):
-        text = text.replace(",", "")
-    elif not _PLAIN_NUMBER.fullmatch(text):
-        raise ValueError(f"{clean_text(cell)!r} is not an amount")
-    value = Decimal(text)
-    return -value if negative else value
+    negative = False
+    if text.startswith("(") and text.endswith(")"):
+        negative, text = True, text[1:-1].strip()
+    match = _AMOUNT_DECORATION.fullmatch(text)
+    if match is None:  # pragma: no cover - the pattern matches any text
+        raise ValueError(f"{original!r} is not an amount")
+    body = match["body"].replace(" ", "").replace("\xa0", "")
+    if body.startswith("(") and body.endswith(")"):
+        negative, body = True, body[1:-1]
+    sign = match["lead"]
+    if body[:1] in "+-" and body[:1] and not sign:
+        sign, body = body[0], body[1:]
+    suffix = (match["suffix"] or "").upper()
+    if decimal_comma:
+        if not _COMMA_DECIMAL.fullmatch(body):
+            raise ValueError(f"{original!r} is not an amount (decimal comma)")
+        body = body.replace(".", "").replace(",", ".")
+    elif _GROUPED_NUMBER.fullmatch(body):
+        body = body.replace(",", "")
+    elif not _PLAIN_NUMBER.fullmatch(body):
+        raise ValueError(f"{original!r} is not an amount")
+    value = Decimal(body)
+    if sign == "-" or negative or suffix in ("DR", "-"):
+        value = -abs(value)
+    return value
+
+
+def decimal_mark(text: str) -> str | None:
+    """What one amount says of its column's decimal mark: ".", "," or None (cannot tell)."""
+    digits = text.strip(_STRIP)
+    if "," in digits and "." in digits:
+        return "," if digits.rfind(",") > digits.rfind(".") else "."
+    if re.search(r"\d,\d{1,2}(?!\d)", digits) and not re.search(r"\d,\d{3}", digits):
+        return ","
+    if re.search(r"\d\.\d{1,2}(?!\d)", digits) and not re.search(r"\d\.\d{3}", digits):
+        return "."
+    if re.search(r"\d\.\d{4,}", digits) or re.search(r"\d,\d{3}\d", digits):
+        return "."  # 0.12345 or 1,2345 (a mangled group) only read one way
+    return None
 
 
 def decimal_from_float(number: float | int) -> Decimal:
@@ -153,8 +196,14 @@ def decimal_from_float(number: float | int) -> Decimal:
     return cents if abs(value - cents) < Decimal("1e-9") else value
 
 
-def parse_date(cell: Cell, formats: tuple[str, ...] = ()) -> tuple[date, time | None]:
-    """Parse a date cell, with its time when the cell carries one; ValueError otherwise."""
+def parse_date(
+    cell: Cell, formats: tuple[str, ...] = (), order: str | None = None
+) -> tuple[date, time | None]:
+    """Parse a date cell, with its time when the cell carries one; ValueError otherwise.
+
+    `order` (`dmy`, `mdy`) reads `NN/NN/YYYY`, `NN.NN.YY` dates as the column was found to
+    write them (see `date_orders`); without it only a date that can be read one way is.
+    """
     if cell.__class__ is str and not formats:
         text = cell.strip(_STRIP)
         size = len(text)
@@ -168,10 +217,52 @@ def parse_date(cell: Cell, formats: tuple[str, ...] = ()) -> tuple[date, time | 
                 return day, time(int(text[11:13]), int(text[14:16]), int(text[17:]))
         elif size == 8 and text.isdecimal():
             return date(int(text[:4]), int(text[4:6]), int(text[6:])), None
-    return _parse_date(cell, formats)
+    return _parse_date(cell, formats, order)
 
 
-def _parse_date(cell: Cell, formats: tuple[str, ...] = ()) -> tuple[date, time | None]:
+_DAY_MONTH = re.compile(
+    r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?:[ T-]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\S*)?"
+)
+_NAMED_MONTH = re.compile(
+    r"(\d{1,2})[ -]([A-Za-zä]{3})[A-Za-z]*\.?[ ,-]*(\d{4}|\d{2})"
+    r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+)
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_MONTHS.update({"mrt": 3, "mei": 5, "okt": 10, "mär": 3, "mai": 5, "dez": 12})
+DATE_ORDERS = ("dmy", "mdy")
+
+
+def full_year(year: str) -> int:
+    """A two-digit year is of this century (bank exports do not reach back to 19xx)."""
+    return int(year) if len(year) == 4 else 2000 + int(year)
+
+
+def date_orders(cell: Cell) -> frozenset[str] | None:
+    """The orders a `NN/NN/YYYY` date may be read in (`dmy`, `mdy`); None for other shapes."""
+    if not isinstance(cell, str):
+        return None
+    match = _DAY_MONTH.fullmatch(clean_text(cell))
+    if not match:
+        return None
+    first, second, year = int(match[1]), int(match[2]), full_year(match[3])
+    possible = set()
+    for order, (day, month) in (("dmy", (first, second)), ("mdy", (second, first))):
+        try:
+            date(year, month, day)
+        except ValueError:
+            continue
+        possible.add(order)
+    return frozenset(possible)
+
+
+def _parse_date(
+    cell: Cell, formats: tuple[str, ...] = (), order: str | None = None
+) -> tuple[date, time | None]:
     if isinstance(cell, datetime):
         return cell.date(), (cell.time() if cell.time() != time() else None)
     if isinstance(cell, date):
@@ -184,10 +275,31 @@ def _parse_date(cell: Cell, formats: tuple[str, ...] = ()) -> tuple[date, time |
             continue
         return moment.date(), (moment.time() if "%H" in pattern else None)
     match = _SEPARATED_DATE.fullmatch(text) or _COMPACT_DATE.fullmatch(text)
-    if not match:
+    if match:
+        year, month, day, hour, minute, second = match.groups()
+        day_value = date(int(year), int(month), int(day))
+    elif match := _DAY_MONTH.fullmatch(text):
+        first, second_part, year, hour, minute, second = match.groups()
+        if order is None:
+            possible = date_orders(text) or frozenset()
+            if len(possible) != 1:
+                raise ValueError(
+                    f"{text!r} may be day/month or month/day: the column does not say which"
+                    if possible
+                    else f"{text!r} is not a date"
+                )
+            order = next(iter(possible))
+        day_part, month_part = (first, second_part) if order == "dmy" else (second_part, first)
+        try:
+            day_value = date(full_year(year), int(month_part), int(day_part))
+        except ValueError as error:
+            reading = "day/month/year" if order == "dmy" else "month/day/year"
+            raise ValueError(f"{text!r} is not a date read as {reading}") from error
+    elif (match := _NAMED_MONTH.fullmatch(text)) and match[2].lower() in _MONTHS:
+        day_text, month_name, year, hour, minute, second = match.groups()
+        day_value = date(full_year(year), _MONTHS[month_name.lower()], int(day_text))
+    else:
         raise ValueError(f"{text!r} is not a date")
-    year, month, day, hour, minute, second = match.groups()
-    day_value = date(int(year), int(month), int(day))
     if hour is None:
         return day_value, None
     return day_value, time(int(hour), int(minute), int(second or 0))
@@ -218,7 +330,10 @@ def _parse_time(cell: Cell) -> time | None:
     if not match:
         raise ValueError(f"{text!r} is not a time")
     hour, minute, second = match.groups()
-    return time(int(hour), int(minute), int(second or 0))
+    try:
+        return time(int(hour), int(minute), int(second or 0))
+    except ValueError:
+        raise ValueError(f"{text!r} is not a time of day") from None
 
 
 def currency_code(text: str | None, default: str) -> str:

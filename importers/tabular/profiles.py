@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -27,12 +28,13 @@ TEXT_FIELDS = (
 DATE_FIELDS = ("booked_on", "value_date", "transaction_date")
 AMOUNT_FIELDS = ("amount", "debit", "credit")
 _HEADER_NOISE = re.compile(r"[\s\u3000:：*]+")
-_WIDE = str.maketrans("（）／", "()/")
 
 
 def normalise_header(text: str) -> str:
-    """Compare header cells ignoring spacing, full-width brackets and case."""
-    return _HEADER_NOISE.sub("", text.translate(_WIDE)).lower()
+    """Compare header cells ignoring spacing, colons, full/half width and case."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return _HEADER_NOISE.sub("", text).lower()
 
 
 @dataclass(frozen=True)

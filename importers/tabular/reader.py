@@ -11,15 +11,25 @@ from datetime import date
 from itertools import chain, islice
 from pathlib import Path
 
-from importers.base import Statement, StatementLine, StatementParseError
+from importers.base import Statement, StatementLine, StatementParseError, UnknownLayout
 from importers.tabular.balances import Progress, date_order, opening_and_closing
-from importers.tabular.cells import Cell, clean_text, is_blank
-from importers.tabular.header import header_score
+from importers.tabular.cells import (
+    DATE_ORDERS,
+    Cell,
+    clean_text,
+    date_orders,
+    decimal_mark,
+    is_blank,
+    parse_time,
+)
+from importers.tabular.guess import layout_guess
+from importers.tabular.header import header_forms, header_score, unit_currency
 from importers.tabular.metadata import metadata_account, metadata_period
-from importers.tabular.profiles import AMOUNT_FIELDS, Profile, detect_profile, normalise_header
-from importers.tabular.rows import RowMapper, SkippedRow, amount_layout, map_columns
+from importers.tabular.profiles import AMOUNT_FIELDS, DATE_FIELDS, Profile, detect_profile
+from importers.tabular.rows import RowMapper, SkippedRow, amount_layout, map_header
 from importers.tabular.sources import Row
 
+MAX_LISTED = 1000  #: skipped lines listed one by one; beyond that only counted
 DEFAULT_SUMMARY_MARKERS = ("合计", "总计", "笔数", "小计", "以上数据", "total")
 
 
@@ -34,14 +44,28 @@ class ExportReader:
             raise StatementParseError("the file holds no rows", line=1)
         position = self._header_position(profile)
         self.header_line, header = self.head[position]
-        names = {normalise_header(clean_text(cell)) for cell in header}
+        names = {form for cell in header for form, _ in header_forms(clean_text(cell))}
         self.profile = profile or detect_profile(names, profiles_dir)
         self.metadata = self.head[:position]
-        self.data = chain(self.head[position + 1 :], self.rows)
-        self.columns = map_columns(header, self.profile)
+        self.names = [clean_text(cell) for cell in header]
+        self.columns, notes = map_header(header, self.profile)
+        self.warnings = [note for note in notes if note["kind"] != "time_as_date"]
+        self.time_as_date = len(notes) != len(self.warnings)
         self._require_columns()
         layout = amount_layout(self.columns, self.profile)
-        self.mapper = RowMapper(self.profile, self.columns, layout)
+        sample = self.head[position + 1 :]
+        order = self._date_order(sample)
+        comma = self._decimal_comma(sample)
+        self.data = chain(sample, self.rows)
+        self.mapper = RowMapper(
+            self.profile,
+            self.columns,
+            layout,
+            date_order=order,
+            decimal_comma=comma,
+            currency=self._unit_currency(),
+        )
+        self._check_time_as_date(sample)
         self.progress = Progress()
 
     def _header_position(self, profile: Profile | None) -> int:
@@ -52,8 +76,11 @@ class ExportReader:
         ]
         best = max(scores, default=0)
         if best == 0:
-            raise StatementParseError(
-                "no header row with a date and an amount column in the first rows", line=1
+            raise UnknownLayout(
+                "no header row with a date and an amount column in the first rows: the layout "
+                "is unknown (name a profile, or say which column is which)",
+                layout_guess(self.head, self.profiles_dir),
+                line=1,
             )
         return scores.index(best)
 
@@ -62,6 +89,118 @@ class ExportReader:
             raise StatementParseError("no date column", line=self.header_line, field="booked_on")
         if not any(name in self.columns for name in AMOUNT_FIELDS):
             raise StatementParseError("no amount column", line=self.header_line, field="amount")
+
+    def _date_columns(self) -> list[int]:
+        return [self.columns[f][0] for f in DATE_FIELDS if self.columns.get(f)]
+
+    def _date_order(self, sample: list[Row]) -> str | None:
+        """Day/month or month/day, decided by the dates that can only be read one way.
+
+        Rows are read ahead (and kept for the parse) until a date decides it: a file whose
+        every date reads both ways (all days ≤ 12) is refused, naming the column.
+        """
+        indexes = self._date_columns()
+        possible, decided, ambiguous = set(DATE_ORDERS), None, None
+        position = 0
+        while True:
+            if position == len(sample):
+                if ambiguous is None or len(possible) == 1:
+                    break
+                row = next(self.rows, None)
+                if row is None:
+                    break
+                sample.append(row)
+            number, cells = sample[position]
+            position += 1
+            for index in indexes:
+                if index >= len(cells):
+                    continue
+                orders = date_orders(cells[index])
+                if not orders:
+                    continue
+                if len(orders) == 2:
+                    ambiguous = ambiguous or (number, clean_text(cells[index]), index)
+                    continue
+                if not orders & possible:
+                    first_line, first_text = decided
+                    raise StatementParseError(
+                        f"the dates of column {self.names[index]!r} are written both day first "
+                        f"and month first: {first_text!r} (line {first_line}) and "
+                        f"{clean_text(cells[index])!r}",
+                        line=number,
+                        field="booked_on",
+                    )
+                possible &= orders
+                decided = decided or (number, clean_text(cells[index]))
+        if len(possible) == 1:
+            return next(iter(possible))
+        if ambiguous is None:
+            return None
+        number, text, index = ambiguous
+        raise StatementParseError(
+            f"the dates of column {self.names[index]!r} may be day/month or month/day "
+            f"(such as {text!r}) and no date in the file can only be read one way: name a "
+            "profile with date_formats, or say the date order",
+            line=number,
+            field="booked_on",
+        )
+
+    def _decimal_comma(self, sample: list[Row]) -> bool:
+        """Whether the money columns write `1.234,56`: told by the amounts that can only be
+        read one way; `.` when none can tell. Both ways in one file refuse it."""
+        indexes = [
+            self.columns[f][0]
+            for f in ("amount", "debit", "credit", "balance")
+            if self.columns.get(f)
+        ]
+        seen: dict[str, tuple[int, str, int]] = {}
+        for number, cells in sample:
+            for index in indexes:
+                cell = cells[index] if index < len(cells) else None
+                if cell.__class__ is not str:
+                    continue
+                mark = decimal_mark(cell)
+                if mark and mark not in seen:
+                    seen[mark] = (number, clean_text(cell), index)
+        if len(seen) == 2:
+            (line_a, text_a, _), (line_b, text_b, index) = seen["."], seen[","]
+            raise StatementParseError(
+                f"the amounts are written with a decimal point ({text_a!r}, line {line_a}) and "
+                f"with a decimal comma ({text_b!r}, line {line_b})",
+                line=max(line_a, line_b),
+                field=self.names[index],
+            )
+        return "," in seen
+
+    def _unit_currency(self) -> str | None:
+        for field_name in ("amount", "debit", "credit"):
+            for index in self.columns.get(field_name, ()):
+                if currency := unit_currency(self.names[index]):
+                    return currency
+        return None
+
+    def _check_time_as_date(self, sample: list[Row]) -> None:
+        """A `交易时间` column read as the date must hold dates, not only times."""
+        if not self.time_as_date:
+            return
+        index = self.columns["booked_on"][0]
+        for number, cells in sample:
+            cell = cells[index] if index < len(cells) else None
+            if not clean_text(cell):
+                continue
+            try:
+                self.mapper.booking_date(cells)
+            except ValueError:
+                try:
+                    parse_time(cell)
+                except ValueError:
+                    return  # not a time either: the row itself is refused, or ends the data
+                raise StatementParseError(
+                    f"no date column: {self.names[index]!r} holds times only",
+                    line=number,
+                    field="booked_on",
+                ) from None
+            return
 
     def statement(self) -> Statement:
         """Build the Statement; peek at the first line so the account is known up front."""
@@ -73,7 +212,12 @@ class ExportReader:
             account=account,
             currency=first.currency if first else self.profile.currency,
             lines=iter(()),
-            extra={"profile": self.profile.name, "header_line": self.header_line},
+            extra={
+                "profile": self.profile.name,
+                "header_line": self.header_line,
+                "warnings": list(self.warnings),
+                "date_order": None,
+            },
         )
         statement.lines = self._finishing(chain([first] if first else [], lines), statement)
         return statement
@@ -94,6 +238,13 @@ class ExportReader:
                 line = mapper.line(number, cells, booked)
             except SkippedRow as skipped:
                 progress.skipped[skipped.kind] = progress.skipped.get(skipped.kind, 0) + 1
+                continue
+            if not line.amount:
+                progress.skipped["zero_amount"] = progress.skipped.get("zero_amount", 0) + 1
+                if len(progress.skipped_lines) < MAX_LISTED:
+                    progress.skipped_lines.append(
+                        {"line": number, "reason": "a line of 0.00 moves no money"}
+                    )
                 continue
             try:
                 balance = mapper.balance(cells)
@@ -127,12 +278,13 @@ class ExportReader:
         progress = self.progress
         statement.period_start, statement.period_end = self._period()
         statement.extra["skipped_rows"] = dict(progress.skipped)
+        statement.extra["skipped_lines"] = list(progress.skipped_lines)
         order = date_order(progress)
         if self.profile.check_running_balance and not progress.balance_problem:
-            broken = {"ascending": progress.rising_break, "descending": progress.falling_break}
-            if order in broken and broken[order] is not None:
-                raise broken[order].error()
+            broken = {"ascending": progress.rising_breaks, "descending": progress.falling_breaks}
+            statement.extra["balance_breaks"] = [b.as_dict() for b in broken.get(order, [])]
         statement.extra["date_order"] = order
+        statement.extra["day_month_order"] = self.mapper.date_order
         opening, closing, problem = opening_and_closing(progress, order)
         statement.opening_balance, statement.closing_balance = opening, closing
         if problem:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -18,7 +19,8 @@ from importers.tabular.cells import (
     parse_time,
     text_value,
 )
-from importers.tabular.profiles import TEXT_FIELDS, Profile, normalise_header
+from importers.tabular.header import SINGLE_FIELDS, cell_matches, profile_index
+from importers.tabular.profiles import TEXT_FIELDS, Profile
 
 FIELDS = (
     "booked_on",
@@ -34,6 +36,7 @@ FIELDS = (
     "remark",
     *TEXT_FIELDS,
 )
+_FLAG_SPLIT = re.compile(r"[\s/|,、()（）]+")
 DATE_CACHE = 4096  #: distinct booking-date cells remembered per file
 CHECKED_FOR_MANGLING = ("counterparty_account", "sub_account", "account", "bank_reference")
 
@@ -46,22 +49,74 @@ class SkippedRow(Exception):
         self.kind = kind
 
 
+AMBIGUITY_RULE = (
+    "the better match wins (the whole name before one found without its qualifier), "
+    "then the header name the profile lists first, then the leftmost column"
+)
+
+
 def map_columns(header: list[Cell], profile: Profile) -> dict[str, list[int]]:
-    """Give each field the header columns it can read, best alias first."""
-    names = [normalise_header(clean_text(cell)) for cell in header]
+    """Give each field the header columns it can read, best first (see `header`)."""
+    return map_header(header, profile)[0]
+
+
+def map_header(header: list[Cell], profile: Profile) -> tuple[dict[str, list[int]], list[dict]]:
+    """Each field's columns, best first, and a warning for each field several columns name.
+
+    A column that matches several fields belongs to those it matches best; `交易日期` may
+    be the booking date and the transaction date at once (the booking date wins it when
+    both want it), and a `交易时间` column is the booking date when no other column is and
+    its values hold dates (checked by the reader).
+    """
+    index = profile_index(profile)
+    names = [clean_text(cell) for cell in header]
+    candidates: dict[str, list[tuple[int, int, int]]] = {}
+    best_weight: dict[int, int] = {}
+    for column, name in enumerate(names):
+        if not name:
+            continue
+        for field_name, match in cell_matches(name, index).items():
+            if field_name not in FIELDS:
+                continue
+            candidates.setdefault(field_name, []).append((-match.weight, match.preference, column))
+            best_weight[column] = max(best_weight.get(column, 0), match.weight)
     columns: dict[str, list[int]] = {}
     for field_name in FIELDS:
-        found = [
-            i for alias in profile.aliases(field_name) for i, n in enumerate(names) if n == alias
-        ]
+        found = sorted(
+            entry for entry in candidates.get(field_name, []) if -entry[0] == best_weight[entry[2]]
+        )
         if found:
-            columns[field_name] = list(dict.fromkeys(found))
+            columns[field_name] = list(dict.fromkeys(column for _, _, column in found))
     booked = columns.get("booked_on", [None])[0]
     if "transaction_date" in columns:
         columns["transaction_date"] = [i for i in columns["transaction_date"] if i != booked]
     if columns.get("time") and columns["time"][0] == booked:
         del columns["time"]
-    return {name: found for name, found in columns.items() if found}
+    if "booked_on" not in columns and columns.get("time"):
+        columns["booked_on"] = columns.pop("time")  # 交易时间 holding the date and time
+        warnings: list[dict] = [{"kind": "time_as_date", "column": names[columns["booked_on"][0]]}]
+    else:
+        warnings = []
+    columns = {name: found for name, found in columns.items() if found}
+    for field_name in SINGLE_FIELDS:
+        found = columns.get(field_name, [])
+        # a second date column that is the transaction date is no ambiguity: it is read as such
+        taken = columns.get("transaction_date", []) if field_name == "booked_on" else []
+        rest = [i for i in found[1:] if i not in taken]
+        if found and rest:
+            used, others = names[found[0]], [names[i] for i in rest]
+            warnings.append(
+                {
+                    "kind": "ambiguous_column",
+                    "field": field_name,
+                    "used": used,
+                    "others": others,
+                    "message": f"{field_name}: columns {', '.join([used, *others])} all name it; "
+                    f"{used!r} is read (rule: {AMBIGUITY_RULE}), the others only where it is "
+                    "empty",
+                }
+            )
+    return columns, warnings
 
 
 def amount_layout(columns: dict[str, list[int]], profile: Profile) -> str:
@@ -86,6 +141,9 @@ class RowMapper:
     columns: dict[str, list[int]]
     layout: str
     delimiter: str = ","
+    date_order: str | None = None  #: `dmy` / `mdy` for NN/NN/YYYY dates, from the column
+    decimal_comma: bool = False  #: the amounts write `1.234,56`, from the columns
+    currency: str | None = None  #: from the header's unit (`Amount (HKD)`), else the profile's
 
     def __post_init__(self) -> None:
         columns = self.columns
@@ -103,6 +161,10 @@ class RowMapper:
         self._balance = self._first.get("balance")
         self._currency = self._at["currency"]
         self._dates: dict[str, tuple[date, time | None]] = {}
+        self._flags = {
+            direction: frozenset(value.lower() for value in values)
+            for direction, values in self.profile.flag_values.items()
+        }
         self._extra_texts = tuple(
             (name, self._at[name]) for name in ("status", "channel", "account") if self._at[name]
         )
@@ -121,12 +183,12 @@ class RowMapper:
         index = self._booked
         cell = cells[index] if index is not None and index < len(cells) else None
         if cell.__class__ is not str:
-            return parse_date(cell, self._formats)
+            return parse_date(cell, self._formats, self.date_order)
         # Exports hold hundreds of rows per day: remember the last few thousand dates read.
         if (known := self._dates.get(cell)) is None:
             if len(self._dates) >= DATE_CACHE:
                 self._dates.clear()
-            known = self._dates[cell] = parse_date(cell, self._formats)
+            known = self._dates[cell] = parse_date(cell, self._formats, self.date_order)
         return known
 
     def line(
@@ -150,7 +212,7 @@ class RowMapper:
         return StatementLine(
             booked_on=booked_on,
             amount=self._amount(number, row),
-            currency=currency_code(currency, self.profile.currency),
+            currency=currency_code(currency, self.currency or self.profile.currency),
             value_date=self._optional_date(number, row, "value_date"),
             booked_at=booked_at,
             bank_reference=reference,
@@ -175,7 +237,7 @@ class RowMapper:
 
     def _date(self, number: int, cells: list[Cell], field_name: str):
         try:
-            return parse_date(self.cell(cells, field_name), self._formats)
+            return parse_date(self.cell(cells, field_name), self._formats, self.date_order)
         except ValueError as error:
             raise StatementParseError(str(error), line=number, field=field_name) from error
 
@@ -216,14 +278,36 @@ class RowMapper:
             return abs(amount)
         if flag in values.get("debit", ()):
             return -abs(amount)
+        direction = self._flag_direction(flag)
+        if direction == "neutral":
+            raise SkippedRow("neutral")
+        if direction == "credit":
+            return abs(amount)
+        if direction == "debit":
+            return -abs(amount)
+        known = ", ".join(sorted(values.get("credit", ()))[:6])
         raise StatementParseError(
-            f"debit/credit flag {flag!r} is unknown", line=number, field="flag"
+            f"debit/credit flag {flag!r} is unknown (credit flags known: {known} …; "
+            "a profile's [flag] table can name more)",
+            line=number,
+            field="flag",
         )
+
+    def _flag_direction(self, flag: str) -> str | None:
+        """Read a flag in any case and in both languages at once (`贷 Cr`, `借/Dr`)."""
+        tokens = [flag.lower(), *(t for t in _FLAG_SPLIT.split(flag.lower()) if t)]
+        found = {
+            direction
+            for token in tokens
+            for direction, values in self._flags.items()
+            if token in values
+        }
+        return found.pop() if len(found) == 1 else None
 
     def _number(self, number: int, row: list[Cell], field_name: str) -> Decimal | None:
         index = self._first.get(field_name)
         try:
-            return parse_amount(row[index] if index is not None else None)
+            return parse_amount(row[index] if index is not None else None, self.decimal_comma)
         except ValueError as error:
             raise StatementParseError(str(error), line=number, field=field_name) from error
 
@@ -259,7 +343,7 @@ class RowMapper:
         index = self._balance
         if index is None:
             return None
-        return parse_amount(cells[index] if index < len(cells) else None)
+        return parse_amount(cells[index] if index < len(cells) else None, self.decimal_comma)
 
 
 def _raw(cells: list[Cell], delimiter: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import shutil
 import tempfile
 import warnings
@@ -52,8 +53,25 @@ def guess_encoding(head: bytes) -> str:
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
-        return "gb18030"
+        return "cp1252" if _looks_western(head) else "gb18030"
     return "utf-8"
+
+
+_HIGH_THEN_ASCII_LETTER = re.compile(rb"[\x80-\xff][a-zA-Z]")
+_HIGH_PAIR = re.compile(rb"[\x81-\xfe][\xa1-\xfe]")
+
+
+def _looks_western(head: bytes) -> bool:
+    """Tell an ISO-8859-1/cp1252 export (`Währung`) from GBK/GB18030 text.
+
+    Both decode as GB18030, but Chinese text pairs its high bytes (a lead byte then a trail
+    byte of 0xA1 or more), while a Western accented letter is one high byte between ASCII
+    letters. More lone high bytes followed by a letter than high pairs: Western.
+    """
+    sample = head[:16384]
+    lone = len(_HIGH_THEN_ASCII_LETTER.findall(sample))
+    pairs = len(_HIGH_PAIR.findall(sample))
+    return lone > 0 and lone > pairs
 
 
 class Rewound(io.RawIOBase):
@@ -118,7 +136,21 @@ def _delimiter(first: list[str], score: Callable[[list[list[str]]], int]) -> str
     if len(failures) == len(DELIMITERS):
         line, error = failures[0]
         raise StatementParseError(f"malformed CSV: {error}", line=line) from error
+    if max(scores.values()) <= 0:
+        return _most_regular(first)  # no header anywhere: the unknown-layout guess needs columns
     return max(DELIMITERS, key=scores.__getitem__)
+
+
+def _most_regular(first: list[str]) -> str:
+    """The delimiter that splits the non-blank lines into the same, largest number of cells."""
+    lines = [line for line in first if line.strip()]
+
+    def regularity(delimiter: str) -> tuple[int, int]:
+        counts = [line.count(delimiter) for line in lines]
+        common = max(set(counts), key=counts.count) if counts else 0
+        return (sum(1 for c in counts if c == common and c > 0), common)
+
+    return max(DELIMITERS, key=regularity)
 
 
 def _undecodable(encoding: str, lines_read: int, error: UnicodeDecodeError) -> StatementParseError:

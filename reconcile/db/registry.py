@@ -77,6 +77,16 @@ def accounts_of_court(conn: Connection, court_id: int) -> list[dict]:
     return [dict(r._mapping) for r in rows]
 
 
+def accounts_of_courts(conn: Connection, court_codes: list[str] | None) -> list[dict]:
+    """Collection accounts (with their court's code) of these courts; of all when None."""
+    query = select(collection_accounts, courts.c.code.label("court")).join(
+        courts, courts.c.id == ca.court_id
+    )
+    if court_codes is not None:
+        query = query.where(courts.c.code.in_(court_codes))
+    return [dict(r._mapping) for r in conn.execute(query.order_by(ca.id))]
+
+
 def take_next_sequence(conn: Connection, account_id: int) -> int:
     """Reserve the next sub-account sequence; the row lock makes it unique across writers."""
     return conn.execute(

@@ -125,23 +125,14 @@ def _orphan_alert(account: dict, line: dict) -> dict:
     }
 
 
-def after_import(
-    uow: UnitOfWork, actor: Actor, account: dict, import_id: int, report: dict
-) -> None:
-    """Tell each case's subscribers what it received; alert a statement that does not add up."""
+def after_import(uow: UnitOfWork, account: dict, import_id: int) -> None:
+    """Tell each case's subscribers what it received.
+
+    A statement whose own balances break is alerted by the import itself, once, as a
+    warning (statement_balance_break); balance_mismatch (critical) is the daily
+    reconciliation's: the bank's balance against the books."""
     received = statement_store.received_by_case(import_id).subquery()
     alert_store.emit_money_received(uow.conn, account["court"], received)
-    if report["balance_check"] == "mismatch":
-        alert_store.raise_alert(
-            uow,
-            actor,
-            kind="balance_mismatch",
-            court=account["court"],
-            subject=f"statement:{import_id}",
-            facts={"statement_id": import_id, "account": account["account_number"]},
-            detail="opening balance plus the lines does not equal the closing balance: "
-            "the statement may be incomplete",
-        )
 
 
 def _line_facts(line: dict) -> dict:

@@ -9,17 +9,18 @@ file returns the first report; lines repeated by an overlapping statement are st
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import BinaryIO
 
 from importers import detect_format, parse_file
-from importers.base import Statement, StatementLine, StatementParseError
+from importers.base import Statement, StatementLine, StatementParseError, UnknownLayout
 from reconcile.account_numbers import normalise_account_number
 from reconcile.actors import Actor
 from reconcile.clock import utc_now
-from reconcile.db import ledger_store, registry, statement_store
+from reconcile.db import alert_store, ledger_store, registry, statement_store
 from reconcile.db.case_index import load_case_index
 from reconcile.db.uow import UnitOfWork
 from reconcile.debits import Debit, DebitReconciler
@@ -31,6 +32,7 @@ from reconcile.services import import_followups
 from reconcile.services.access import require
 from reconcile.statement_lines import LineFacts, LineStatus, line_facts
 
+MAX_LISTED = 1000  #: skipped lines and balance breaks listed one by one in the report
 HASH_CHUNK = 1 << 20
 HEAD_SIZE = 64 * 1024
 
@@ -53,6 +55,25 @@ class _Run:
     opening: Decimal | None = None
     closing: tuple | None = None
     pending_skipped: int = 0
+    #: lines kept out of the ledger (a line of 0.00), each {"line", "reason"}
+    skipped: list[dict] = field(default_factory=list)
+    skipped_total: int = 0
+    #: each break of a statement's balances: {"statement", "line", "expected", "found"}
+    balance_breaks: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    account_choice: dict = field(default_factory=dict)
+
+
+class AccountMismatch(UnknownAccount):
+    """The file names (a masked) account that is none of the registered ones."""
+
+    code = "account_mismatch"
+
+
+class UnknownLayoutFile(InvalidFile):
+    """A tabular file whose layout the importer cannot read; `layout` shows what it saw."""
+
+    code = "unknown_layout"
 
 
 def import_statement(
@@ -86,7 +107,7 @@ def import_statement(
             )
         statements = parse_file(source, format_name, filename)
         first = _first(statements, filename)
-        collection = _resolve_account(uow, actor, first, account)
+        collection, choice = _resolve_account(uow, actor, first, account)
         try:
             import_id = statement_store.claim_import(
                 uow.conn,
@@ -106,6 +127,7 @@ def import_statement(
             import_id,
             Matcher(load_case_index(uow.conn, collection)),
             import_followups.debit_reconciler(uow.conn, collection),
+            account_choice=choice,
         )
         try:
             _stream_lines(uow, run, [first], statements, batch_size, progress, filename)
@@ -169,7 +191,10 @@ def _first(statements: Iterator[Statement], filename: str | None) -> Statement:
 
 
 def _invalid(error: StatementParseError) -> InvalidFile:
-    return InvalidFile(str(error), **{k: v for k, v in error.as_dict().items() if v is not None})
+    facts = {k: v for k, v in error.as_dict().items() if v is not None and k != "code"}
+    if isinstance(error, UnknownLayout):
+        return UnknownLayoutFile(str(error), **facts)
+    return InvalidFile(str(error), **facts)
 
 
 def _repeat(uow: UnitOfWork, actor: Actor, seen: dict) -> dict:
@@ -179,22 +204,84 @@ def _repeat(uow: UnitOfWork, actor: Actor, seen: dict) -> dict:
     return {**seen["report"], "duplicate": True}
 
 
-def _resolve_account(uow: UnitOfWork, actor: Actor, first: Statement, given: str | None) -> dict:
+def _resolve_account(
+    uow: UnitOfWork, actor: Actor, first: Statement, given: str | None
+) -> tuple[dict, dict]:
+    """The collection account the file is for, and how it was chosen (for the report).
+
+    The account given with the upload wins (it must fit what the file states); else the
+    file's own number when it is whole; else the registered collection accounts of the
+    actor's courts: the one a masked number (`6222****1234`) fits by its visible digits,
+    or, when the file names none, the only one there is.
+    """
     stated = normalise_account_number(first.account or "")
     wanted = normalise_account_number(given or "")
-    if wanted and stated and "*" not in stated and stated != wanted:
+    masked = _is_masked(stated)
+    if wanted and stated and not masked and stated != wanted:
         raise InvalidFile(f"the file is a statement of account {stated}, not {wanted}")
-    number = wanted or stated
-    if not number or "*" in number:
-        raise UnknownAccount(
-            "the file does not name its account in full: say which "
-            "collection account it belongs to",
+    if wanted and masked and not _fits(stated, wanted):
+        raise AccountMismatch(
+            f"the file names account {first.account}, which does not fit {wanted}",
             account=first.account,
+            given=wanted,
         )
-    account = registry.account_by_number(uow.conn, number)
-    if account is None or not actor.may_see(account["court"]):
-        raise UnknownAccount(f"{number} is not a registered collection account", account=number)
-    return account
+    number = wanted or ("" if masked else stated)
+    if number:
+        account = registry.account_by_number(uow.conn, number)
+        if account is None or not actor.may_see(account["court"]):
+            raise UnknownAccount(f"{number} is not a registered collection account", account=number)
+        how = "given with the upload" if wanted else "stated in the file"
+        return account, {"account": number, "how": how, "stated": first.account}
+    registered = _registered_accounts(uow, actor)
+    if masked:
+        fitting = [a for a in registered if _fits(stated, a["account_number"])]
+        if not fitting:
+            numbers = ", ".join(a["account_number"] for a in registered) or "none"
+            raise AccountMismatch(
+                f"the file names account {first.account}, which fits none of the registered "
+                f"collection accounts ({numbers})",
+                account=first.account,
+                registered=[a["account_number"] for a in registered],
+            )
+        if len(fitting) > 1:
+            raise UnknownAccount(
+                f"the file names account {first.account}, which fits several registered "
+                "collection accounts: say which one it belongs to",
+                account=first.account,
+                candidates=[a["account_number"] for a in fitting],
+            )
+        account = fitting[0]
+        how = f"the masked number {first.account} fits only this registered account"
+        return account, {"account": account["account_number"], "how": how, "stated": first.account}
+    if len(registered) == 1:
+        account = registered[0]
+        how = "the file names no account; the only registered collection account of the court"
+        return account, {"account": account["account_number"], "how": how, "stated": None}
+    raise UnknownAccount(
+        "the file does not name its account in full: say which collection account it belongs to",
+        account=first.account,
+    )
+
+
+def _is_masked(number: str) -> bool:
+    return "*" in number
+
+
+def _fits(masked: str, number: str) -> bool:
+    """Whether a masked number (`6222****1234`) fits a whole one by its visible digits.
+
+    A run of `*` (and the `X`s some banks put beside them) hides one or more characters;
+    every visible character must stand where it does in the whole number.
+    """
+    parts = re.split(r"[*X]+", masked.upper()) if "*" in masked else [masked.upper()]
+    pattern = ".+".join(re.escape(part) for part in parts)
+    return bool(parts) and re.fullmatch(pattern, number.upper()) is not None
+
+
+def _registered_accounts(uow: UnitOfWork, actor: Actor) -> list[dict]:
+    """The collection accounts of the courts the actor may see."""
+    codes = None if actor.all_courts else sorted(actor.courts)
+    return registry.accounts_of_courts(uow.conn, codes)
 
 
 def _stream_lines(
@@ -208,15 +295,23 @@ def _stream_lines(
 ) -> None:
     statement_store.open_staging(uow.conn)
     batch: list[dict] = []
-    for statement in _chain(head, rest):
+    for number, statement in enumerate(_chain(head, rest), start=1):
         _check_statement(run, statement, filename)
         total = Decimal(0)
         for line in statement.lines:
+            if not line.amount:
+                _skip(run, {"line": line.source_line, "reason": "a line of 0.00 moves no money"})
+                continue
             total += line.amount
             batch.append(_staged_row(run, line, filename))
             if len(batch) >= batch_size:
                 _flush(uow, run, batch, progress)
-        _record_statement(run, statement, total)
+        for skipped in statement.extra.get("skipped_lines", ()):
+            _skip(run, skipped)
+        run.warnings += [
+            {**warning, "statement": number} for warning in statement.extra.get("warnings", ())
+        ]
+        _record_statement(run, statement, total, number)
     _flush(uow, run, batch, progress)
 
 
@@ -295,7 +390,13 @@ def _cut(text: str | None, size: int) -> str | None:
     return text[:size] if text else text
 
 
-def _record_statement(run: _Run, statement: Statement, total: Decimal) -> None:
+def _skip(run: _Run, skipped: dict) -> None:
+    run.skipped_total += 1
+    if len(run.skipped) < MAX_LISTED:
+        run.skipped.append(skipped)
+
+
+def _record_statement(run: _Run, statement: Statement, total: Decimal, number: int = 1) -> None:
     start, end = run.period
     if statement.period_start and (start is None or statement.period_start < start):
         run.period[0] = statement.period_start
@@ -303,12 +404,31 @@ def _record_statement(run: _Run, statement: Statement, total: Decimal) -> None:
         run.period[1] = statement.period_end
     run.pending_skipped += statement.extra.get("pending_skipped", 0)
     _record_balances(run, statement)
-    if statement.opening_balance is None or statement.closing_balance is None:
-        run.balance_checks.append("not_available")
-    elif statement.opening_balance + total == statement.closing_balance:
-        run.balance_checks.append("ok")
-    else:
+    # one rule for every format: a readable file imports; each break is listed and alerted
+    breaks = [
+        {"statement": number, **b, "kind": "running_balance"}
+        for b in statement.extra.get("balance_breaks", ())
+    ]
+    opening, closing = statement.opening_balance, statement.closing_balance
+    if opening is not None and closing is not None and opening + total != closing:
+        breaks.append(
+            {
+                "statement": number,
+                "line": None,
+                "expected": format(opening + total, "f"),
+                "found": format(closing, "f"),
+                "reason": f"opening {opening:,} plus the lines ({total:,}) is "
+                f"{opening + total:,}, the closing balance {closing:,}",
+                "kind": "closing_balance",
+            }
+        )
+    run.balance_breaks += breaks[: max(0, MAX_LISTED - len(run.balance_breaks))]
+    if breaks:
         run.balance_checks.append("mismatch")
+    elif opening is None or closing is None:
+        run.balance_checks.append("not_available")
+    else:
+        run.balance_checks.append("ok")
 
 
 def _record_balances(run: _Run, statement: Statement) -> None:
@@ -336,7 +456,9 @@ def _store_and_post(uow: UnitOfWork, actor: Actor, run: _Run, format_name: str) 
     debits = import_followups.follow_debits(uow, actor, run.account, run.import_id, run.debits)
     import_followups.raise_credit_alerts(uow, actor, run.account, run.import_id)
     report = _report(conn, run, format_name, lines_new, debits)
-    import_followups.after_import(uow, actor, run.account, run.import_id, report)
+    import_followups.after_import(uow, run.account, run.import_id)
+    if run.balance_breaks:
+        _alert_balance_breaks(uow, actor, run)
     statement_store.finish_import(
         conn,
         run.import_id,
@@ -374,8 +496,34 @@ def _report(conn, run: _Run, format_name: str, lines_new: int, debits: dict) -> 
         "debits_flagged": debits["flagged"],
         "balance_check": _balance_check(run.balance_checks),
         "pending_skipped": run.pending_skipped,
+        "lines_skipped": run.skipped_total,
+        "skipped": run.skipped,
+        "balance_breaks": run.balance_breaks,
+        "account_choice": run.account_choice,
+        "warnings": run.warnings,
         "duplicate": False,
     }
+
+
+def _alert_balance_breaks(uow: UnitOfWork, actor: Actor, run: _Run) -> None:
+    first = run.balance_breaks[0]
+    where = f"line {first['line']}" if first["line"] is not None else "the closing balance"
+    alert_store.raise_alert(
+        uow,
+        actor,
+        kind="statement_balance_break",
+        court=run.account["court"],
+        subject=f"statement:{run.import_id}",
+        facts={
+            "statement_id": run.import_id,
+            "account": run.account["account_number"],
+            "breaks": run.balance_breaks[:20],
+            "break_count": len(run.balance_breaks),
+        },
+        detail=f"the statement's balances break {len(run.balance_breaks)} time(s), first at "
+        f"{where}: expected {first['expected']}, found {first['found']}; a line may be "
+        "missing or altered",
+    )
 
 
 def _iso(day) -> str | None:

@@ -296,10 +296,16 @@ def test_a_statement_that_does_not_add_up_reports_a_mismatch_and_alerts(client, 
     data = camt_statement(court.account, entries, opening="1000.00", closing="1100.00")
     report = upload(client, court, data, name="s.xml").get_json()
     assert report["balance_check"] == "mismatch"
-    found = client.get(
-        "/api/v1/alerts", query_string={"kind": "balance_mismatch"}, headers=court.headers("desk")
-    ).get_json()["items"]
-    assert [a["detail"][:30] for a in found] == ["opening balance plus the lines"]
+    assert [(b["kind"], b["expected"], b["found"]) for b in report["balance_breaks"]] == [
+        ("closing_balance", "1060.00", "1100.00")
+    ]
+    desk = court.headers("desk")
+    found = {
+        (a["kind"], a["severity"])
+        for a in client.get("/api/v1/alerts", headers=desk).get_json()["items"]
+    }
+    assert ("statement_balance_break", "warning") in found
+    assert not {kind for kind, _ in found} & {"balance_mismatch"}  # the daily reconciliation's
 
 
 def test_a_gb18030_export_imports_like_its_utf8_twin(client, court, case):

@@ -30,10 +30,10 @@ from .samples import DATA
 EXPECTED_SUFFIX = ".expected.json"
 #: top folder of tests/data → (format name, suffixes of its statement files)
 FORMATS = {
-    "ofx": ("ofx", (".ofx",)),
+    "ofx": ("ofx", (".ofx", ".qfx")),
     "camt": ("camt053", (".xml",)),
     "mt940": ("mt940", (".sta", ".txt")),
-    "csv": ("csv", (".csv", ".xls", ".xlsx")),
+    "csv": ("csv", (".csv", ".xls", ".xlsx", ".txt")),
 }
 
 

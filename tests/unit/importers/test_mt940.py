@@ -137,11 +137,25 @@ def test_structured_subfields_fill_remark_name_account_and_bank():
     assert lines[0].remark == ". SPOTIFY, Ihr Einkaufbei SPOTIFY"
 
 
-def test_an_unreadable_statement_line_rejects_the_file_naming_the_line():
+def test_the_asn_dialect_with_the_contra_iban_in_the_reference_is_read():
+    # issue #14: `:61:2001010101D65,00NOVBNL47INGB9999999999` (an 18-character IBAN where
+    # SWIFT allows a 16-character reference) used to refuse the file
     path = MT940_UPSTREAM / "ASNB/0708271685_09022020_164516.940.txt"
+    statements = parse_bytes(path.read_bytes())
+    assert len(statements) == 31
+    for statement, lines in statements:
+        assert statement.opening_balance + sum(x.amount for x in lines) == (
+            statement.closing_balance
+        )
+    assert statements[0][0].opening_balance == Decimal("444.29")
+    assert statements[-1][0].closing_balance == Decimal("501.23")
+
+
+def test_an_unreadable_statement_line_rejects_the_file_naming_the_line():
+    data = b":20:X\n:25:123\n:28C:1\n:60F:C240101EUR0,00\n:61:24XX01C10,00NTRF\n:62F:C240101EUR0,\n"
     with pytest.raises(StatementParseError, match="cannot read :61:") as raised:
-        parse_bytes(path.read_bytes())
-    assert raised.value.line == 6
+        parse_bytes(data)
+    assert raised.value.line == 5
 
 
 def test_a_malformed_balance_rejects_the_file(data_dir):
