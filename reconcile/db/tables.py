@@ -180,12 +180,12 @@ ledger_entries = Table(
     ),
     CheckConstraint("amount <> 0", name="amount_not_zero"),
     CheckConstraint(check_sql("kind", EntryKind), name="kind"),
-    # on SQLite a trigger of the same name holds it (migration 0009)
     CheckConstraint(
         f"amount between -{MAX_AMOUNT_FEN} and {MAX_AMOUNT_FEN}", name="amount_bounded"
-    ).ddl_if(dialect="postgresql"),
+    ),
 )
 Index("ix_ledger_entries_account", ledger_entries.c.ledger_account_id, ledger_entries.c.id)
+Index("ix_ledger_entries_reverses_entry_id", ledger_entries.c.reverses_entry_id)
 
 #: Hash-chained: each record's hash covers its content and the previous hash.
 audit_records = Table(
@@ -212,6 +212,18 @@ audit_head = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("seq", BigInteger, nullable=False),
     Column("hash", String(64), nullable=False),
+    #: the first record hashed with the key; those before it are plain SHA-256
+    Column("keyed_from", BigInteger, nullable=False, server_default="1"),
+)
+
+#: Signed checkpoints of the chain and the money tables (reconcile.checkpoints). The desk
+#: keeps its own copies: these are for convenience, not proof.
+audit_checkpoints = Table(
+    "audit_checkpoints",
+    metadata,
+    Column("number", BigInteger, primary_key=True, autoincrement=False),
+    Column("taken_at", Timestamp, nullable=False),
+    Column("document", JSON, nullable=False),
 )
 
 api_tokens = Table(
