@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -11,7 +12,7 @@ from reconcile.db import migrate
 from reconcile.db.engine import make_engine
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import DomainError
-from reconcile.services import courts, tokens, verification
+from reconcile.services import checkpoints, courts, tokens, verification
 from reconcile.settings import SettingsError, load_settings
 
 
@@ -35,7 +36,9 @@ class Context:
     def engine(self):
         if self._engine is None:
             db = self.settings["database"]
-            self._engine = make_engine(db["url"], pool_size=db["pool_size"])
+            self._engine = make_engine(
+                db["url"], pool_size=db["pool_size"], audit_key=self.settings["audit"]["key"]
+            )
         return self._engine
 
     def uow(self) -> UnitOfWork:
@@ -180,14 +183,49 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
+@click.option(
+    "--checkpoints",
+    "checkpoints_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The checkpoints the complaint desk kept (JSON lines; the reference receiver's "
+    "--store file will do). Without it, the database's own copies are used, which a "
+    "database writer could have removed.",
+)
 @pass_ctx
-def audit_verify(ctx: Context) -> None:
-    """Check the hash chain; report the first broken, edited or missing record."""
-    problem = verification.audit_trail_break(ctx.engine)
-    if problem is not None:
-        click.echo(f"audit trail broken: {problem}", err=True)
+def audit_verify(ctx: Context, checkpoints_file: Path | None) -> None:
+    """Check the keyed hash chain, then the chain's head and the ledger entries and
+    statement lines against the signed checkpoints; report every break."""
+    documents = None
+    if checkpoints_file is not None:
+        try:
+            documents = checkpoints.read_documents(checkpoints_file.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as e:
+            raise click.ClickException(f"{checkpoints_file}: {e}") from e
+    problems = []
+    chain_break = verification.audit_trail_break(ctx.engine)
+    if chain_break is not None:
+        problems.append(f"audit trail broken: {chain_break}")
+    problems += [
+        f"checkpoint broken: {b}" for b in checkpoints.checkpoint_breaks(ctx.engine, documents)
+    ]
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
         sys.exit(1)
-    click.echo("audit trail intact")
+    seen = "the desk's" if documents is not None else "the database's own"
+    click.echo(f"audit trail intact; {seen} checkpoints hold")
+
+
+@audit_group.command("checkpoint")
+@pass_ctx
+def audit_checkpoint(ctx: Context) -> None:
+    """Take a signed checkpoint now and queue it for the complaint desk."""
+    checkpoint = checkpoints.take_checkpoint(ctx.engine)
+    click.echo(
+        f"checkpoint {checkpoint.number}: audit record {checkpoint.audit_seq}, "
+        f"{checkpoint.ledger_entries.total} ledger entries, "
+        f"{checkpoint.statement_lines.total} statement lines"
+    )
 
 
 @cli.command()

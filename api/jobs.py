@@ -1,4 +1,5 @@
-"""The scheduler: deadline scan, alert delivery and daily reconciliation, in the background.
+"""The scheduler: deadline scan, alert delivery, daily reconciliation and audit checkpoints,
+in the background.
 
 Several service instances may run it against one PostgreSQL: the deadline scan claims
 each case with a row lock (SKIP LOCKED), delivery leases its outbox rows, and every alert
@@ -66,6 +67,14 @@ def start_scheduler(app_or_engine, settings: dict) -> BackgroundScheduler | None
         args=(engine, settings),
         id="daily_reconciliation",
     )
+    if settings["audit"]["checkpoint_minutes"] > 0:
+        scheduler.add_job(
+            audit_checkpoint_job,
+            "interval",
+            minutes=settings["audit"]["checkpoint_minutes"],
+            args=(engine,),
+            id="audit_checkpoint",
+        )
     scheduler.start()
     return scheduler
 
@@ -98,6 +107,15 @@ def reconciliation_job(engine: Engine, settings: dict) -> int:
     from reconcile.services.reconciliation import run_daily_reconciliation
 
     return run_daily_reconciliation(engine, settings)
+
+
+def audit_checkpoint_job(engine: Engine) -> int:
+    """Take a signed checkpoint of the audit chain and the money tables for the desk."""
+    from reconcile.services.checkpoints import take_checkpoint
+
+    checkpoint = take_checkpoint(engine)
+    log.info("audit checkpoint %s at record %s", checkpoint.number, checkpoint.audit_seq)
+    return checkpoint.number
 
 
 def _engine_of(app_or_engine) -> Engine:

@@ -1,13 +1,19 @@
-"""The tamper-evident audit trail: records chained by SHA-256 (art. 12, every step traceable).
+"""The tamper-evident audit trail: records chained by HMAC-SHA-256 (art. 12, every step
+traceable).
 
 Each record's hash covers its content and the previous record's hash, so editing a record
 breaks its own hash, deleting one breaks the sequence or the next record's link, and
-deleting the last one disagrees with the stored head.
+deleting the last one disagrees with the stored head. The hash is keyed ([audit] key,
+kept outside the database): whoever can write the database but does not hold the key
+cannot re-chain what they rewrote. Records written before keying began (`keyed_from`)
+keep their plain SHA-256 hashes. What the chain cannot show on its own (a truncated tail,
+the money tables) the signed checkpoints show: reconcile.checkpoints.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -45,8 +51,11 @@ def canonical_json(value: Any) -> str:
     )
 
 
-def record_hash(seq: int, at: datetime, entry: AuditEntry, prev_hash: str) -> str:
-    """Return the hash that chains this record to the one before it."""
+def record_hash(
+    seq: int, at: datetime, entry: AuditEntry, prev_hash: str, key: bytes | None
+) -> str:
+    """Return the hash that chains this record to the one before it: HMAC-SHA-256 under
+    `key`, or plain SHA-256 for a record from before keying began (`key` None)."""
     payload = {
         "seq": seq,
         "at": as_utc(at).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
@@ -60,7 +69,21 @@ def record_hash(seq: int, at: datetime, entry: AuditEntry, prev_hash: str) -> st
         "after": entry.after,
         "prev_hash": prev_hash,
     }
-    return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+    data = canonical_json(payload).encode()
+    if key is None:
+        return hashlib.sha256(data).hexdigest()
+    return hmac.new(key, data, hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainKey:
+    """The key of the chain and the first record hashed with it."""
+
+    key: bytes
+    keyed_from: int = 1
+
+    def for_record(self, seq: int) -> bytes | None:
+        return self.key if seq >= self.keyed_from else None
 
 
 @dataclass(frozen=True)
@@ -83,7 +106,9 @@ class ChainBreak:
         return f"audit record {self.seq}: {self.problem}"
 
 
-def find_break(records: Iterable[StoredRecord], head_seq: int, head_hash: str) -> ChainBreak | None:
+def find_break(
+    records: Iterable[StoredRecord], head_seq: int, head_hash: str, key: ChainKey
+) -> ChainBreak | None:
     """Return the first break in the chain, or None when every record is intact."""
     expected_seq, prev_hash = 1, GENESIS_HASH
     for record in records:
@@ -91,7 +116,10 @@ def find_break(records: Iterable[StoredRecord], head_seq: int, head_hash: str) -
             return ChainBreak(expected_seq, "missing (deleted)")
         if record.prev_hash != prev_hash:
             return ChainBreak(record.seq, "does not link to the record before it")
-        if record_hash(record.seq, record.at, record.entry, record.prev_hash) != record.hash:
+        expected = record_hash(
+            record.seq, record.at, record.entry, record.prev_hash, key.for_record(record.seq)
+        )
+        if not hmac.compare_digest(expected, record.hash):
             return ChainBreak(record.seq, "content does not match its hash (edited)")
         expected_seq, prev_hash = expected_seq + 1, record.hash
     if expected_seq - 1 != head_seq:

@@ -497,4 +497,77 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "recon.status.not_available": ("无银行余额", "No bank balance"),
     "explain.flagged_debit": ("可疑支出", "Flagged debit"),
     "explain.paid_not_on_statement": ("已付款未见流水", "Paid, not on a statement yet"),
+    # statement history and void (#15)
+    "history.title": ("导入记录", "Statement imports"),
+    "history.from": ("期间起", "Period from"),
+    "history.to": ("期间止", "Period to"),
+    "history.status": ("状态", "Status"),
+    "history.status.imported": ("已导入", "Imported"),
+    "history.status.voided": ("已撤销", "Voided"),
+    "history.more": ("更早的导入", "Older imports"),
+    "history.none": ("没有符合条件的导入记录。", "No import fits these filters."),
+    "statement.file": ("文件", "File"),
+    "statement.imported_by": ("导入人", "Imported by"),
+    "statement.voided_notice": (
+        "此次导入已于 {when} 经审批撤销：入账已冲回，流水保留备查，同一文件可重新导入。",
+        "This import was voided on {when}, with approval: its postings are reversed, its "
+        "lines kept for the record, and the same file may be imported again.",
+    ),
+    "statement.lines_truncated": (
+        "仅显示前 {shown} 笔；完整明细请通过接口分页查询。",
+        "Showing the first {shown} lines; the API pages through them all.",
+    ),
+    "statement.to_orphans": ("去处理不明款", "Resolve in unidentified funds"),
+    "statement.alerts": ("此次导入引发的预警", "Alerts this import raised"),
+    "statement.no_alerts": ("此次导入未引发预警。", "This import raised no alert."),
+    "outcome.refunding": ("退回审批中", "Refund requested"),
+    "outcome.refunded": ("已退回付款人", "Refunded"),
+    "outcome.void": ("已撤销", "Voided"),
+    "void.title": ("撤销导入", "Void this import"),
+    "void.kind": ("撤销导入", "Statement void"),
+    "void.request": ("申请撤销导入", "Request a void"),
+    "void.reason_hint": ("撤销理由（必填）", "Reason (required)"),
+    "void.confirm": (
+        "确定申请撤销此次导入？须经另一名审批人批准。",
+        "Request a void of this import? Another approver must approve it.",
+    ),
+    "void.explain": (
+        "批准后：此次导入的全部入账以冲正分录冲回，流水标记为已撤销，相关预警办结，"
+        "并通知执行系统；同一文件可重新导入。任何记录均不删除。",
+        "Once approved, every posting of the import is reversed by reversing entries, its "
+        "lines become void, its alerts are resolved, the case system is told, and the file "
+        "may be imported again. Nothing is deleted.",
+    ),
+    "void.requested": (
+        "撤销申请已提交，待审批人在“发放审批”中审批。",
+        "The void is requested: an approver decides it on the Approvals page.",
+    ),
+    "void.blocked": (
+        "此次导入的款项此后已被使用，暂不能撤销：",
+        "Money from this import has been used since; it cannot be voided while:",
+    ),
+    "void.none": ("没有撤销申请。", "No void has been requested."),
+    "void.summary": (
+        "冲回 {entries} 笔入账，撤销 {lines} 笔流水，办结 {alerts} 条预警。",
+        "{entries} postings reversed, {lines} lines voided, {alerts} alerts resolved.",
+    ),
+    "void.approved": (
+        "已批准撤销导入 #{id}。",
+        "Approved the void of import #{id}.",
+    ),
+    "void.rejected": ("已驳回撤销导入 #{id} 的申请。", "Rejected the void of import #{id}."),
+    "void_status.requested": ("待审批", "requested"),
+    "void_status.approved": ("已撤销", "approved: voided"),
+    "void_status.rejected": ("已驳回", "rejected"),
+    "use.paid_out": ("已发放", "paid out"),
+    "use.held": ("已冻结", "held"),
+    "use.reserved": ("已被发放申请占用", "reserved by a payment request"),
+    "use.assigned": ("已分配至其他案件或撤销分配", "assigned onwards"),
+    "use.refunded": ("已申请或已退回付款人", "refunded"),
+    "use.settled_payment": ("已核销一笔发放", "settled a payment"),
+    "error.statement_money_used": ("导入的款项已被使用", "The import's money has been used"),
+    "error.statement_void_pending": (
+        "已撤销或撤销申请待审批",
+        "Voided already, or a void awaits approval",
+    ),
 }

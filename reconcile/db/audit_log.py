@@ -1,4 +1,8 @@
-"""Appending to and reading the hash-chained audit trail."""
+"""Appending to and reading the hash-chained audit trail.
+
+The chain's key comes with the connection (the engine's `audit_key` execution option,
+reconcile.db.engine), the first keyed record's number with the head.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,14 @@ from collections.abc import Iterator
 
 from sqlalchemy import Connection, Result, insert, select, update
 
-from reconcile.audit import AuditEntry, ChainBreak, StoredRecord, find_break, record_hash
+from reconcile.audit import (
+    AuditEntry,
+    ChainBreak,
+    ChainKey,
+    StoredRecord,
+    find_break,
+    record_hash,
+)
 from reconcile.clock import utc_now
 from reconcile.db.tables import audit_head, audit_records
 
@@ -17,17 +28,14 @@ def append(conn: Connection, entries: list[AuditEntry]) -> None:
     """Chain `entries` onto the trail; the head's row lock serialises concurrent appenders."""
     if not entries:
         return
-    head = conn.execute(
-        select(audit_head.c.seq, audit_head.c.hash)
-        .where(audit_head.c.id == HEAD_ID)
-        .with_for_update()
-    ).one()
+    head = locked_head(conn)
+    key = chain_key(conn, head.keyed_from)
     seq, prev_hash = head.seq, head.hash
     at = utc_now()
     rows = []
     for entry in entries:
         seq += 1
-        digest = record_hash(seq, at, entry, prev_hash)
+        digest = record_hash(seq, at, entry, prev_hash, key.for_record(seq))
         rows.append(
             {**_entry_columns(entry), "seq": seq, "at": at, "prev_hash": prev_hash, "hash": digest}
         )
@@ -38,14 +46,50 @@ def append(conn: Connection, entries: list[AuditEntry]) -> None:
     )
 
 
+def locked_head(conn: Connection):
+    """Return the head (seq, hash, keyed_from), locked until the transaction ends: appenders
+    and checkpoints queue on it."""
+    return conn.execute(
+        select(audit_head.c.seq, audit_head.c.hash, audit_head.c.keyed_from)
+        .where(audit_head.c.id == HEAD_ID)
+        .with_for_update()
+    ).one()
+
+
+def head(conn: Connection):
+    """Return the head (seq, hash, keyed_from) without locking it."""
+    return conn.execute(
+        select(audit_head.c.seq, audit_head.c.hash, audit_head.c.keyed_from).where(
+            audit_head.c.id == HEAD_ID
+        )
+    ).one()
+
+
+def chain_key(conn: Connection, keyed_from: int = 1) -> ChainKey:
+    """Return the chain's key, as the connection's engine carries it."""
+    return ChainKey(conn.get_execution_options().get("audit_key", b""), keyed_from)
+
+
 def verify(conn: Connection) -> ChainBreak | None:
     """Return the first break in the stored chain, or None."""
-    head = conn.execute(select(audit_head.c.seq, audit_head.c.hash)).one()
+    stored_head = head(conn)
     result = conn.execute(
         select(audit_records).order_by(audit_records.c.seq).execution_options(yield_per=2000)
     )
     with result:
-        return find_break(_stored_records(result), head.seq, head.hash)
+        return find_break(
+            _stored_records(result),
+            stored_head.seq,
+            stored_head.hash,
+            chain_key(conn, stored_head.keyed_from),
+        )
+
+
+def record_hash_at(conn: Connection, seq: int) -> str | None:
+    """Return the stored hash of record `seq`, or None if there is no such record."""
+    return conn.execute(
+        select(audit_records.c.hash).where(audit_records.c.seq == seq)
+    ).scalar_one_or_none()
 
 
 def records_for(conn: Connection, entity_type: str, entity_id: str) -> list[dict]:

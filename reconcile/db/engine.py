@@ -13,11 +13,19 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 PING_AFTER_IDLE_SECONDS = 10.0
 
 
-def make_engine(url: str, *, pool_size: int = 5) -> Engine:
-    """Return an engine for `url`, set up for correctness on its backend."""
+def make_engine(url: str, *, pool_size: int = 5, audit_key: str = "") -> Engine:
+    """Return an engine for `url`, set up for correctness on its backend.
+
+    `audit_key` ([audit] key) keys the audit chain and its checkpoints; it travels with
+    the engine, so that every connection that appends to the chain has it, and nothing
+    stores it."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url)
+        return _sqlite_engine(url).execution_options(audit_key=audit_key.encode())
+    return _postgresql_engine(url, pool_size).execution_options(audit_key=audit_key.encode())
+
+
+def _postgresql_engine(url: str, pool_size: int) -> Engine:
     engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size)
 
     @event.listens_for(engine, "checkin")

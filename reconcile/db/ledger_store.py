@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Select, func, insert, literal, select, update
 
 from reconcile.clock import utc_now
+from reconcile.db import checkpoint_store
 from reconcile.db.tables import ledger_accounts, ledger_entries
 from reconcile.errors import InsufficientAvailable, TotalTooLarge
 from reconcile.ledger import (
@@ -97,6 +98,7 @@ def post(
 
     Returns the new entries' ids.
     """
+    checkpoint_store.share_with_checkpoints(conn)
     _move_balance(conn, ledger_account_id, postings, enforce_available)
     values = {
         "ledger_account_id": ledger_account_id,
@@ -179,6 +181,7 @@ def post_from(
     `at_most` bounds what the rows add in all (fen): while the fullest ledger plus that
     stays within MAX_TOTAL_FEN, no ledger's total needs checking one by one.
     """
+    checkpoint_store.share_with_checkpoints(conn)
     entries = source.add_columns(literal(bucket), literal(EntryKind(kind).value), literal(now))
     target = ["ledger_account_id", "amount", "transaction_id", "bucket", "kind", "created_at"]
     conn.execute(insert(ledger_entries).from_select(target, entries))
@@ -282,3 +285,60 @@ def projection_breaks(conn: Connection) -> list[dict]:
                     }
                 )
     return breaks
+
+
+def reverse_from(
+    conn: Connection, entry_ids: Select, kind: EntryKind, *, bucket: str, note: str, now: datetime
+) -> int:
+    """Reverse every unreversed entry of `bucket` that `entry_ids` selects, set by set: one
+    reversing entry each (linked by `reverses_entry_id`) and one guarded move per ledger.
+
+    Refuses (InsufficientAvailable; the caller's transaction then rolls back) when a
+    ledger's unreserved money does not cover what leaves it. Returns how many entries
+    were reversed.
+    """
+    checkpoint_store.share_with_checkpoints(conn)
+    already = select(le.reverses_entry_id).where(le.reverses_entry_id.in_(entry_ids))
+    originals = select(le.id, le.ledger_account_id, le.amount, le.transaction_id).where(
+        le.id.in_(entry_ids), le.bucket == bucket, le.id.not_in(already)
+    )
+    rows = originals.subquery()
+    totals = (
+        select(rows.c.ledger_account_id.label("ledger_id"), func.sum(rows.c.amount).label("total"))
+        .group_by(rows.c.ledger_account_id)
+        .subquery()
+    )
+    ledgers = conn.execute(select(func.count()).select_from(totals)).scalar_one()
+    if not ledgers:
+        return 0
+    sign = UNRESERVED_SIGN[bucket]
+    move = (
+        update(ledger_accounts)
+        .where(la.id == totals.c.ledger_id)
+        .values({la[bucket]: la[bucket] - totals.c.total})
+    )
+    consumed = sign * totals.c.total
+    moved = conn.execute(move.where((consumed <= 0) | (consumed <= UNRESERVED))).rowcount
+    if moved != ledgers:
+        raise InsufficientAvailable(
+            "money these entries brought has been used since: they cannot be reversed",
+            ledgers=ledgers,
+            covered=moved,
+        )
+    reversing = select(
+        rows.c.ledger_account_id,
+        literal(bucket),
+        -rows.c.amount,
+        literal(EntryKind(kind).value),
+        literal(note),
+        literal(now, ledger_entries.c.created_at.type),
+        rows.c.transaction_id,
+        rows.c.id,
+    ).order_by(rows.c.id)
+    target = [
+        "ledger_account_id", "bucket", "amount", "kind", "note", "created_at",
+        "transaction_id", "reverses_entry_id",
+    ]  # fmt: skip
+    count = conn.execute(select(func.count()).select_from(rows)).scalar_one()
+    conn.execute(insert(ledger_entries).from_select(target, reversing))
+    return count

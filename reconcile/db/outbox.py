@@ -52,6 +52,9 @@ CRITICAL = PRIORITY[Severity.CRITICAL]
 #: import may emit 100,000 of them; ranked above warnings they would hold back every
 #: orphan and overdue alert for as long as they take.
 CASE_EVENT_PRIORITY = PRIORITY[Severity.WARNING]
+#: A checkpoint is what lets the desk tell later that the books were not rewritten; it is
+#: one small message every few minutes, ranked with warnings.
+CHECKPOINT_PRIORITY = PRIORITY[Severity.WARNING]
 PRIORITIES = tuple(sorted(set(PRIORITY.values())))
 
 #: what a delivery may carry: its source table and the column naming the row
@@ -70,6 +73,17 @@ def queue(conn: Connection, topic: str, ids: list[int], now: datetime, chunk: in
             _priority(topic), literal(now, d.created_at.type), literal(now, d.next_attempt_at.type),
         ).where(subjects)  # fmt: skip
         conn.execute(insert(deliveries).from_select(columns, source))
+
+
+def queue_checkpoint(conn: Connection, number: int, now: datetime) -> None:
+    """Queue the delivery of an audit checkpoint to the desk, due now (it concerns every
+    court: its court is empty)."""
+    conn.execute(
+        insert(deliveries).values(
+            topic="checkpoint", court="", checkpoint_number=number, status=PENDING, attempts=0,
+            priority=CHECKPOINT_PRIORITY, created_at=now, next_attempt_at=now,
+        )
+    )  # fmt: skip
 
 
 def _id_sets(conn: Connection, table: Table, ids: list[int], chunk: int):

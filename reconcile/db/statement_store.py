@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from reconcile.db import ledger_store
+from reconcile.db import checkpoint_store, ledger_store
 from reconcile.db.tables import cases, ledger_accounts
 from reconcile.db.tables_statements import statement_imports, statement_lines
 from reconcile.ledger import EntryKind
@@ -186,6 +186,7 @@ def close_staging(conn: Connection) -> None:
 
 def store_new_lines(conn: Connection, import_id: int, account_id: int) -> int:
     """Move staged lines into statement_lines, except those stored before; count the new."""
+    checkpoint_store.share_with_checkpoints(conn)
     st = staging.c
     numbered = _numbered()
     columns = [

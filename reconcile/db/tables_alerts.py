@@ -6,6 +6,7 @@ event it carries, and the deliverer works through it (at least once, signed, ret
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -66,10 +67,12 @@ deliveries = Table(
     "deliveries",
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
-    Column("topic", String(16), nullable=False),  #: alert (to the desk) | case_event
+    #: alert (to the desk) | case_event (to the enforcement system) | checkpoint (to the desk)
+    Column("topic", String(16), nullable=False),
     Column("court", String(16), nullable=False),
     Column("alert_id", Id, ForeignKey("alerts.id"), unique=True),
     Column("case_event_id", Id, ForeignKey("case_events.id"), unique=True),
+    Column("checkpoint_number", BigInteger, ForeignKey("audit_checkpoints.number"), unique=True),
     #: pending (until 2xx) | delivered | dead (given up) | discarded (no subscriber)
     Column("status", String(16), nullable=False),
     Column("attempts", Integer, nullable=False, server_default="0"),
@@ -87,11 +90,15 @@ deliveries = Table(
     Column("delivered_at", Timestamp),
     Column("last_status", Integer),  #: HTTP status of the last attempt, if any
     Column("last_error", String(500)),
-    CheckConstraint("topic in ('alert', 'case_event')", name="topic"),
+    CheckConstraint("topic in ('alert', 'case_event', 'checkpoint')", name="topic"),
     CheckConstraint(check_sql("status", DeliveryStatus), name="status"),
     CheckConstraint(
-        "(topic = 'alert' and alert_id is not null and case_event_id is null)"
-        " or (topic = 'case_event' and case_event_id is not null and alert_id is null)",
+        "(topic = 'alert' and alert_id is not null and case_event_id is null"
+        " and checkpoint_number is null)"
+        " or (topic = 'case_event' and case_event_id is not null and alert_id is null"
+        " and checkpoint_number is null)"
+        " or (topic = 'checkpoint' and checkpoint_number is not null and alert_id is null"
+        " and case_event_id is null)",
         name="one_subject",
     ),
 )

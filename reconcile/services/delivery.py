@@ -27,7 +27,7 @@ from reconcile.actors import SYSTEM
 from reconcile.alerts import AlertKind
 from reconcile.case_events import subscriber_for
 from reconcile.clock import as_utc, local_iso, utc_now
-from reconcile.db import alert_store, outbox
+from reconcile.db import alert_store, checkpoint_store, outbox
 from reconcile.db.handles import Connection, Engine
 from reconcile.db.uow import UnitOfWork
 from reconcile.settings import SettingsError
@@ -144,7 +144,7 @@ def _claim(
     report: DeliveryReport,
 ) -> list[Outgoing]:
     desk = _desk_target(settings)
-    topics = ["case_event"] + (["alert"] if desk else [])
+    topics = ["case_event"] + (["alert", "checkpoint"] if desk else [])
     with UnitOfWork(engine) as uow:
         rows = outbox.claim(
             uow.conn,
@@ -167,9 +167,14 @@ def _render(conn: Connection, rows: list[dict], desk: Target | None, settings) -
     event_rows = outbox.events_by_ids(
         conn, [r["case_event_id"] for r in rows if r["case_event_id"]]
     )
+    checkpoints = checkpoint_store.documents_by_numbers(
+        conn, [r["checkpoint_number"] for r in rows if r["checkpoint_number"]]
+    )
     batch = []
     for row in rows:
-        if row["topic"] == "alert":
+        if row["topic"] == "checkpoint":
+            batch.append(Outgoing(row, desk, _json(checkpoints[row["checkpoint_number"]])))
+        elif row["topic"] == "alert":
             alert = alert_rows[row["alert_id"]]
             body = alert_document(alert)
             batch.append(Outgoing(row, desk, _json(body), alert["kind"], alert["case_id"]))

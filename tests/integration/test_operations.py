@@ -362,8 +362,8 @@ def test_the_scheduler_process_runs_every_job_until_told_to_stop(engine, setting
     worker.join(timeout=10)
     assert not worker.is_alive()
     assert (
-        "scheduler started: daily_reconciliation, deadline_scan, deliver_alerts, "
-        "deliver_critical_alerts" in caplog.text
+        "scheduler started: audit_checkpoint, daily_reconciliation, deadline_scan, "
+        "deliver_alerts, deliver_critical_alerts" in caplog.text
     )
     assert "scheduler stopped" in caplog.text
 
