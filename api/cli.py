@@ -148,11 +148,24 @@ def tokens_group() -> None:
 )
 @click.option("--court", "court_codes", multiple=True, required=True)
 @click.option("--name", default=None, help="who or what uses it")
+@click.option(
+    "--person",
+    default=None,
+    help="the person it belongs to (added if new); their other tokens and staff sign-ins "
+    "are the same person, who never approves what they requested. Default: its own person",
+)
 @pass_ctx
-def tokens_create(ctx: Context, role: str, court_codes: tuple[str, ...], name: str | None) -> None:
+def tokens_create(
+    ctx: Context, role: str, court_codes: tuple[str, ...], name: str | None, person: str | None
+) -> None:
     """Create a token and print it once; only its hash is stored."""
     token = tokens.create_token(
-        ctx.uow(), cli_actor(), role=role, courts=list(court_codes), name=name or f"{role} token"
+        ctx.uow(),
+        cli_actor(),
+        role=role,
+        courts=list(court_codes),
+        name=name or f"{role} token",
+        person=person,
     )
     click.echo(token)
 
@@ -160,11 +173,12 @@ def tokens_create(ctx: Context, role: str, court_codes: tuple[str, ...], name: s
 @tokens_group.command("list")
 @pass_ctx
 def tokens_list(ctx: Context) -> None:
-    """List tokens: id, role, courts, name, and whether revoked (never the token itself)."""
+    """List tokens: id, role, courts, whether revoked, person and name (never the token)."""
     for t in tokens.list_tokens(ctx.uow(), cli_actor()):
         state = "revoked" if t["revoked_at"] else "live"
         click.echo(
-            f"{t['id']:>5}  {t['role']:<12} {','.join(t['courts']):<20} {state:<8} {t['name']}"
+            f"{t['id']:>5}  {t['role']:<12} {','.join(t['courts']):<20} {state:<8} "
+            f"{t['person']:<16} {t['name']}"
         )
 
 

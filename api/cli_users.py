@@ -21,8 +21,16 @@ def users_group() -> None:
 @click.option("--username", required=True)
 @click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--court", "court_codes", multiple=True, required=True, help="repeat for more")
+@click.option(
+    "--person",
+    default=None,
+    help="the person who signs in (added if new); their API tokens are the same person, "
+    "who never approves what they requested. Default: its own person",
+)
 @click.pass_obj
-def users_create(ctx, username: str, role: str, court_codes: tuple[str, ...]) -> None:
+def users_create(
+    ctx, username: str, role: str, court_codes: tuple[str, ...], person: str | None
+) -> None:
     """Create a staff user; asks for the password (or reads RECONCILE_PASSWORD)."""
     password = os.environ.get(PASSWORD_VARIABLE) or click.prompt(
         "password", hide_input=True, confirmation_prompt=True
@@ -34,8 +42,12 @@ def users_create(ctx, username: str, role: str, court_codes: tuple[str, ...]) ->
         password=password,
         role=role,
         courts=list(court_codes),
+        person=person,
     )
-    click.echo(f"user {user['username']} ({user['role']}, {', '.join(user['courts'])}) created")
+    click.echo(
+        f"user {user['username']} ({user['role']}, {', '.join(user['courts'])}) created"
+        f" for person {user['person']}{' (new)' if user['new_person'] else ''}"
+    )
 
 
 def register(cli: click.Group) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
+from reconcile.errors import ValidationFailed
 from reconcile.permissions import SYSTEM_ROLE, Role
 
 #: the roles a token or a staff user may hold
@@ -17,7 +19,14 @@ class Actor:
     name: str
     role: str  #: one of ROLES, or "system" for the CLI and the scheduler
     courts: frozenset[str] = field(default_factory=frozenset)  #: court codes it may see
-    id: str = ""  #: token or user id, for idempotency keys and maker/checker checks
+    id: str = ""  #: token or user id ("token:3", "user:5"), for idempotency keys and audit
+    #: the person whose credential this is (a person's name: 张三, or "token:3" for a
+    #: credential that is its own person); maker ≠ checker compares people. Default: the id.
+    person: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.person:
+            object.__setattr__(self, "person", self.id)
 
     @property
     def all_courts(self) -> bool:
@@ -26,6 +35,25 @@ class Actor:
 
     def may_see(self, court_code: str) -> bool:
         return self.all_courts or court_code in self.courts
+
+
+#: the longest name of a person (people.name)
+MAX_PERSON_NAME = 200
+
+
+def check_person_name(name: str) -> str:
+    """Return a person's name as given to --person, trimmed; refuse an unusable one.
+
+    A colon is refused: names with one are the credentials' own people ("token:3") and
+    the CLI's ("cli:ops"), so a given name can never be mistaken for one of them."""
+    name = (name or "").strip()
+    if not name or len(name) > MAX_PERSON_NAME:
+        raise ValidationFailed(f"a person's name is 1–{MAX_PERSON_NAME} characters", field="person")
+    if ":" in name or any(unicodedata.category(c).startswith("C") for c in name):
+        raise ValidationFailed(
+            "a person's name has no colon and no control characters", field="person"
+        )
+    return name
 
 
 SYSTEM = Actor(name="system", role="system", id="system")

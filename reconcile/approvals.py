@@ -49,11 +49,14 @@ def _levels(tier: Mapping) -> int:
     return levels
 
 
-def check_approver(approver_id: str, requester_id: str, approved_by: Iterable[str]) -> None:
-    """Refuse the requester (maker ≠ checker) and anyone who has approved already."""
-    if approver_id == requester_id:
+def check_approver(approver: str, requester: str, approved_by: Iterable[str]) -> None:
+    """Refuse the requester (maker ≠ checker) and anyone who has approved already.
+
+    Each is a person, not a credential: reconcile.services.approving.check_people asks
+    whose every token or staff user is."""
+    if approver == requester:
         raise Forbidden("the requester may not approve or reject their own request")
-    if approver_id in set(approved_by):
+    if approver in set(approved_by):
         raise Conflict("you have approved this request already; another approver must")
 
 

@@ -235,6 +235,8 @@ api_tokens = Table(
     Column("role", String(16), nullable=False),
     Column("created_at", Timestamp, nullable=False),
     Column("revoked_at", Timestamp),
+    #: who uses it (reconcile/db/tables_users.py: people); maker ≠ checker compares people
+    Column("person_id", Id, ForeignKey("people.id"), nullable=False),
     CheckConstraint(check_sql("role", Role), name="role"),
 )
 

@@ -1,10 +1,26 @@
-"""Staff who sign in to the pages: one role each, the courts they may see, lockout state."""
+"""Staff who sign in to the pages: one role each, the courts they may see, lockout state.
+
+And the people behind every credential: an API token (reconcile/db/tables.py) and a staff
+user each belong to one person, and maker ≠ checker compares people, not credentials.
+"""
 
 from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table, false
 
 from reconcile.db.tables import Id, Timestamp, metadata
 from reconcile.lifecycle import check_sql
 from reconcile.permissions import Role
+
+#: A person: the human behind one or more credentials. Named at `reconcile tokens create
+#: --person` / `reconcile users create --person`; a credential created without a person is
+#: its own person, named after it ("token:3", "user:5"), as are those from before 0016. A
+#: credential's person is set when it is created and never changes.
+people = Table(
+    "people",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("created_at", Timestamp, nullable=False),
+)
 
 users = Table(
     "users",
@@ -18,6 +34,7 @@ users = Table(
     Column("locked_until", Timestamp),
     Column("created_at", Timestamp, nullable=False),
     Column("disabled", Boolean, nullable=False, server_default=false()),
+    Column("person_id", Id, ForeignKey("people.id"), nullable=False),  #: who signs in
     CheckConstraint(check_sql("role", Role), name="role"),
 )
 

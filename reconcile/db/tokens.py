@@ -1,4 +1,4 @@
-"""API tokens: stored as hashes, each with one role and its courts."""
+"""API tokens: stored as hashes, each with one role, its courts and its person."""
 
 from __future__ import annotations
 
@@ -6,13 +6,26 @@ from sqlalchemy import Connection, insert, select, update
 
 from reconcile.clock import utc_now
 from reconcile.db.tables import api_token_courts, api_tokens, courts
+from reconcile.db.tables_users import people
 
 
 def insert_token(
-    conn: Connection, token_hash: str, name: str, role: str, court_ids: list[int]
+    conn: Connection,
+    token_hash: str,
+    name: str,
+    role: str,
+    court_ids: list[int],
+    *,
+    person_id: int,
 ) -> int:
     token_id = conn.execute(
-        insert(api_tokens).values(token_hash=token_hash, name=name, role=role, created_at=utc_now())
+        insert(api_tokens).values(
+            token_hash=token_hash,
+            name=name,
+            role=role,
+            created_at=utc_now(),
+            person_id=person_id,
+        )
     ).inserted_primary_key[0]
     if court_ids:
         conn.execute(
@@ -22,11 +35,11 @@ def insert_token(
 
 
 def token_by_hash(conn: Connection, token_hash: str) -> dict | None:
-    """Return the live token with this hash and its court codes, or None."""
+    """Return the live token with this hash, its court codes and its person, or None."""
     row = conn.execute(
-        select(api_tokens).where(
-            api_tokens.c.token_hash == token_hash, api_tokens.c.revoked_at.is_(None)
-        )
+        select(api_tokens, people.c.name.label("person"))
+        .join(people, people.c.id == api_tokens.c.person_id)
+        .where(api_tokens.c.token_hash == token_hash, api_tokens.c.revoked_at.is_(None))
     ).one_or_none()
     if row is None:
         return None
@@ -39,7 +52,7 @@ def token_by_hash(conn: Connection, token_hash: str) -> dict | None:
 
 
 def list_tokens(conn: Connection) -> list[dict]:
-    """Return every token (never its hash) with its court codes, oldest first."""
+    """Return every token (never its hash) with its court codes and person, oldest first."""
     rows = conn.execute(
         select(
             api_tokens.c.id,
@@ -47,7 +60,10 @@ def list_tokens(conn: Connection) -> list[dict]:
             api_tokens.c.role,
             api_tokens.c.created_at,
             api_tokens.c.revoked_at,
-        ).order_by(api_tokens.c.id)
+            people.c.name.label("person"),
+        )
+        .join(people, people.c.id == api_tokens.c.person_id)
+        .order_by(api_tokens.c.id)
     ).all()
     courts_of = conn.execute(
         select(api_token_courts.c.token_id, courts.c.code).join(

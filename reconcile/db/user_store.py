@@ -1,4 +1,4 @@
-"""Staff accounts: stored with a password hash, one role and their courts."""
+"""Staff accounts: stored with a password hash, one role, their courts and their person."""
 
 from __future__ import annotations
 
@@ -6,17 +6,27 @@ from sqlalchemy import Connection, insert, select
 
 from reconcile.clock import utc_now
 from reconcile.db.tables import courts
-from reconcile.db.tables_users import user_courts, users
+from reconcile.db.tables_users import people, user_courts, users
 
 u = users.c
 
 
 def insert_user(
-    conn: Connection, *, username: str, password_hash: str, role: str, court_ids: list[int]
+    conn: Connection,
+    *,
+    username: str,
+    password_hash: str,
+    role: str,
+    court_ids: list[int],
+    person_id: int,
 ) -> int:
     user_id = conn.execute(
         insert(users).values(
-            username=username, password_hash=password_hash, role=role, created_at=utc_now()
+            username=username,
+            password_hash=password_hash,
+            role=role,
+            created_at=utc_now(),
+            person_id=person_id,
         )
     ).inserted_primary_key[0]
     conn.execute(insert(user_courts), [{"user_id": user_id, "court_id": c} for c in court_ids])
@@ -24,16 +34,21 @@ def insert_user(
 
 
 def user_by_username(conn: Connection, username: str) -> dict | None:
-    """Return the user with this name and their court codes, or None."""
-    return _with_courts(conn, select(users).where(u.username == username))
+    """Return the user with this name, their court codes and person, or None."""
+    return _with_courts(conn, u.username == username)
 
 
 def user_by_id(conn: Connection, user_id: int) -> dict | None:
-    """Return the user with this id and their court codes, or None."""
-    return _with_courts(conn, select(users).where(u.id == user_id))
+    """Return the user with this id, their court codes and person, or None."""
+    return _with_courts(conn, u.id == user_id)
 
 
-def _with_courts(conn: Connection, query) -> dict | None:
+def _with_courts(conn: Connection, condition) -> dict | None:
+    query = (
+        select(users, people.c.name.label("person"))
+        .join(people, people.c.id == u.person_id)
+        .where(condition)
+    )
     row = conn.execute(query).one_or_none()
     if row is None:
         return None

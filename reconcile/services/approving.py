@@ -4,6 +4,10 @@ A `RequestKind` says what differs between them (where the rows are, their lifecy
 they are shown, and what follows an approval or a rejection); `decide_request` is the
 rest, the same for all: approvers only, maker ≠ checker, nobody twice, one level at a
 time, on the request's locked row.
+
+Maker ≠ checker and nobody twice compare people, not credentials: the admin's API token
+and the same admin's staff sign-in are one person (reconcile/db/people.py), so neither
+approves what the other requested, and they are not two approvers of one request.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 from reconcile import clock
 from reconcile.actors import Actor
 from reconcile.approvals import Decision, approval_action, check_approver
-from reconcile.db import approval_store, registry
+from reconcile.db import approval_store, people, registry
 from reconcile.db.handles import Connection
 from reconcile.db.request_store import RequestStore
 from reconcile.db.uow import UnitOfWork
@@ -136,7 +140,7 @@ def _record(
 ) -> str:
     """Record the decision on the locked row, move the row, and return its new status."""
     decisions = approval_store.decisions_of(conn, kind.subject, row["id"])
-    check_approver(actor.id, row["requested_by_id"], [d["approver_id"] for d in decisions])
+    check_people(conn, actor, row["requested_by_id"], [d["approver_id"] for d in decisions])
     level = row["approvals_count"] + 1
     action = approval_action(decision, level, row["levels_required"])
     new = kind.lifecycle.after(row["status"], action)
@@ -147,6 +151,16 @@ def _record(
     decided_at = clock.utc_now() if new != row["status"] else None
     kind.store.advance(conn, row, status=new, approvals_count=count, decided_at=decided_at)
     return new
+
+
+def check_people(conn: Connection, actor: Actor, requester_id: str, approver_ids: list) -> None:
+    """Refuse the requester's person, and a person who has approved already (any credential).
+
+    Every credential's person is read from the database, the actor's too: what counts is
+    whose credential it is, not what an Actor says. A credential's person never changes,
+    and the request's row is locked, so the answer holds until the decision is stored."""
+    persons = people.persons_of(conn, [actor.id, requester_id, *approver_ids])
+    check_approver(persons[actor.id], persons[requester_id], [persons[a] for a in approver_ids])
 
 
 def visible_case(conn: Connection, actor: Actor, case_id: int) -> dict:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from reconcile.actors import ROLES, Actor
+from reconcile.actors import ROLES, Actor, check_person_name
 from reconcile.clock import utc_now
-from reconcile.db import registry, tokens
+from reconcile.db import people, registry, tokens
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import NotFound, ValidationFailed
 from reconcile.permissions import Verb
@@ -22,26 +22,49 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(uow: UnitOfWork, actor: Actor, *, role: str, courts: list[str], name: str) -> str:
-    """Create a token for `role` scoped to `courts`; return it (it is not stored)."""
+def create_token(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    role: str,
+    courts: list[str],
+    name: str,
+    person: str | None = None,
+) -> str:
+    """Create a token for `role` scoped to `courts`; return it (it is not stored).
+
+    The token belongs to `person` (added if new), or without one is its own person,
+    named after it ("token:3"); maker ≠ checker compares people."""
     require(actor, Verb.ADMINISTER)
     if role not in ROLES:
         raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", field="role")
     if not courts:
         raise ValidationFailed("a token needs at least one court", field="court")
+    person = check_person_name(person) if person is not None else None
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with uow:
         ids = registry.court_ids(uow.conn, courts)
         missing = sorted(set(courts) - set(ids))
         if missing:
             raise ValidationFailed(f"unknown court(s): {', '.join(missing)}", field="court")
-        token_id = tokens.insert_token(uow.conn, hash_token(token), name, role, list(ids.values()))
+        person_id, new_person = people.person_for(uow.conn, person, utc_now())
+        token_id = tokens.insert_token(
+            uow.conn, hash_token(token), name, role, list(ids.values()), person_id=person_id
+        )
+        if person is None:
+            person = people.name_own_person(uow.conn, person_id, f"token:{token_id}")
         uow.audit(
             actor,
             "token.created",
             "api_token",
             token_id,
-            after={"name": name, "role": role, "courts": sorted(courts)},
+            after={
+                "name": name,
+                "role": role,
+                "courts": sorted(courts),
+                "person": person,
+                "new_person": new_person,
+            },
         )
         uow.commit()
     return token
@@ -55,11 +78,17 @@ def authenticate(uow: UnitOfWork, token: str) -> Actor | None:
         row = tokens.token_by_hash(uow.conn, hash_token(token))
     if row is None:
         return None
-    return Actor(name=row["name"], role=row["role"], courts=row["courts"], id=f"token:{row['id']}")
+    return Actor(
+        name=row["name"],
+        role=row["role"],
+        courts=row["courts"],
+        id=f"token:{row['id']}",
+        person=row["person"],
+    )
 
 
 def list_tokens(uow: UnitOfWork, actor: Actor) -> list[dict]:
-    """Return every token's id, name, role, courts and whether it is revoked."""
+    """Return every token's id, name, role, courts, person and whether it is revoked."""
     require(actor, Verb.ADMINISTER)
     with uow:
         return tokens.list_tokens(uow.conn)

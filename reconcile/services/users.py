@@ -16,9 +16,9 @@ from typing import NoReturn
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from reconcile import sign_in_throttle as throttle
-from reconcile.actors import ROLES, Actor
+from reconcile.actors import ROLES, Actor, check_person_name
 from reconcile.clock import utc_now
-from reconcile.db import registry, throttle_store, user_store
+from reconcile.db import people, registry, throttle_store, user_store
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import Conflict, DomainError, ValidationFailed
 from reconcile.permissions import Verb
@@ -37,11 +37,22 @@ class SignInRefused(DomainError):
 
 
 def create_user(
-    uow: UnitOfWork, actor: Actor, *, username: str, password: str, role: str, courts: list[str]
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    courts: list[str],
+    person: str | None = None,
 ) -> dict:
-    """Create a staff account with one role for `courts`; store only the password's hash."""
+    """Create a staff account with one role for `courts`; store only the password's hash.
+
+    The account belongs to `person` (added if new), or without one is its own person,
+    named after it ("user:5"); maker ≠ checker compares people."""
     require(actor, Verb.ADMINISTER)
     _check_new_user(username, password, role, courts)
+    person = check_person_name(person) if person is not None else None
     with uow:
         if user_store.user_by_username(uow.conn, username):
             raise Conflict(f"user {username} exists already")
@@ -49,14 +60,25 @@ def create_user(
         missing = sorted(set(courts) - set(ids))
         if missing:
             raise ValidationFailed(f"unknown court(s): {', '.join(missing)}", field="court")
+        person_id, new_person = people.person_for(uow.conn, person, utc_now())
         user_id = user_store.insert_user(
             uow.conn,
             username=username,
             password_hash=generate_password_hash(password, method="scrypt"),
             role=role,
             court_ids=list(ids.values()),
+            person_id=person_id,
         )
-        view = {"id": user_id, "username": username, "role": role, "courts": sorted(courts)}
+        if person is None:
+            person = people.name_own_person(uow.conn, person_id, f"user:{user_id}")
+        view = {
+            "id": user_id,
+            "username": username,
+            "role": role,
+            "courts": sorted(courts),
+            "person": person,
+            "new_person": new_person,
+        }
         uow.audit(actor, "user.created", "user", user_id, after=view)
         uow.commit()
     return view
@@ -174,7 +196,11 @@ def staff_actor(uow: UnitOfWork, user_id: int) -> Actor | None:
 
 def staff_actor_of(user: dict) -> Actor:
     return Actor(
-        name=user["username"], role=user["role"], courts=user["courts"], id=f"user:{user['id']}"
+        name=user["username"],
+        role=user["role"],
+        courts=user["courts"],
+        id=f"user:{user['id']}",
+        person=user["person"],
     )
 
 
