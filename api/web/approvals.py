@@ -3,6 +3,8 @@ wrong statement imports — each with what to check it against."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from api.context import services
@@ -32,53 +34,54 @@ def index(actor: Actor):
     )
 
 
-@bp.post("/statement-voids/<int:void_id>/approve")
-@staff_required(Verb.APPROVE)
-def approve_void(actor: Actor, void_id: int):
-    """Approve a statement void at the next level; the last level reverses the import."""
-    return _decide_void(statement_voids.approve_void, actor, void_id, "void.approved")
-
-
-@bp.post("/statement-voids/<int:void_id>/reject")
-@staff_required(Verb.APPROVE)
-def reject_void(actor: Actor, void_id: int):
-    """Reject a statement void: the import stays as it is."""
-    return _decide_void(statement_voids.reject_void, actor, void_id, "void.rejected")
-
-
-def _decide_void(use_case, actor: Actor, void_id: int, done: str):
+def _decide(use_case, actor: Actor, subject_id: int, said: Callable[[dict], str]):
+    """Decide a request of any kind through its use case; flash what happened."""
     note = request.form.get("note", "").strip() or None
     try:
-        decided = use_case(services().uow(), actor, void_id, note=note)
+        decided = use_case(services().uow(), actor, subject_id, note=note)
     except DomainError as refusal:
         return back_with_error(refusal, url_for("web.approvals.index"))
-    flash(translate(done, id=decided["statement_id"]), "success")
+    flash(said(decided), "success")
     return redirect(url_for("web.approvals.index"))
 
 
-@bp.post("/<int:disbursement_id>/approve")
-@staff_required(Verb.APPROVE)
-def approve(actor: Actor, disbursement_id: int):
-    """Approve at the next level."""
-    return _decide(disbursements.approve_disbursement, actor, disbursement_id, "approvals.done")
+def _payment_said(message: str) -> Callable[[dict], str]:
+    def said(decided: dict) -> str:
+        status = translate(f"status.{decided['status']}")
+        return translate(message, amount=yuan(decided["amount"]), status=status)
+
+    return said
 
 
-@bp.post("/<int:disbursement_id>/reject")
-@staff_required(Verb.APPROVE)
-def reject(actor: Actor, disbursement_id: int):
-    """Reject the request; its money is available again."""
-    return _decide(disbursements.reject_disbursement, actor, disbursement_id, "approvals.rejected")
+def _void_said(message: str) -> Callable[[dict], str]:
+    return lambda decided: translate(message, id=decided["statement_id"])
 
 
-def _decide(use_case, actor: Actor, disbursement_id: int, done: str):
-    note = request.form.get("note", "").strip() or None
-    try:
-        decided = use_case(services().uow(), actor, disbursement_id, note=note)
-    except DomainError as refusal:
-        return back_with_error(refusal, url_for("web.approvals.index"))
-    status = translate(f"status.{decided['status']}")
-    flash(translate(done, amount=yuan(decided["amount"]), status=status), "success")
-    return redirect(url_for("web.approvals.index"))
+#: (endpoint, rule, use case, what to flash, what it does): one view shape for every kind
+DECISIONS = (
+    ("approve", "/<int:disbursement_id>/approve", disbursements.approve_disbursement,
+     _payment_said("approvals.done"), "Approve a payment at the next level."),
+    ("reject", "/<int:disbursement_id>/reject", disbursements.reject_disbursement,
+     _payment_said("approvals.rejected"), "Reject a payment; its money is available again."),
+    ("approve_void", "/statement-voids/<int:void_id>/approve", statement_voids.approve_void,
+     _void_said("void.approved"),
+     "Approve a statement void at the next level; the last level reverses the import."),
+    ("reject_void", "/statement-voids/<int:void_id>/reject", statement_voids.reject_void,
+     _void_said("void.rejected"), "Reject a statement void: the import stays as it is."),
+)  # fmt: skip
+
+
+def _decision_view(use_case, said, doc: str) -> Callable:
+    def view(actor: Actor, **subject):
+        (subject_id,) = subject.values()
+        return _decide(use_case, actor, subject_id, said)
+
+    view.__doc__ = doc
+    return staff_required(Verb.APPROVE)(view)
+
+
+for _endpoint, _rule, _use_case, _said, _doc in DECISIONS:
+    bp.add_url_rule(_rule, _endpoint, _decision_view(_use_case, _said, _doc), methods=["POST"])
 
 
 def _with_context(actor: Actor, request_: dict) -> dict:
