@@ -96,6 +96,7 @@ RESOURCES = (
     "cases",
     "verify",
     "statements",
+    "statement_profiles",
     "transactions",
     "holds",
     "disbursements",

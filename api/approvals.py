@@ -14,13 +14,13 @@ from flask_smorest import Blueprint
 
 from api.auth import current_actor
 from api.context import services
-from api.fields import LocalDateTime
+from api.fields import LocalDateTime, Text
 from api.idempotency import idempotent
 from api.pagination import page_schema
 
 
 class DecisionSchema(ma.Schema):
-    note = ma.fields.String(load_default=None, allow_none=True)
+    note = Text(load_default=None, allow_none=True)
 
 
 class ApprovalSchema(ma.Schema):

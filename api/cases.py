@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from api.auth import current_actor
 from api.context import services
-from api.fields import Amount, LocalDateTime, SignedAmount
+from api.fields import MAX_ACCOUNT, MAX_NAME, Amount, Day, LocalDateTime, SignedAmount, Text
 from api.idempotency import idempotent
 from api.pagination import PageQuerySchema, decode_cursor, page, page_schema
 from reconcile.cases import AccountRef, NewCase, PartySpec
@@ -19,8 +19,8 @@ blp = Blueprint("cases", __name__, url_prefix="/cases", description="Enforcement
 
 class AccountSchema(ma.Schema):
     account_number = ma.fields.String(required=True, validate=ma.validate.Length(1, 64))
-    account_name = ma.fields.String(load_default=None, allow_none=True)
-    bank_name = ma.fields.String(load_default=None, allow_none=True)
+    account_name = Text(MAX_NAME, load_default=None, allow_none=True)
+    bank_name = Text(MAX_NAME, load_default=None, allow_none=True)
 
 
 class ApplicantSchema(ma.Schema):
@@ -35,14 +35,14 @@ class RespondentSchema(ma.Schema):
 
 class CaseCreateSchema(ma.Schema):
     case_number = ma.fields.String(required=True, validate=ma.validate.Length(1, 200))
-    court = ma.fields.String(required=True)
+    court = Text(MAX_NAME, required=True)
     amount_due = Amount(required=True)
     applicants = ma.fields.List(
         ma.fields.Nested(ApplicantSchema), required=True, validate=ma.validate.Length(min=1)
     )
     respondents = ma.fields.List(ma.fields.Nested(RespondentSchema), load_default=list)
-    filed_on = ma.fields.Date(load_default=None)
-    sub_account_number = ma.fields.String(load_default=None)
+    filed_on = Day(load_default=None)
+    sub_account_number = Text(MAX_ACCOUNT, load_default=None)
     collection_account = ma.fields.String(
         load_default=None, metadata={"description": "when the court has several"}
     )
@@ -133,6 +133,7 @@ class Cases(MethodView):
     @blp.response(200, CasePageSchema)
     def get(self, query):
         """Find a case by its number, written in any usual way"""
+        decode_cursor(query["cursor"])  # one page at most, but a bad cursor is still refused
         found = cases.find_case(
             services().uow(read_only=True), current_actor(), query["case_number"]
         )

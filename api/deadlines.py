@@ -7,14 +7,14 @@ from flask_smorest import Blueprint
 
 from api.auth import current_actor
 from api.context import services
-from api.fields import Amount
+from api.fields import Amount, Day
 from reconcile.services import deadlines
 
 blp = Blueprint("deadlines", __name__, url_prefix="", description="Working-day deadlines")
 
 
 class DeadlineQuerySchema(ma.Schema):
-    as_of = ma.fields.Date(load_default=None, metadata={"description": "default: today"})
+    as_of = Day(load_default=None, metadata={"description": "default: today"})
 
 
 class ClockSchema(ma.Schema):

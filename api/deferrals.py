@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from api.approvals import RequestRoutes, RequestSchema
 from api.auth import current_actor
 from api.context import services
+from api.fields import Day
 from api.idempotency import idempotent
 from reconcile.deferrals import DeferralKind
 from reconcile.services import deferrals
@@ -25,7 +26,7 @@ class DeferralCreateSchema(ma.Schema):
         validate=ma.validate.OneOf([k.value for k in DeferralKind]),
         metadata={"description": "deferral (延缓发放) | escrow (提存)"},
     )
-    until = ma.fields.Date(load_default=None, metadata={"description": "planned end, if known"})
+    until = Day(load_default=None, metadata={"description": "planned end, if known"})
 
 
 class DeferralSchema(RequestSchema):

@@ -25,6 +25,7 @@ from typing import TextIO
 from reconcile import webhooks
 
 Key = tuple[str, object]
+MAX_BODY_BYTES = 1024 * 1024  #: an alert or a checkpoint is a few KB; larger is not read
 
 
 class DeskReceiver:
@@ -63,6 +64,27 @@ class DeskReceiver:
             if status >= 400:
                 self.rejections.append(reason)
             return status, reason
+
+    def precheck(self, headers, length: int | None) -> tuple[int, str]:
+        """Decide what can be decided before the body is read: its length, the timestamp."""
+        if length is None or length < 0:
+            status, reason = 411, "length_required"
+        elif length > MAX_BODY_BYTES:
+            status, reason = 413, "body_too_large"
+        else:
+            status, reason = self._timestamp_check(headers)
+        if status >= 400:
+            with self._lock:
+                self.rejections.append(reason)
+        return status, reason
+
+    def _timestamp_check(self, headers) -> tuple[int, str]:
+        timestamp = _int_or_none(headers.get(webhooks.TIMESTAMP_HEADER))
+        if timestamp is None:
+            return 401, "missing_timestamp"
+        if not webhooks.is_fresh(timestamp, self.clock(), self.max_skew):
+            return 401, "stale_timestamp"
+        return 200, "fresh"
 
     def _check(self, headers, body: bytes) -> tuple[int, str]:
         timestamp = _int_or_none(headers.get(webhooks.TIMESTAMP_HEADER))
@@ -170,9 +192,14 @@ class _Server(ThreadingHTTPServer):
 def _handler_for(receiver: DeskReceiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
-            length = _int_or_none(self.headers.get("Content-Length")) or 0
-            body = self.rfile.read(length)
-            status, reason = receiver.accept(self.headers, body)
+            # refuse before reading: a body of unknown, negative or excessive length, or a
+            # request whose timestamp is missing or stale (a signature needs the body)
+            length = _int_or_none(self.headers.get("Content-Length"))
+            status, reason = receiver.precheck(self.headers, length)
+            if status < 400:
+                status, reason = receiver.accept(self.headers, self.rfile.read(length))
+            else:
+                self.close_connection = True  # the unread body is not drained
             answer = json.dumps({"result": reason}).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")

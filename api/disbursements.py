@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from api.approvals import RequestRoutes, RequestSchema
 from api.auth import current_actor
 from api.context import services
-from api.fields import Amount, Id
+from api.fields import Amount, Day, Id, Text
 from api.idempotency import idempotent
 from api.pagination import PageQuerySchema, decode_cursor, page, page_schema
 from reconcile.disbursements import DisbursementStatus
@@ -26,12 +26,12 @@ class DisbursementCreateSchema(ma.Schema):
         validate=ma.validate.Length(1, 64),
         metadata={"description": "one of the case's confirmed payee accounts"},
     )
-    note = ma.fields.String(load_default=None, allow_none=True)
+    note = Text(load_default=None, allow_none=True)
 
 
 class MarkPaidSchema(ma.Schema):
     bank_reference = ma.fields.String(required=True, validate=ma.validate.Length(1, 100))
-    paid_on = ma.fields.Date(load_default=None, metadata={"description": "default: today"})
+    paid_on = Day(load_default=None, metadata={"description": "default: today"})
 
 
 class DisbursementSchema(RequestSchema):

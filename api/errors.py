@@ -17,6 +17,8 @@ PROBLEM_MIMETYPE = "application/problem+json"
 
 #: domain error code -> HTTP status
 STATUS_OF = {
+    "unknown_layout": 422,
+    "account_mismatch": 422,
     "not_found": 404,
     "forbidden": 403,
     "conflict": 409,
@@ -105,7 +107,14 @@ def http_problem(error: HTTPException) -> Response:
     status = error.code or 500
     code = data.get("code") or HTTP_CODES.get(status, "error")
     errors = data.get("errors") or data.get("messages")
-    if isinstance(errors, dict) and set(errors) <= {"json", "query", "form", "files", "headers"}:
+    if isinstance(errors, dict) and set(errors) <= {
+        "json",
+        "query",
+        "form",
+        "files",
+        "headers",
+        "multipart",
+    }:
         # a location's messages are by field, or a list for the whole of it (malformed JSON)
         errors = {
             k: v

@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 
 from api.approvals import RequestRoutes, RequestSchema
+from api.fields import MAX_NAME, Text
 from reconcile.services import payee_accounts
 
 blp = Blueprint(
@@ -16,8 +17,8 @@ blp = Blueprint(
 class PayeeChangeCreateSchema(ma.Schema):
     applicant_name = ma.fields.String(required=True, validate=ma.validate.Length(1, 200))
     account_number = ma.fields.String(required=True, validate=ma.validate.Length(1, 64))
-    account_name = ma.fields.String(load_default=None, allow_none=True)
-    bank_name = ma.fields.String(load_default=None, allow_none=True)
+    account_name = Text(MAX_NAME, load_default=None, allow_none=True)
+    bank_name = Text(MAX_NAME, load_default=None, allow_none=True)
     document_reference = ma.fields.String(required=True, validate=ma.validate.Length(1, 200))
 
 

@@ -45,6 +45,9 @@ MEANINGS: dict[str, str] = {
     "invalid_file": "the statement file cannot be imported: `detail` names the file, line or "
     "field, and why",
     "unknown_account": "the statement is of an account that is not a registered collection account",
+    "unknown_layout": "no profile reads the file's layout: `rows` are the rows looked at and "
+    "`guess` a guess per column; map it once on the upload page (a statement profile)",
+    "account_mismatch": "the file's (masked) account fits none of the court's collection accounts",
     "payload_too_large": "the upload exceeds the configured limit ([imports] max_upload_mb)",
     "statement_money_used": "money the import brought has been used since (paid out, held, "
     "reserved, assigned onwards, refunded): `blockers` lists each use",
@@ -64,7 +67,13 @@ PROBLEMS: dict[str, dict[int, tuple[str, ...]]] = {
         403: ("forbidden",),
         404: ("not_found",),
         413: ("payload_too_large",),
-        422: ("invalid_file", "unknown_account", "total_too_large"),
+        422: (
+            "invalid_file",
+            "unknown_account",
+            "unknown_layout",
+            "account_mismatch",
+            "total_too_large",
+        ),
     },
     "POST /statements/{statement_id}/void": {
         403: ("forbidden",),
@@ -128,6 +137,12 @@ PROBLEMS: dict[str, dict[int, tuple[str, ...]]] = {
     "POST /cases/{case_id}/payee-accounts": {
         403: ("forbidden",),
         409: ("conflict", "illegal_transition"),
+    },
+    # statement profiles (#14)
+    "POST /statement-profiles": {403: ("forbidden",), 404: ("not_found",), 409: ("conflict",)},
+    "PATCH /statement-profiles/{profile_id}": {
+        403: ("forbidden",),
+        409: ("conflict",),
     },
     "POST /payee-account-changes/{change_id}/approve": _DECISION,
     "POST /payee-account-changes/{change_id}/reject": _DECISION,

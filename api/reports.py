@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 
 from api.auth import current_actor
 from api.context import services
+from api.fields import MAX_ACCOUNT, Day, Text
 from reconcile.clock import local_today
 from reconcile.services import reconciliation
 
@@ -14,8 +15,8 @@ blp = Blueprint("reports", __name__, url_prefix="/reports", description="Reports
 
 
 class ReconciliationQuerySchema(ma.Schema):
-    account = ma.fields.String(required=True)
-    date = ma.fields.Date(load_default=None, metadata={"description": "default: today"})
+    account = Text(MAX_ACCOUNT, required=True)
+    date = Day(load_default=None, metadata={"description": "default: today"})
 
 
 class ExplanationSchema(ma.Schema):

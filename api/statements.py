@@ -3,21 +3,17 @@ its lines and the history of imports; void a wrong import through approval."""
 
 from __future__ import annotations
 
-import base64
-
 import marshmallow as ma
 from flask import jsonify
 from flask.views import MethodView
-from flask_smorest import abort
-from flask_smorest.fields import Upload
 
 from api.approvals import RequestRoutes, RequestSchema
 from api.auth import current_actor
 from api.context import services
-from api.fields import Amount, LocalDateTime
+from api.fields import MAX_ACCOUNT, Amount, Day, LocalDateTime, StatementFormat, Text, UploadedFile
 from api.idempotency import idempotent
 from api.multipart import MultipartBlueprint
-from api.pagination import PageQuerySchema, decode_cursor, page, page_schema
+from api.pagination import PageQuerySchema, decode_cursor, decode_cursor_ids, page, page_schema
 from reconcile.services import imports, statement_voids, statements
 
 blp = MultipartBlueprint(
@@ -29,14 +25,15 @@ blp = MultipartBlueprint(
 
 
 class UploadFormSchema(ma.Schema):
-    format = ma.fields.String(
+    format = StatementFormat(
         load_default=None,
         metadata={
             "description": "ofx | camt053 | mt940 | csv[:profile]; "
             "detected from the content if omitted"
         },
     )
-    account = ma.fields.String(
+    account = Text(
+        MAX_ACCOUNT,
         load_default=None,
         metadata={"description": "the collection account, when the file does not name it in full"},
     )
@@ -52,7 +49,7 @@ class DryRunQuerySchema(ma.Schema):
 
 
 class UploadSchema(UploadFormSchema):
-    file = Upload(required=True, metadata={"description": "the bank statement file"})
+    file = UploadedFile(required=True, metadata={"description": "the bank statement file"})
 
 
 class PeriodSchema(ma.Schema):
@@ -169,10 +166,10 @@ class HistoryItemSchema(ma.Schema):
 
 class HistoryQuerySchema(PageQuerySchema):
     account = ma.fields.String(load_default=None, metadata={"description": "collection account"})
-    start = ma.fields.Date(
+    start = Day(
         data_key="from", load_default=None, metadata={"description": "period overlaps from"}
     )
-    end = ma.fields.Date(data_key="to", load_default=None, metadata={"description": "… to"})
+    end = Day(data_key="to", load_default=None, metadata={"description": "… to"})
     imported_by = ma.fields.String(load_default=None, metadata={"description": "who imported"})
 
 
@@ -251,13 +248,7 @@ def statement_lines(query, statement_id):
 def _line_cursor(cursor: str | None) -> tuple[int, int]:
     """Return (line number, id) of the last line of the previous page; the cursor is page()'s
     encoding of "<line number>.<id>" (a line's place in file order)."""
-    if not cursor:
-        return (0, 0)
-    try:
-        line_no, line_id = base64.urlsafe_b64decode(cursor.encode()).decode().split(".")
-        return (int(line_no), int(line_id))
-    except ValueError:
-        abort(422, message="the cursor is not valid", errors={"cursor": ["not a valid cursor"]})
+    return decode_cursor_ids(cursor, 2) if cursor else (0, 0)
 
 
 @blp.route("/statements/<int:statement_id>/voids", methods=["GET"])

@@ -53,6 +53,7 @@ _CLOSING_TAGS = {
 }
 #: what follows an amount cut short by mt-940: more of its digits
 _AMOUNT_RUNS_ON = re.compile(r"[\d,]")
+MAX_FIELD_CHARS = 16 * 1024  #: a tag with its continuation lines; `:86:` is 390 in SWIFT
 _PARSE_ERRORS = (RuntimeError, ValueError, ArithmeticError, KeyError, TypeError, AttributeError)
 #: a balance tag: its date (YYMMDD) after the debit/credit mark
 _BALANCE_DATE = re.compile(r"^(\s*:6[02][FM]?:[CD])(\d{2})(\d{2})(\d{2})", re.MULTILINE)
@@ -101,10 +102,24 @@ def _statements(text: io.TextIOWrapper):
 
 
 def _blocks(text: io.TextIOWrapper) -> Iterator[tuple[int, list[str]]]:
-    """Split the file at each `:20:` line, keeping each block's first line number."""
+    """Split the file at each `:20:` line, keeping each block's first line number.
+
+    A field (a tag and its continuation lines) over MAX_FIELD_CHARS is refused: SWIFT
+    allows `:86:` 6 × 65 characters, and a 2 MB one would be parsed by regular
+    expressions and stored; a NUL anywhere means binary data, not a statement.
+    """
     block: list[str] = []
-    start = 1
+    start = field = 1
+    size = 0
     for number, line in enumerate(text, start=1):
+        if "\x00" in line:
+            raise StatementParseError("binary data (a NUL byte), not an MT940 file", line=number)
+        size = len(line) if _TAG.match(line) else size + len(line)
+        field = number if _TAG.match(line) else field
+        if size > MAX_FIELD_CHARS:
+            raise StatementParseError(
+                f"a field is over {MAX_FIELD_CHARS:,} characters: not a bank statement", line=field
+            )
         if _STATEMENT_START.match(line) and block:
             yield start, block
             block, start = [], number

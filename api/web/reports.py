@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask import Blueprint, Response, render_template, request
 
 from api.context import services
+from api.fields import MAX_DAY, MIN_DAY
 from api.web import exports
 from api.web.auth import staff_required
 from api.web.i18n import translate
@@ -97,10 +98,13 @@ def _export_row(report: dict) -> list:
 
 
 def _day(text: str | None) -> date | None:
+    """The day asked for; none (today) when it is not a date or outside the API's window,
+    where a week back from 0001-01-01 or a day past 9999-12-31 overflows (500)."""
     try:
-        return date.fromisoformat(text) if text else None
+        day = date.fromisoformat(text) if text else None
     except ValueError:
         return None
+    return day if day is None or MIN_DAY <= day <= MAX_DAY else None
 
 
 def _int(text: str | None, default: int) -> int:

@@ -14,7 +14,7 @@ from api.web.i18n import translate
 from reconcile.actors import Actor
 from reconcile.errors import DomainError, InvalidFile, NotFound
 from reconcile.permissions import Verb, may
-from reconcile.services import lookups, previews, statement_voids, statements
+from reconcile.services import lookups, previews, statement_profiles, statement_voids, statements
 
 bp = Blueprint("statements", __name__, url_prefix="/statements")
 
@@ -55,6 +55,8 @@ def upload(actor: Actor):
         return _form(actor, error=error_text(refusal), where=refusal.facts, status=422)
     except DomainError as refusal:
         return _form(actor, error=error_text(refusal), status=422)
+    if preview.get("unknown_layout"):
+        return redirect(url_for("web.statements.layout", preview_id=preview["id"]))
     return redirect(url_for("web.statements.preview", preview_id=preview["id"]))
 
 
@@ -67,6 +69,8 @@ def preview(actor: Actor, preview_id: str):
     except NotFound:
         flash(translate("preview.gone"), "error")
         return redirect(url_for("web.statements.upload_form"))
+    if shown.get("unknown_layout"):
+        return redirect(url_for("web.statements.layout", preview_id=preview_id))
     outcome = request.args.get("outcome") or None
     lines = [line for line in shown["lines"] if outcome in (None, line["outcome"])]
     return render_template(
@@ -77,6 +81,67 @@ def preview(actor: Actor, preview_id: str):
         totals=_totals(shown["lines"]),
         outcomes=OUTCOMES,
     )
+
+
+@bp.get("/previews/<preview_id>/layout")
+@staff_required(Verb.DEFINE_STATEMENT_PROFILE)
+def layout(actor: Actor, preview_id: str):
+    """Show the rows of a file whose layout is unknown; let the clerk say which column is
+    which, and save that as a statement profile of the court."""
+    return _layout_page(actor, preview_id)
+
+
+@bp.post("/previews/<preview_id>/layout")
+@staff_required(Verb.DEFINE_STATEMENT_PROFILE)
+def teach(actor: Actor, preview_id: str):
+    """Save the mapping as a statement profile and preview the kept file with it."""
+    form = request.form
+    fields = {
+        int(key.removeprefix("column_")): value
+        for key, value in form.items()
+        if key.startswith("column_") and key.removeprefix("column_").isdigit() and value
+    }
+    try:
+        preview = previews.teach_layout(
+            services().uow(),
+            actor,
+            preview_id,
+            services().settings,
+            court=form.get("court", ""),
+            name=form.get("name", ""),
+            header_line=form.get("header_line", type=int),
+            fields=fields,
+            date_order=form.get("date_order") or None,
+            decimal_mark=form.get("decimal_mark") or None,
+        )
+    except NotFound:
+        flash(translate("preview.gone"), "error")
+        return redirect(url_for("web.statements.upload_form"))
+    except DomainError as refusal:
+        return _layout_page(actor, preview_id, error=error_text(refusal), status=422)
+    flash(translate("profile.saved", name=form.get("name", "")), "success")
+    if preview.get("unknown_layout"):
+        return redirect(url_for("web.statements.layout", preview_id=preview["id"]))
+    return redirect(url_for("web.statements.preview", preview_id=preview["id"]))
+
+
+@bp.get("/profiles")
+@staff_required(Verb.READ)
+def profiles(actor: Actor):
+    """List the statement profiles of the user's courts: who made each, when."""
+    items = statement_profiles.list_profiles(services().uow(read_only=True), actor)
+    return render_template("statements/profiles.html", items=items)
+
+
+@bp.get("/profiles/<int:profile_id>.toml")
+@staff_required(Verb.READ)
+def profile_toml(actor: Actor, profile_id: int):
+    """Download a statement profile as a config/csv_profiles/*.toml file."""
+    filename, text = statement_profiles.export_toml(
+        services().uow(read_only=True), actor, profile_id
+    )
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return text, 200, {"Content-Type": "application/toml; charset=utf-8", **headers}
 
 
 @bp.post("/previews/<preview_id>/confirm")
@@ -194,6 +259,57 @@ def _totals(lines: list[dict]) -> dict:
         "credits": sum(line["amount"] for line in new if line["direction"] == "credit"),
         "debits": sum(line["amount"] for line in new if line["direction"] == "debit"),
     }
+
+
+def _layout_page(actor: Actor, preview_id: str, *, error: str | None = None, status=200):
+    try:
+        shown = previews.get_preview(services().uow(read_only=True), actor, preview_id)
+    except NotFound:
+        flash(translate("preview.gone"), "error")
+        return redirect(url_for("web.statements.upload_form"))
+    layout = shown.get("unknown_layout")
+    if layout is None:
+        return redirect(url_for("web.statements.preview", preview_id=preview_id))
+    accounts = lookups.collection_accounts(services().uow(read_only=True), actor)
+    courts = sorted({a["court"] for a in accounts})
+    chosen = next(
+        (a["court"] for a in accounts if a["account_number"] == shown.get("account")), None
+    )
+    width = max((len(row["cells"]) for row in layout["rows"]), default=0)
+    guesses = {g["column"]: g for g in layout["guess"]}
+    page = render_template(
+        "statements/layout.html",
+        preview_id=preview_id,
+        filename=shown.get("filename"),
+        layout=layout,
+        width=width,
+        guesses=guesses,
+        suggested={i: _suggested(guesses.get(i)) for i in range(width)},
+        header_line=_header_guess(layout["rows"]),
+        fields=statement_profiles.MAPPABLE,
+        courts=courts,
+        court=chosen or (courts[0] if courts else None),
+        error=error,
+        form=request.form,
+    )
+    return page, status
+
+
+def _suggested(guess: dict | None) -> str:
+    """The field a column's header names, where one of the mappable fields."""
+    for name in (guess or {}).get("header_names", ()):
+        if name in statement_profiles.MAPPABLE:
+            return name
+    return ""
+
+
+def _header_guess(rows: list[dict]) -> int | None:
+    """The first row holding no number: most likely the header row."""
+    for row in rows:
+        cells = [c for c in row["cells"] if c.strip()]
+        if len(cells) >= 2 and not any(any(ch.isdigit() for ch in c) for c in cells):
+            return row["line"]
+    return rows[0]["line"] if rows else None
 
 
 def _form(actor: Actor, *, error: str | None = None, where: dict | None = None, status=200):

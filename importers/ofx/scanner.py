@@ -83,6 +83,11 @@ def scan(stream: BinaryIO) -> Iterator[tuple[str, bytes, int]]:
                     line=line + buf.count(b"\n", pos, opening.start()),
                 )
             more = stream.read(_READ_SIZE)
+            if b"\x00" in more:  # anywhere in the file, not only its head: binary data
+                raise StatementParseError(
+                    "binary data (a NUL byte), not an OFX file",
+                    line=line + buf.count(b"\n", pos) + more.count(b"\n", 0, more.index(b"\x00")),
+                )
             eof = not more
             buf, pos = buf[pos:] + more, 0
             continue

@@ -347,3 +347,111 @@ def _number_as_text(number: Decimal) -> str:
     if number == number.to_integral_value() and abs(number) < Decimal(10) ** 15:
         return str(number.quantize(Decimal(1)))
     return str(number)
+
+
+#: symbols an amount may carry, and the currency each names (¥ and 元: the yuan; `$` alone
+#: is the US dollar, other dollars write their prefix: HK$, S$)
+_SYMBOL_CURRENCIES = {
+    "US$": "USD",
+    "HK$": "HKD",
+    "S$": "SGD",
+    "SG$": "SGD",
+    "A$": "AUD",
+    "C$": "CAD",
+    "NT$": "TWD",
+    "$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "CNY",
+    "￥": "CNY",
+    "元": "CNY",
+}
+_STATED_CURRENCY = re.compile(
+    r"^[+-]?\s*\(?\s*(?P<lead>[A-Z]{3}|[A-Z]{0,2}\$|[€£¥￥])?\s*[+-]?\s*\(?[\d.,' \xa0]*\d"
+    r"[\d.,' \xa0]*\)?\s*(?P<trail>[A-Z]{3}|元|€)?\s*(?:CR|DR|Cr|Dr|cr|dr|-)?$"
+)
+#: ISO 4217 codes a cell may hold alone in the rows above the header
+ISO_CURRENCIES = frozenset(
+    [
+        "CNY",
+        "USD",
+        "EUR",
+        "GBP",
+        "HKD",
+        "SGD",
+        "JPY",
+        "AUD",
+        "CAD",
+        "CHF",
+        "NZD",
+        "MOP",
+        "TWD",
+        "KRW",
+        "THB",
+        "MYR",
+        "IDR",
+        "PHP",
+        "VND",
+        "INR",
+        "RUB",
+        "SEK",
+        "NOK",
+        "DKK",
+        "PLN",
+        "CZK",
+        "HUF",
+        "AED",
+        "SAR",
+        "ZAR",
+        "BRL",
+        "MXN",
+        "TRY",
+    ]
+)
+_CURRENCY_LABELS = ("currency", "ccy", "币种", "币别", "货币", "交易币种", "记账币种", "währung",
+                    "waehrung", "valuta", "devise", "moneda")  # fmt: skip
+
+
+def amount_currency(cell: Cell) -> str | None:
+    """The currency an amount cell states (`579,68 USD`, `-$7,971.39`, `¥12.00`); None when
+    it states none."""
+    if cell.__class__ is not str:
+        return None
+    text = cell.strip(_STRIP)
+    if not text or (text[0].isdigit() and text[-1].isdigit()):
+        return None
+    match = _STATED_CURRENCY.fullmatch(text)
+    if match is None:
+        return None
+    mark = match["lead"] or match["trail"]
+    if not mark:
+        return None
+    if mark in _SYMBOL_CURRENCIES:
+        return _SYMBOL_CURRENCIES[mark]
+    return mark if mark in ISO_CURRENCIES else None
+
+
+def metadata_currency(rows) -> str | None:
+    """The currency the rows above a header state: a label (`Currency: SGD`, `币种：人民币`)
+    with the code beside it, or a cell holding only an ISO code. None when none or several."""
+    found = set()
+    for _, cells in rows:
+        texts = [clean_text(cell) if cell.__class__ is str else "" for cell in cells]
+        for position, text in enumerate(texts):
+            if not text:
+                continue
+            if text.upper() in ISO_CURRENCIES:
+                found.add(text.upper())
+                continue
+            label, colon, rest = text.replace("：", ":").partition(":")
+            if label.strip().lower() not in _CURRENCY_LABELS:
+                continue
+            value = (
+                rest.strip()
+                if colon and rest.strip()
+                else next((t for t in texts[position + 1 :] if t), "")
+            )
+            code = CURRENCY_NAMES.get(value, value.upper())
+            if code in ISO_CURRENCIES:
+                found.add(code)
+    return found.pop() if len(found) == 1 else None

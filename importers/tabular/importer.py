@@ -10,7 +10,7 @@ from typing import BinaryIO
 
 from importers.base import Statement, StatementParseError
 from importers.tabular.header import best_score, header_score
-from importers.tabular.profiles import PROFILES_DIR, load_profile
+from importers.tabular.profiles import PROFILES_DIR, Profile, build_profile, load_profile
 from importers.tabular.reader import ExportReader
 from importers.tabular.sources import (
     HEAD_BYTES,
@@ -29,9 +29,24 @@ class TabularImporter:
 
     format = "csv"
 
-    def __init__(self, profile: str | None = None, profiles_dir: Path = PROFILES_DIR) -> None:
+    def __init__(
+        self,
+        profile: str | None = None,
+        profiles_dir: Path = PROFILES_DIR,
+        saved: dict[str, dict] | None = None,
+    ) -> None:
+        """`saved`: profiles the caller keeps (a court's statement profiles), name → the
+        keys of a profile file; they are detected by their headers before the folder's, and
+        `profile` may name one."""
         self.profiles_dir = profiles_dir
-        self.profile = load_profile(profile, profiles_dir) if profile else None
+        self.saved: tuple[Profile, ...] = tuple(
+            build_profile(name, data, profiles_dir) for name, data in (saved or {}).items()
+        )
+        named = {p.name: p for p in self.saved}
+        if profile and profile in named:
+            self.profile: Profile | None = named[profile]
+        else:
+            self.profile = load_profile(profile, profiles_dir) if profile else None
 
     def identify(self, head: bytes) -> bool:
         """Tell a spreadsheet or a delimited text with a recognisable header row."""
@@ -50,7 +65,7 @@ class TabularImporter:
         container = container_of(head)
         encoding = self._encoding(head)
         rows = self._rows(container, head, stream, encoding)
-        reader = ExportReader(rows, self.profile, self.profiles_dir)
+        reader = ExportReader(rows, self.profile, self.profiles_dir, self.saved)
         statement = reader.statement()
         text_encoding = encoding if container in ("text", "html") else None
         statement.extra.update(container=container, encoding=text_encoding)

@@ -27,6 +27,47 @@ TEXT_FIELDS = (
 )
 DATE_FIELDS = ("booked_on", "value_date", "transaction_date")
 AMOUNT_FIELDS = ("amount", "debit", "credit")
+#: every field a `[columns]` table may map
+COLUMN_FIELDS = (
+    "booked_on",
+    "time",
+    "value_date",
+    "transaction_date",
+    "amount",
+    "debit",
+    "credit",
+    "flag",
+    "balance",
+    "currency",
+    "remark",
+    *TEXT_FIELDS,
+)
+DATE_ORDER_VALUES = ("dmy", "mdy")
+DECIMAL_MARKS = (".", ",")
+AMOUNT_LAYOUTS = ("two_columns", "flag", "signed")
+#: the keys of a profile file, with the type each must have (see the folder's README)
+PROFILE_KEYS: dict[str, type | tuple[type, ...]] = {
+    "description": str,
+    "detect": list,
+    "encoding": str,
+    "currency": str,
+    "skip_rows": int,
+    "header_search_rows": int,
+    "amount_layout": str,
+    "summary_markers": list,
+    "date_formats": list,
+    "date_order": str,
+    "decimal_mark": str,
+    "account_pattern": str,
+    "account_cell": str,
+    "period_pattern": str,
+    "account_labels": list,
+    "check_running_balance": bool,
+    "inherit_columns": bool,
+    "columns": dict,
+    "flag": dict,
+    "skip_when": dict,
+}
 _HEADER_NOISE = re.compile(r"[\s\u3000:：*]+")
 
 
@@ -59,6 +100,8 @@ class Profile:
     period_pattern: str | None = None
     account_labels: tuple[str, ...] = ()
     check_running_balance: bool = True
+    date_order: str | None = None  #: `dmy` / `mdy`: how `NN/NN/YYYY` dates read; else inferred
+    decimal_mark: str | None = None  #: "." or ","; else inferred from the amounts
 
     def aliases(self, field_name: str) -> tuple[str, ...]:
         """Header names of a field, normalised, in order of preference."""
@@ -75,14 +118,90 @@ def all_profiles(directory: Path = PROFILES_DIR) -> dict[str, Profile]:
     return _load_all(directory)
 
 
-def detect_profile(header_cells: set[str], directory: Path = PROFILES_DIR) -> Profile:
-    """Pick the bank profile whose `detect` headers all appear; auto when none does."""
+def detect_profile(
+    header_cells: set[str], directory: Path = PROFILES_DIR, saved: tuple[Profile, ...] = ()
+) -> Profile:
+    """Pick the profile whose `detect` headers all appear (the saved ones of the court
+    too); the one naming the most wins; auto when none does."""
     best, best_size = _load_all(directory)[AUTO], 0
-    for profile in _load_all(directory).values():
+    for profile in (*saved, *_load_all(directory).values()):
         wanted = {normalise_header(h) for h in profile.detect}
         if wanted and wanted <= header_cells and len(wanted) > best_size:
             best, best_size = profile, len(wanted)
     return best
+
+
+def build_profile(name: str, data: dict, directory: Path = PROFILES_DIR) -> Profile:
+    """Build a profile from data shaped as a profile file (a saved statement profile),
+    merged over the folder's auto profile as a file there would be."""
+    return _build(name, check_profile_data(data), _read(directory / f"{AUTO}.toml"))
+
+
+def check_profile_data(data: dict) -> dict:
+    """Return `data` if it is a valid profile (the keys of a profile file); else ValueError
+    naming the key and what is wrong with it."""
+    if not isinstance(data, dict):
+        raise ValueError("a profile is a table of keys")
+    for key, value in data.items():
+        wanted = PROFILE_KEYS.get(key)
+        if wanted is None:
+            raise ValueError(f"{key}: not a profile key")
+        if not isinstance(value, wanted) or (wanted is int and isinstance(value, bool)):
+            raise ValueError(f"{key}: must be a {_type_name(wanted)}")
+        if isinstance(value, list) and not all(isinstance(item, str) for item in value):
+            raise ValueError(f"{key}: must be a list of strings")
+    for table in ("columns", "flag", "skip_when"):
+        for key, value in data.get(table, {}).items():
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ValueError(f"{table}.{key}: must be a list of strings")
+    unknown = set(data.get("columns", {})) - set(COLUMN_FIELDS)
+    if unknown:
+        raise ValueError(f"columns.{sorted(unknown)[0]}: not a field")
+    choices = {
+        "date_order": DATE_ORDER_VALUES,
+        "decimal_mark": DECIMAL_MARKS,
+        "amount_layout": AMOUNT_LAYOUTS,
+    }
+    for key, allowed in choices.items():
+        if key in data and data[key] not in allowed:
+            raise ValueError(f"{key}: one of {', '.join(allowed)}")
+    return data
+
+
+def _type_name(wanted) -> str:
+    return {str: "string", list: "list of strings", int: "whole number", bool: "boolean",
+            dict: "table"}[wanted]  # fmt: skip
+
+
+def profile_toml(data: dict, comment: str | None = None) -> str:
+    """Write profile data as the TOML of a `config/csv_profiles/*.toml` file."""
+    lines = [f"# {part}" for part in (comment or "").splitlines()]
+    tables = {key: value for key, value in data.items() if isinstance(value, dict)}
+    for key, value in data.items():
+        if key not in tables:
+            lines.append(f"{key} = {_toml_value(value)}")
+    for table, entries in tables.items():
+        if entries:
+            lines += ["", f"[{table}]"]
+            lines += [f"{_toml_key(key)} = {_toml_value(value)}" for key, value in entries.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_value(key)
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    text = str(value)
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = "".join(c if c >= " " and c != "\x7f" else f"\\u{ord(c):04x}" for c in escaped)
+    return f'"{escaped}"'
 
 
 @cache
@@ -100,7 +219,8 @@ def _read(path: Path) -> dict:
 
 
 def _build(name: str, data: dict, base: dict) -> Profile:
-    columns = {**base.get("columns", {}), **data.get("columns", {})}
+    inherited = base.get("columns", {}) if data.get("inherit_columns", True) else {}
+    columns = {**inherited, **data.get("columns", {})}
     merged = {**base, **data}
     flags = merged.get("flag", {})
     return Profile(
@@ -122,4 +242,6 @@ def _build(name: str, data: dict, base: dict) -> Profile:
         period_pattern=merged.get("period_pattern"),
         account_labels=tuple(merged.get("account_labels", ())),
         check_running_balance=bool(data.get("check_running_balance", True)),
+        date_order=data.get("date_order"),
+        decimal_mark=data.get("decimal_mark"),
     )

@@ -16,10 +16,12 @@ from importers.tabular.balances import Progress, date_order, opening_and_closing
 from importers.tabular.cells import (
     DATE_ORDERS,
     Cell,
+    amount_currency,
     clean_text,
     date_orders,
     decimal_mark,
     is_blank,
+    metadata_currency,
     parse_time,
 )
 from importers.tabular.guess import layout_guess
@@ -36,16 +38,24 @@ DEFAULT_SUMMARY_MARKERS = ("合计", "总计", "笔数", "小计", "以上数据
 class ExportReader:
     """Finds the header, picks the profile and streams the data rows of one export."""
 
-    def __init__(self, rows: Iterator[Row], profile: Profile | None, profiles_dir: Path) -> None:
+    def __init__(
+        self,
+        rows: Iterator[Row],
+        profile: Profile | None,
+        profiles_dir: Path,
+        saved: tuple[Profile, ...] = (),
+    ) -> None:
         self.rows = iter(rows)
         self.profiles_dir = profiles_dir
         self.head = list(islice(self.rows, 60))
         if all(is_blank(cells) for _, cells in self.head):
             raise StatementParseError("the file holds no rows", line=1)
-        position = self._header_position(profile)
+        position, taught = self._saved_header(saved) if profile is None else (None, None)
+        if position is None:
+            position = self._header_position(profile)
         self.header_line, header = self.head[position]
         names = {form for cell in header for form, _ in header_forms(clean_text(cell))}
-        self.profile = profile or detect_profile(names, profiles_dir)
+        self.profile = profile or taught or detect_profile(names, profiles_dir)
         self.metadata = self.head[:position]
         self.names = [clean_text(cell) for cell in header]
         self.columns, notes = map_header(header, self.profile)
@@ -63,10 +73,28 @@ class ExportReader:
             layout,
             date_order=order,
             decimal_comma=comma,
-            currency=self._unit_currency(),
+            currency=self._unit_currency() or self._metadata_currency(),
+            cell_currency=self._cells_state_currency(sample),
         )
         self._check_time_as_date(sample)
         self.progress = Progress()
+
+    def _saved_header(self, saved: tuple[Profile, ...]) -> tuple[int | None, Profile | None]:
+        """The header row and the saved profile (one the court taught) whose `detect`
+        headers it holds all of; the profile naming the most wins. (None, None) if none."""
+        best: tuple[int, int, Profile] | None = None
+        for profile in saved:
+            if not profile.detect:
+                continue
+            for index, (_, cells) in enumerate(self.head):
+                if index < profile.skip_rows:
+                    continue
+                score = header_score(cells, self.profiles_dir, profile)
+                if score and (best is None or score > best[0]):
+                    best = (score, index, profile)
+                if score:
+                    break
+        return (None, None) if best is None else (best[1], best[2])
 
     def _header_position(self, profile: Profile | None) -> int:
         start = profile.skip_rows if profile else 0
@@ -99,6 +127,8 @@ class ExportReader:
         Rows are read ahead (and kept for the parse) until a date decides it: a file whose
         every date reads both ways (all days ≤ 12) is refused, naming the column.
         """
+        if self.profile.date_order:
+            return self.profile.date_order
         indexes = self._date_columns()
         possible, decided, ambiguous = set(DATE_ORDERS), None, None
         position = 0
@@ -148,6 +178,8 @@ class ExportReader:
     def _decimal_comma(self, sample: list[Row]) -> bool:
         """Whether the money columns write `1.234,56`: told by the amounts that can only be
         read one way; `.` when none can tell. Both ways in one file refuse it."""
+        if self.profile.decimal_mark:
+            return self.profile.decimal_mark == ","
         indexes = [
             self.columns[f][0]
             for f in ("amount", "debit", "credit", "balance")
@@ -178,6 +210,22 @@ class ExportReader:
                 if currency := unit_currency(self.names[index]):
                     return currency
         return None
+
+    def _metadata_currency(self) -> str | None:
+        """The currency the rows above the header state: `Currency: SGD`, `币种：美元`, or
+        a cell holding nothing but a currency code (`Account Number:, 1234, SGD`)."""
+        return metadata_currency(self.metadata)
+
+    def _cells_state_currency(self, sample: list[Row]) -> bool:
+        """Whether the amounts carry their currency (`579,68 USD`, `$12.00`): then each
+        line's currency is read from its amount."""
+        indexes = [i for f in ("amount", "debit", "credit") for i in self.columns.get(f, ())[:1]]
+        for _, cells in sample[:200]:
+            for index in indexes:
+                cell = cells[index] if index < len(cells) else None
+                if cell.__class__ is str and amount_currency(cell):
+                    return True
+        return False
 
     def _check_time_as_date(self, sample: list[Row]) -> None:
         """A `交易时间` column read as the date must hold dates, not only times."""

@@ -10,6 +10,7 @@ from decimal import Decimal
 from importers.base import StatementLine, StatementParseError
 from importers.tabular.cells import (
     Cell,
+    amount_currency,
     clean_text,
     currency_code,
     first_text,
@@ -144,6 +145,7 @@ class RowMapper:
     date_order: str | None = None  #: `dmy` / `mdy` for NN/NN/YYYY dates, from the column
     decimal_comma: bool = False  #: the amounts write `1.234,56`, from the columns
     currency: str | None = None  #: from the header's unit (`Amount (HKD)`), else the profile's
+    cell_currency: bool = False  #: the amounts carry their currency (`579,68 USD`, `$12.00`)
 
     def __post_init__(self) -> None:
         columns = self.columns
@@ -209,6 +211,8 @@ class RowMapper:
         reference = first_text(row, at["bank_reference"])
         extra = self._extra(number, row, (account, sub_account, reference))
         currency = first_text(row, self._currency) if self._currency else None
+        if currency is None and self.cell_currency:
+            currency = self._stated_currency(row)
         return StatementLine(
             booked_on=booked_on,
             amount=self._amount(number, row),
@@ -225,6 +229,13 @@ class RowMapper:
             source_line=number,
             extra=extra,
         )
+
+    def _stated_currency(self, row: list[Cell]) -> str | None:
+        for name in ("amount", "credit", "debit"):
+            index = self._first.get(name)
+            if index is not None and (found := amount_currency(row[index])):
+                return found
+        return None
 
     def _booking(self, number: int, row: list[Cell], booked) -> tuple[date, datetime | None]:
         booked_on, moment = booked or self._date(number, row, "booked_on")

@@ -31,6 +31,17 @@ SPOOL_LIMIT = 16 * 1024 * 1024
 SNIFF_LINES = 40  #: lines read to choose the delimiter
 READ_BYTES = 256 * 1024  #: bytes decoded at a time: fewer, larger decoder calls
 
+# Bounds of a workbook, against bombs: an XLSX is a zip of XML, and a few hundred KB can
+# inflate to a shared-strings table of 500 MB (held whole by openpyxl) or a sheet whose
+# cells are one per column up to XFD in every row (16,384 values a row). Refused beyond.
+MAX_INFLATED_BYTES = 256 * 1024 * 1024  #: all of an XLSX's members, uncompressed
+MAX_SHARED_STRINGS_BYTES = 32 * 1024 * 1024  #: xl/sharedStrings.xml, uncompressed
+MAX_ZIP_MEMBERS = 1000
+MAX_SHEET_ROWS = 1_048_576  #: Excel's own limit
+MAX_ROW_CELLS = 1024  #: a bank export has a few dozen columns
+MAX_SHEET_CELLS = 20_000_000
+MAX_XLS_BYTES = 64 * 1024 * 1024  #: a BIFF file is read whole by xlrd; XLS holds 65,536 rows
+
 
 def container_of(head: bytes) -> str:
     """Tell xlsx, xls (OLE2), html or text from the first bytes."""
@@ -77,9 +88,11 @@ def _looks_western(head: bytes) -> bool:
 class Rewound(io.RawIOBase):
     """A readable stream that replays already-read head bytes before the rest."""
 
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+    def __init__(self, head: bytes, rest: BinaryIO, *, refuse_nul: bool = False) -> None:
         self.head = memoryview(head)
         self.rest = rest
+        self.refuse_nul = refuse_nul  #: a NUL anywhere, not only in the head: binary data
+        self.lines = 0  #: line breaks before the chunk being read, to name a NUL's line
 
     def readable(self) -> bool:
         return True
@@ -91,6 +104,11 @@ class Rewound(io.RawIOBase):
             self.head = self.head[size:]
             return size
         chunk = self.rest.read(len(buffer))
+        if self.refuse_nul:
+            if b"\x00" in chunk:
+                line = self.lines + chunk.count(b"\n", 0, chunk.index(b"\x00")) + 1
+                raise StatementParseError("binary data (a NUL byte), not a text export", line=line)
+            self.lines += chunk.count(b"\n")
         buffer[: len(chunk)] = chunk
         return len(chunk)
 
@@ -99,9 +117,12 @@ def text_rows(
     head: bytes, rest: BinaryIO, encoding: str, score: Callable[[list[list[str]]], int]
 ) -> Iterator[Row]:
     """Rows of delimited text; the delimiter is the one whose header scores best."""
-    if b"\x00" in head and not encoding.startswith("utf-16"):
+    utf16 = encoding.startswith("utf-16")
+    if b"\x00" in head and not utf16:
         raise StatementParseError("binary data, not a text export", line=1)
-    raw = io.BufferedReader(Rewound(head, rest), READ_BYTES)
+    rewound = Rewound(head, rest, refuse_nul=not utf16)
+    rewound.lines = head.count(b"\n")
+    raw = io.BufferedReader(rewound, READ_BYTES)
     text = io.TextIOWrapper(raw, encoding=encoding, newline="")
     first: list[str] = []
     try:
@@ -169,6 +190,12 @@ def xlsx_rows(stream: BinaryIO, sheet: int = 0) -> Iterator[Row]:
     import openpyxl
 
     seekable = _seekable(stream)
+    try:
+        _check_zip(seekable)
+    except StatementParseError:
+        if seekable is not stream:
+            seekable.close()
+        raise
     with warnings.catch_warnings():
         # Bank exports often lack a default style; openpyxl then warns at load time only.
         warnings.filterwarnings("ignore", "Workbook contains no default style", UserWarning)
@@ -178,7 +205,7 @@ def xlsx_rows(stream: BinaryIO, sheet: int = 0) -> Iterator[Row]:
             if seekable is not stream:
                 seekable.close()
             raise StatementParseError(f"not a readable XLSX workbook: {error}") from error
-    number = 0
+    number = cells = 0
     try:
         if sheet >= len(book.worksheets):
             raise StatementParseError(f"the workbook has no sheet {sheet + 1}")
@@ -198,6 +225,8 @@ def xlsx_rows(stream: BinaryIO, sheet: int = 0) -> Iterator[Row]:
             if values is None:
                 return
             number += 1
+            cells += len(values)
+            _check_size(number, len(values), cells)
             yield number, [_excel_cell(value) for value in values]
     finally:
         book.close()
@@ -209,13 +238,21 @@ def xls_rows(stream: BinaryIO, sheet: int = 0) -> Iterator[Row]:
     """Rows of a binary (OLE2/BIFF) workbook; XLS is capped at 65,536 rows."""
     import xlrd
 
+    # xlrd holds the whole file: read at most MAX_XLS_BYTES of it, never all of a large one
+    contents = stream.read(MAX_XLS_BYTES + 1)
+    if len(contents) > MAX_XLS_BYTES:
+        raise StatementParseError(
+            f"the XLS workbook is over {MAX_XLS_BYTES // (1024 * 1024)} MB: save it as XLSX or CSV"
+        )
     try:
-        book = xlrd.open_workbook(file_contents=stream.read(), on_demand=True)
+        book = xlrd.open_workbook(file_contents=contents, on_demand=True)
         worksheet = book.sheet_by_index(sheet)
     except Exception as error:  # XLRDError, CompDocError, struct.error, IndexError…
         raise StatementParseError(
             f"not a readable XLS workbook: {type(error).__name__}: {error}"
         ) from error
+    del contents
+    total = 0
     for number in range(worksheet.nrows):
         try:
             cells = [_xls_cell(cell, book.datemode) for cell in worksheet.row(number)]
@@ -223,6 +260,8 @@ def xls_rows(stream: BinaryIO, sheet: int = 0) -> Iterator[Row]:
             raise StatementParseError(
                 f"unreadable cell: {type(error).__name__}: {error}", line=number + 1
             ) from error
+        total += len(cells)
+        _check_size(number + 1, len(cells), total)
         yield number + 1, cells
 
 
@@ -247,6 +286,50 @@ def html_rows(stream: BinaryIO, encoding: str | None) -> Iterator[Row]:
         cells = [" ".join(cell.itertext()) for cell in row if cell.tag in ("td", "th")]
         yield line, cells
         row.clear(keep_tail=False)
+
+
+def _check_zip(stream: BinaryIO) -> None:
+    """Refuse an XLSX whose members inflate beyond the bounds, before openpyxl inflates them.
+
+    The sizes are the zip directory's; a member larger than it declares is not read past
+    its declared size (zipfile stops there and fails on the CRC), so the bound holds.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        raise StatementParseError(f"not a readable XLSX workbook: {error}") from error
+    finally:
+        stream.seek(0)
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise StatementParseError(f"the workbook has over {MAX_ZIP_MEMBERS} parts: not an export")
+    total = sum(member.file_size for member in members)
+    if total > MAX_INFLATED_BYTES:
+        raise StatementParseError(
+            f"the workbook inflates to over {MAX_INFLATED_BYTES // (1024 * 1024)} MB"
+        )
+    for member in members:
+        if member.filename.lower().endswith("sharedstrings.xml") and (
+            member.file_size > MAX_SHARED_STRINGS_BYTES
+        ):
+            raise StatementParseError(
+                "the workbook's shared strings inflate to over "
+                f"{MAX_SHARED_STRINGS_BYTES // (1024 * 1024)} MB"
+            )
+
+
+def _check_size(rows: int, width: int, cells: int) -> None:
+    """Refuse a sheet beyond the bounds of rows, cells in a row, and cells in all."""
+    if rows > MAX_SHEET_ROWS:
+        raise StatementParseError(f"the sheet has over {MAX_SHEET_ROWS:,} rows", line=rows)
+    if width > MAX_ROW_CELLS:
+        raise StatementParseError(
+            f"a row has over {MAX_ROW_CELLS:,} cells: not a bank export", line=rows
+        )
+    if cells > MAX_SHEET_CELLS:
+        raise StatementParseError(f"the sheet has over {MAX_SHEET_CELLS:,} cells", line=rows)
 
 
 def _seekable(stream: BinaryIO) -> BinaryIO:

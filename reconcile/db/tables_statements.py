@@ -144,3 +144,19 @@ statement_voids = Table(
     Column("summary", JSON),  #: entries reversed, lines voided, alerts resolved, cases
     CheckConstraint(check_sql("status", VoidStatus), name="status"),
 )
+
+#: A bank export layout a court taught the service once (流水格式): the keys of a
+#: config/csv_profiles/*.toml file, as JSON; files whose header it names import with it.
+statement_profiles = Table(
+    "statement_profiles",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("court", String(16), nullable=False),  #: the court's code
+    Column("name", String(100), nullable=False),
+    Column("definition", JSON, nullable=False),  #: the profile's keys (detect, columns, …)
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    Column("updated_by", String(200)),
+    Column("updated_at", Timestamp),
+    UniqueConstraint("court", "name", name="uq_statement_profiles_court_name"),
+)

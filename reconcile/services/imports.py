@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 from importers import detect_format, parse_file
 from importers.base import Statement, StatementLine, StatementParseError, UnknownLayout
+from importers.tabular import TabularImporter
 from reconcile.account_numbers import normalise_account_number
 from reconcile.actors import Actor
 from reconcile.clock import utc_now
@@ -28,7 +29,7 @@ from reconcile.errors import InvalidFile, NotFound, UnknownAccount
 from reconcile.matching import Credit, Matcher
 from reconcile.money import decimal_to_fen
 from reconcile.permissions import Verb
-from reconcile.services import import_followups
+from reconcile.services import import_followups, statement_profiles
 from reconcile.services.access import require
 from reconcile.statement_lines import LineFacts, LineStatus, line_facts
 
@@ -89,14 +90,21 @@ def import_statement(
     progress: Progress | None = None,
     dry_run: bool = False,
     preview_limit: int = 10_000,
+    profile: str | None = None,
 ) -> dict:
     """Import a statement file; return its report (`duplicate: true` for a file seen before).
 
     With `dry_run`, parse and match exactly as the import would, then roll it all back:
     the report comes with the first `preview_limit` lines and what became of each, and
     nothing is stored, alerted or audited.
+
+    Tabular files are read with the statement profiles of the actor's courts as well as the
+    built-in ones: a file whose header a saved profile names is read with it; `profile`
+    names one (or a built-in one) to use.
     """
     require(actor, Verb.IMPORT_STATEMENT)
+    if profile:
+        format = f"csv:{profile}"
     file_sha256 = _sha256(source)
     format_name = _format_of(source, format, filename)
     with uow:
@@ -105,7 +113,7 @@ def import_statement(
             return (
                 _previewed(_repeat(uow, actor, seen), []) if dry_run else _repeat(uow, actor, seen)
             )
-        statements = parse_file(source, format_name, filename)
+        statements = _parse(uow, actor, source, format_name, filename)
         first = _first(statements, filename)
         collection, choice = _resolve_account(uow, actor, first, account)
         try:
@@ -180,6 +188,42 @@ def _format_of(source: BinaryIO, format: str | None, filename: str | None) -> st
         raise _invalid(e) from e
 
 
+def _parse(
+    uow: UnitOfWork, actor: Actor, source: BinaryIO, format_name: str, filename: str | None
+) -> Iterator[Statement]:
+    """Parse the file; a tabular one with the saved profiles of the actor's courts too."""
+    name, _, named = format_name.partition(":")
+    if name not in ("csv", "xlsx", "xls"):
+        return parse_file(source, format_name, filename)
+    saved = statement_profiles.saved_profiles(uow.conn, actor)
+    if not saved and not named:
+        return parse_file(source, format_name, filename)
+    try:
+        importer = TabularImporter(profile=named.strip() or None, saved=saved)
+    except KeyError:
+        raise InvalidFile(f"no statement profile named {named.strip()!r}") from None
+    return _naming(importer.parse(source), filename)
+
+
+def _naming(statements: Iterator[Statement], filename: str | None) -> Iterator[Statement]:
+    """Name the file in the importer's errors, as importers.parse_file does."""
+    try:
+        for statement in statements:
+            statement.lines = _naming_lines(statement.lines, filename)
+            yield statement
+    except StatementParseError as error:
+        error.filename = error.filename or filename
+        raise
+
+
+def _naming_lines(lines: Iterator[StatementLine], filename: str | None):
+    try:
+        yield from lines
+    except StatementParseError as error:
+        error.filename = error.filename or filename
+        raise
+
+
 def _first(statements: Iterator[Statement], filename: str | None) -> Statement:
     try:
         first = next(statements, None)
@@ -193,7 +237,14 @@ def _first(statements: Iterator[Statement], filename: str | None) -> Statement:
 def _invalid(error: StatementParseError) -> InvalidFile:
     facts = {k: v for k, v in error.as_dict().items() if v is not None and k != "code"}
     if isinstance(error, UnknownLayout):
-        return UnknownLayoutFile(str(error), **facts)
+        guess = [
+            {"column": c["index"], "header_names": c["names"], "guess": c["guess"],
+             "examples": c["examples"]}
+            for c in error.layout.get("columns", ())
+        ]  # fmt: skip
+        return UnknownLayoutFile(
+            str(error), **facts, rows=error.layout.get("rows", []), guess=guess
+        )
     return InvalidFile(str(error), **facts)
 
 

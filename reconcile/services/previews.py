@@ -3,6 +3,11 @@
 Staff see what an import would do — account, period, totals, each line's outcome,
 warnings — before anything is booked. The file is kept server-side, bound to its
 uploader and its hash, for a limited time, so that confirming needs no second upload.
+
+A file whose layout the importer cannot read is kept too, with the rows it looked at and
+its guess per column (`unknown_layout`): the clerk says which column is which
+(`teach_layout`), that is saved as a statement profile of the court, and the kept file
+is previewed again with it — no second upload.
 """
 
 from __future__ import annotations
@@ -12,13 +17,15 @@ import io
 import secrets
 from datetime import date, timedelta
 
+from importers.base import StatementParseError
+from importers.tabular import TabularImporter
 from reconcile.actors import Actor
 from reconcile.clock import local_today, utc_now
 from reconcile.db import upload_store
 from reconcile.db.uow import UnitOfWork
-from reconcile.errors import NotFound
+from reconcile.errors import NotFound, ValidationFailed
 from reconcile.permissions import Verb
-from reconcile.services import imports
+from reconcile.services import imports, statement_profiles
 from reconcile.services.access import require
 
 #: a statement whose last day is this far from today is worth a second look
@@ -38,23 +45,37 @@ def preview_upload(
     """Run the import as a dry run, keep the file, and return the preview with its id."""
     require(actor, Verb.IMPORT_STATEMENT)
     config = settings["imports"]
-    report = imports.import_statement(
-        uow,
-        actor,
-        io.BytesIO(data),
-        filename=filename,
-        format=format,
-        account=account,
-        batch_size=config["batch_size"],
-        dry_run=True,
-        preview_limit=config["preview_lines"],
-    )
-    preview = {
-        **_as_json(report),
-        "account_chosen": bool(account),
-        "warnings": warnings(report, local_today()),
-        "filename": filename,
-    }
+    try:
+        report = imports.import_statement(
+            uow,
+            actor,
+            io.BytesIO(data),
+            filename=filename,
+            format=format,
+            account=account,
+            batch_size=config["batch_size"],
+            dry_run=True,
+            preview_limit=config["preview_lines"],
+        )
+    except imports.UnknownLayoutFile as refusal:
+        layout = {
+            "detail": refusal.message,
+            "rows": refusal.facts.get("rows", []),
+            "guess": refusal.facts.get("guess", []),
+        }
+        preview = {"unknown_layout": layout, "filename": filename, "account": account}
+    else:
+        preview = {
+            **_as_json(report),
+            "account_chosen": bool(account),
+            "warnings": warnings(report, local_today()),
+            "filename": filename,
+        }
+    return _keep(uow, actor, data, preview, config, filename=filename, format=format,
+                 account=account)  # fmt: skip
+
+
+def _keep(uow, actor, data, preview, config, *, filename, format, account) -> dict:
     preview_id = secrets.token_hex(16)
     now = utc_now()
     with uow:
@@ -102,6 +123,61 @@ def confirm_upload(uow: UnitOfWork, actor: Actor, preview_id: str, settings: dic
     )
     discard_upload(uow, actor, preview_id)
     return report
+
+
+def teach_layout(
+    uow: UnitOfWork,
+    actor: Actor,
+    preview_id: str,
+    settings: dict,
+    *,
+    court: str,
+    name: str,
+    header_line: int | None,
+    fields: dict[int, str],
+    date_order: str | None = None,
+    decimal_mark: str | None = None,
+) -> dict:
+    """Save what the clerk said of a kept file's unknown layout as a statement profile of
+    the court, and preview the kept file again with it; return the new preview."""
+    require(actor, Verb.DEFINE_STATEMENT_PROFILE)
+    with uow:
+        kept = _kept(uow, actor, preview_id)
+    layout = kept["preview"].get("unknown_layout")
+    if layout is None:
+        raise NotFound("preview not found")
+    definition = statement_profiles.definition_from_mapping(
+        layout,
+        header_line,
+        fields,
+        date_order=date_order,
+        decimal_mark=decimal_mark,
+        description=f"taught from {kept['filename'] or 'an upload'}",
+    )
+    _check_reads(kept["data"], name, definition)
+    statement_profiles.create_profile(uow, actor, court=court, name=name, definition=definition)
+    preview = preview_upload(
+        uow,
+        actor,
+        kept["data"],
+        settings,
+        filename=kept["filename"],
+        format=kept["format"],
+        account=kept["account"],
+    )
+    discard_upload(uow, actor, preview_id)
+    return preview
+
+
+def _check_reads(data: bytes, name: str, definition: dict) -> None:
+    """Refuse a mapping the file cannot be read with, before it is saved."""
+    importer = TabularImporter(profile=name, saved={name: definition})
+    try:
+        for statement in importer.parse(io.BytesIO(data)):
+            for _ in statement.lines:
+                pass
+    except StatementParseError as error:
+        raise ValidationFailed(f"the file cannot be read so: {error}", field="mapping") from None
 
 
 def discard_upload(uow: UnitOfWork, actor: Actor, preview_id: str) -> None:

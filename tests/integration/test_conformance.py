@@ -86,7 +86,17 @@ def build_world(client, court, engine, approver_headers) -> dict:
     void = client.post(
         f"/api/v1/statements/{report['id']}/void", json={"reason": "导错了账户"}, headers=finance
     ).get_json()
-    made = (hold, payment, deferral, change, void)
+    profile = client.post(
+        "/api/v1/statement-profiles",
+        json={
+            "name": f"西班牙银行 {court.code}",
+            "court": court.code,
+            "detect": ["Fecha", "Importe"],
+            "columns": {"booked_on": ["Fecha"], "amount": ["Importe"]},
+        },
+        headers=finance,
+    ).get_json()
+    made = (hold, payment, deferral, change, void, profile)
     assert all(isinstance(x, dict) and "id" in x for x in made), made
     return {
         "case_id": case["id"],
@@ -98,6 +108,7 @@ def build_world(client, court, engine, approver_headers) -> dict:
         "deferral_id": deferral["id"],
         "change_id": change["id"],
         "void_id": void["id"],
+        "profile_id": profile["id"],
     }
 
 
