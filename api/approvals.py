@@ -27,6 +27,9 @@ class ApprovalSchema(ma.Schema):
     level = ma.fields.Integer()
     decision = ma.fields.String(metadata={"description": "approve | reject"})
     approver_name = ma.fields.String()
+    approver_position = ma.fields.String(
+        allow_none=True, metadata={"description": "the approver's position (职务) when deciding"}
+    )
     note = ma.fields.String(allow_none=True)
     decided_at = LocalDateTime()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -10,9 +12,12 @@ from api.auth import current_actor
 from api.context import services
 from api.fields import MAX_ACCOUNT, MAX_NAME, Amount, Day, LocalDateTime, SignedAmount, Text
 from api.idempotency import idempotent
-from api.pagination import PageQuerySchema, decode_cursor, page, page_schema
+from api.pagination import PageQuerySchema, decode_cursor, decode_cursor_ids, page, page_schema
+from reconcile.case_closing import ClosureType
+from reconcile.case_search import MAX_QUERY as MAX_SEARCH
+from reconcile.case_search import CaseFilters, CaseSort, read_query
 from reconcile.cases import AccountRef, NewCase, PartySpec
-from reconcile.services import cases
+from reconcile.services import case_search, cases
 
 blp = Blueprint("cases", __name__, url_prefix="/cases", description="Enforcement cases")
 
@@ -66,6 +71,9 @@ class CaseSchema(ma.Schema):
     sub_account_number = ma.fields.String()
     sub_account_source = ma.fields.String(metadata={"description": "bank | service"})
     status = ma.fields.String(metadata={"description": "open | closed"})
+    closure_type = ma.fields.String(
+        allow_none=True, metadata={"description": "how it was closed; null while open"}
+    )
     amount_due = Amount(positive=False)
     filed_on = ma.fields.Date()
     applicants = ma.fields.List(ma.fields.Nested(ApplicantSchema))
@@ -73,12 +81,57 @@ class CaseSchema(ma.Schema):
     balance = ma.fields.Nested(BalanceSchema)
 
 
+class MatchSchema(ma.Schema):
+    kind = ma.fields.String(
+        metadata={
+            "description": "case_number | party | sub_account | account | sub_account_near_miss"
+        }
+    )
+    reason = ma.fields.String(
+        metadata={"description": "for a near miss: the typing error, e.g. one digit differs"}
+    )
+
+
+class CaseListItemSchema(CaseSchema):
+    match = ma.fields.Nested(
+        MatchSchema, allow_none=True, metadata={"description": "what the search `q` found"}
+    )
+
+
 class CaseQuerySchema(PageQuerySchema):
-    case_number = ma.fields.String(required=True)
+    case_number = Text(
+        MAX_NAME, metadata={"description": "exactly this case, in any bracket style"}
+    )
+    q = Text(
+        MAX_SEARCH,
+        metadata={
+            "description": "partial case number (any bracket style), party name, "
+            "sub-account (a near miss is offered) or payee account"
+        },
+    )
+    status = ma.fields.String(validate=ma.validate.OneOf(["open", "closed"]))
+    court = Text(MAX_NAME)
+    overdue = ma.fields.Boolean(metadata={"description": "an unresolved overdue alert"})
+    held = ma.fields.Boolean(metadata={"description": "money held on the case"})
+    available_gt = Amount(positive=False, metadata={"description": "available above this"})
+    sort = ma.fields.String(
+        load_default=CaseSort.REGISTERED.value,
+        validate=ma.validate.OneOf([s.value for s in CaseSort]),
+    )
+    order = ma.fields.String(load_default="desc", validate=ma.validate.OneOf(["asc", "desc"]))
 
 
 class CasePatchSchema(ma.Schema):
     status = ma.fields.String(required=True, validate=ma.validate.OneOf(["open", "closed"]))
+    closure_type = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.OneOf(list(ClosureType)),
+        metadata={
+            "description": "required to close: completed (执行完毕), terminated_this_round "
+            "(终结本次执行程序), terminated (终结执行), withdrawn (销案), not_enforced "
+            "(不予执行), rejected (驳回申请)"
+        },
+    )
 
 
 class LedgerEntrySchema(ma.Schema):
@@ -91,7 +144,22 @@ class LedgerEntrySchema(ma.Schema):
     disbursement_id = ma.fields.Integer(allow_none=True)
     reverses_entry_id = ma.fields.Integer(allow_none=True)
     note = ma.fields.String(allow_none=True)
-    created_at = LocalDateTime()
+    created_at = LocalDateTime(metadata={"description": "when the service posted it"})
+    booked_on = ma.fields.Date(
+        allow_none=True, metadata={"description": "the bank's booking date (the line's)"}
+    )
+    value_date = ma.fields.Date(allow_none=True)
+    counterparty_name = ma.fields.String(
+        allow_none=True, metadata={"description": "payer or payee"}
+    )
+    counterparty_account = ma.fields.String(allow_none=True)
+    bank_reference = ma.fields.String(allow_none=True)
+    statement_id = ma.fields.Integer(
+        allow_none=True, metadata={"description": "the imported statement the line came from"}
+    )
+    bucket_balance = SignedAmount(metadata={"description": "the bucket's total after the entry"})
+    available_after = SignedAmount()
+    on_account_after = SignedAmount(metadata={"description": "received − paid after the entry"})
 
 
 class PaymentInstructionsSchema(ma.Schema):
@@ -104,8 +172,10 @@ class PaymentInstructionsSchema(ma.Schema):
     text = ma.fields.String()
 
 
-CasePageSchema = page_schema(CaseSchema, "CasePage")
 LedgerPageSchema = page_schema(LedgerEntrySchema, "LedgerPage")
+
+
+CasePageSchema = page_schema(CaseListItemSchema, "CasePage")
 
 
 def new_case_from(data: dict) -> NewCase:
@@ -132,12 +202,23 @@ class Cases(MethodView):
     @blp.arguments(CaseQuerySchema, location="query")
     @blp.response(200, CasePageSchema)
     def get(self, query):
-        """Find a case by its number, written in any usual way"""
-        decode_cursor(query["cursor"])  # one page at most, but a bad cursor is still refused
-        found = cases.find_case(
-            services().uow(read_only=True), current_actor(), query["case_number"]
+        """List the cases: search `q`, filters, sort; or find one by `case_number`"""
+        if query.get("case_number") is not None:
+            decode_cursor(query["cursor"])  # one page at most, but a bad cursor is still refused
+            found = cases.find_case(
+                services().uow(read_only=True), current_actor(), query["case_number"]
+            )
+            return page([found] if found else [], query["limit"])
+        filters = filters_from(query)
+        after = decode_cursor_ids(query["cursor"], 2) if query["cursor"] else None
+        found = case_search.search_cases(
+            services().uow(read_only=True),
+            current_actor(),
+            filters,
+            after=after,
+            limit=query["limit"],
         )
-        return page([found] if found else [], query["limit"])
+        return {"items": found["items"], "next_cursor": case_cursor(found["next"])}
 
     @idempotent
     @blp.arguments(CaseCreateSchema)
@@ -163,22 +244,50 @@ class CaseById(MethodView):
     @blp.response(200, CaseSchema)
     def patch(self, data, case_id):
         """Close or reopen a case (enforcement)"""
-        return cases.set_case_status(services().uow(), current_actor(), case_id, data["status"])
+        return cases.set_case_status(
+            services().uow(), current_actor(), case_id, data["status"], data["closure_type"]
+        )
 
 
 @blp.route("/<int:case_id>/ledger")
 @blp.arguments(PageQuerySchema, location="query")
 @blp.response(200, LedgerPageSchema)
 def ledger(query, case_id):
-    """List the case's ledger entries, oldest first"""
-    items = cases.case_ledger(
+    """List the case's ledger entries, oldest first, with the bank's dates and running balances
+
+    The totals per bucket are the case's `balance` (`GET /cases/{id}`).
+    """
+    found = cases.ledger_page(
         services().uow(read_only=True),
         current_actor(),
         case_id,
         after_id=decode_cursor(query["cursor"]),
         limit=query["limit"],
     )
-    return page(items, query["limit"])
+    next_cursor = page([{"id": found["next"]}], 1)["next_cursor"] if found["next"] else None
+    return {"items": found["items"], "next_cursor": next_cursor}
+
+
+def filters_from(query: dict) -> CaseFilters:
+    """Return the case list's filters from validated query arguments."""
+    text = (query.get("q") or "").strip()
+    return CaseFilters(
+        query=read_query(text) if text else None,
+        status=query.get("status"),
+        court=query.get("court"),
+        overdue=query.get("overdue"),
+        held=query.get("held"),
+        available_gt=query.get("available_gt"),
+        sort=CaseSort(query["sort"]),
+        descending=query["order"] == "desc",
+    )
+
+
+def case_cursor(key: tuple[int, int] | None) -> str | None:
+    """Return the cursor of a (sort value, id) key: "<value>.<id>", as other lists' cursors."""
+    if key is None:
+        return None
+    return base64.urlsafe_b64encode(f"{key[0]}.{key[1]}".encode()).decode()
 
 
 @blp.route("/<int:case_id>/payment-instructions")

@@ -97,6 +97,7 @@ def accounts_group() -> None:
 @click.option("--court", required=True)
 @click.option("--number", required=True, help="the collection account number")
 @click.option("--bank", required=True, help="bank name")
+@click.option("--name", "account_name", help="the holder's name as the bank registered it")
 @click.option("--sub-account-prefix", required=True, help="digits sub-accounts start with")
 @click.option(
     "--no-check-digits",
@@ -118,6 +119,7 @@ def accounts_add(
     sub_account_prefix: str,
     no_check_digits: bool,
     court_accounts: tuple[str, ...],
+    account_name: str | None,
 ) -> None:
     """Register a collection account."""
     account = courts.add_collection_account(
@@ -131,6 +133,7 @@ def accounts_add(
         sub_account_width=ctx.settings["sub_accounts"]["sequence_width"],
         currency=ctx.settings["court"]["currency"],
         court_accounts=list(court_accounts),
+        account_name=account_name,
     )
     click.echo(f"collection account {account['account_number']} added for {court}")
 
@@ -154,9 +157,20 @@ def tokens_group() -> None:
     help="the person it belongs to (added if new); their other tokens and staff sign-ins "
     "are the same person, who never approves what they requested. Default: its own person",
 )
+@click.option(
+    "--position",
+    default=None,
+    help="the person's post (职务), one of [positions] of the courts, e.g. 执行局长; "
+    "approval levels name positions",
+)
 @pass_ctx
 def tokens_create(
-    ctx: Context, role: str, court_codes: tuple[str, ...], name: str | None, person: str | None
+    ctx: Context,
+    role: str,
+    court_codes: tuple[str, ...],
+    name: str | None,
+    person: str | None,
+    position: str | None,
 ) -> None:
     """Create a token and print it once; only its hash is stored."""
     token = tokens.create_token(
@@ -166,6 +180,8 @@ def tokens_create(
         courts=list(court_codes),
         name=name or f"{role} token",
         person=person,
+        position=position,
+        settings=ctx.settings,
     )
     click.echo(token)
 
@@ -178,7 +194,7 @@ def tokens_list(ctx: Context) -> None:
         state = "revoked" if t["revoked_at"] else "live"
         click.echo(
             f"{t['id']:>5}  {t['role']:<12} {','.join(t['courts']):<20} {state:<8} "
-            f"{t['person']:<16} {t['name']}"
+            f"{t['person']:<16} {t['position'] or '—':<8} {t['name']}"
         )
 
 

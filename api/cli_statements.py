@@ -12,6 +12,7 @@ from importers import parse_file
 from importers.base import StatementParseError
 from importers.serialize import statement_to_json
 from reconcile.actors import cli_actor
+from reconcile.booking_window import BookingWindow
 from reconcile.errors import DomainError
 
 FORMAT_HELP = "ofx | camt053 | mt940 | csv[:profile]; detected from the content if omitted"
@@ -37,6 +38,7 @@ def import_command(ctx, file: Path, account: str | None, format_: str | None) ->
                 account=account,
                 batch_size=ctx.settings["imports"]["batch_size"],
                 progress=_show_progress(file.name),
+                booking_window=BookingWindow.from_settings(ctx.settings["imports"]),
             )
         except DomainError as e:
             click.echo(f"\nerror: {e.message}", err=True)

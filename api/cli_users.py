@@ -27,9 +27,20 @@ def users_group() -> None:
     help="the person who signs in (added if new); their API tokens are the same person, "
     "who never approves what they requested. Default: its own person",
 )
+@click.option(
+    "--position",
+    default=None,
+    help="the person's post (职务), one of [positions] of the courts, e.g. 执行局长; "
+    "approval levels name positions",
+)
 @click.pass_obj
 def users_create(
-    ctx, username: str, role: str, court_codes: tuple[str, ...], person: str | None
+    ctx,
+    username: str,
+    role: str,
+    court_codes: tuple[str, ...],
+    person: str | None,
+    position: str | None,
 ) -> None:
     """Create a staff user; asks for the password (or reads RECONCILE_PASSWORD)."""
     password = os.environ.get(PASSWORD_VARIABLE) or click.prompt(
@@ -43,10 +54,13 @@ def users_create(
         role=role,
         courts=list(court_codes),
         person=person,
+        position=position,
+        settings=ctx.settings,
     )
     click.echo(
         f"user {user['username']} ({user['role']}, {', '.join(user['courts'])}) created"
         f" for person {user['person']}{' (new)' if user['new_person'] else ''}"
+        f"{', ' + user['position'] if user['position'] else ''}"
     )
 
 

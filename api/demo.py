@@ -19,6 +19,8 @@ from reconcile.services import (
     disbursements,
     holds,
     imports,
+    payment_files,
+    payment_reviews,
     tokens,
     users,
 )
@@ -79,7 +81,7 @@ DEMO_CASES = [
 def load_demo(engine: Engine, settings: dict) -> Iterator[str]:
     """Load the demo court, staff and statement once; yield what a newcomer should read."""
     yield from _load_court(engine, settings)
-    yield from _load_staff(engine)
+    yield from _load_staff(engine, settings)
     yield from _load_statement(engine, settings)
     yield from _take_checkpoint(engine)
 
@@ -117,25 +119,43 @@ def _load_court(engine: Engine, settings: dict) -> Iterator[str]:
         yield f"case {case['case_number']}  sub-account {case['sub_account_number']}"
     for role in ROLES:
         token = tokens.create_token(
-            UnitOfWork(engine), actor, role=role, courts=[COURT], name=f"demo {role}"
+            UnitOfWork(engine),
+            actor,
+            role=role,
+            courts=[COURT],
+            name=f"demo {role}",
+            position=DEMO_POSITIONS.get(role),
+            settings=settings,
         )
-        yield f"{role:<12} token: {token}"
+        yield f"{role:<12} token: {token}  {DEMO_POSITIONS.get(role, '')}"
+    token = tokens.create_token(
+        UnitOfWork(engine),
+        actor,
+        role="approver",
+        courts=[COURT],
+        name="demo approver (分管院领导)",
+        position="分管院领导",
+        settings=settings,
+    )
+    yield f"{'approver':<12} token: {token}  分管院领导 (the second level above 99,999.99)"
 
 
 #: the demo staff's password: only ever used by the demo
 DEMO_PASSWORD = "demo-password"  # noqa: S105
 DEMO_STAFF = (
-    ("finance", "finance"),
-    ("approver", "approver"),
-    ("approver2", "approver"),
-    ("desk", "desk"),
-    ("enforcement", "enforcement"),
-    ("admin", "admin"),
+    ("finance", "finance", "财务人员"),
+    ("approver", "approver", "执行局长"),
+    ("approver2", "approver", "分管院领导"),
+    ("desk", "desk", None),
+    ("enforcement", "enforcement", "执行法官"),
+    ("admin", "admin", None),
 )
+#: the position of the demo's token of each role
+DEMO_POSITIONS = {"enforcement": "执行法官", "approver": "执行局长", "finance": "财务人员"}
 
 
-def _load_staff(engine: Engine) -> Iterator[str]:
-    for username, role in DEMO_STAFF:
+def _load_staff(engine: Engine, settings: dict) -> Iterator[str]:
+    for username, role, position in DEMO_STAFF:
         try:
             users.create_user(
                 UnitOfWork(engine),
@@ -144,10 +164,15 @@ def _load_staff(engine: Engine) -> Iterator[str]:
                 password=DEMO_PASSWORD,
                 role=role,
                 courts=[COURT],
+                position=position,
+                settings=settings,
             )
         except Conflict:
             continue
-        yield f"staff sign-in  {username:<12} password: {DEMO_PASSWORD}  ({role})"
+        yield (
+            f"staff sign-in  {username:<12} password: {DEMO_PASSWORD}  ({role}"
+            f"{', ' + position if position else ''})"
+        )
 
 
 def _load_statement(engine: Engine, settings: dict) -> Iterator[str]:
@@ -168,7 +193,9 @@ def _load_statement(engine: Engine, settings: dict) -> Iterator[str]:
         f"{report['orphans']} unidentified, {report['debits_flagged']} debit flagged"
     )
     _request_demo_payment(engine, settings, numbered[0]["id"])
-    yield from _hold_after_approval(engine, settings, numbered[2]["id"])
+    director = _director(engine, settings)
+    yield from _hold_after_approval(engine, settings, numbered[2]["id"], director)
+    yield from _pay_by_payment_file(engine, settings, numbered[1]["id"], director)
 
 
 def demo_statement(first: str, second: str, third: str) -> bytes:
@@ -233,13 +260,57 @@ def _request_demo_payment(engine: Engine, settings: dict, case_id: int) -> None:
     )
 
 
-def _hold_after_approval(engine: Engine, settings: dict, case_id: int) -> Iterator[str]:
-    """A payment approved, then disputed: it cannot be recorded as paid while held."""
+def _director(engine: Engine, settings: dict) -> Actor:
+    """The 执行局长 who approves the demo's payments: a credential of that position."""
+    token = tokens.create_token(
+        UnitOfWork(engine),
+        cli_actor("demo"),
+        role="approver",
+        courts=[COURT],
+        name="执行局长 周强",
+        person="周强",
+        position="执行局长",
+        settings=settings,
+    )
+    return tokens.authenticate(UnitOfWork(engine), token)
+
+
+def _pay_by_payment_file(
+    engine: Engine, settings: dict, case_id: int, director: Actor
+) -> Iterator[str]:
+    """A payment through the court's flow: the 执行局长 approves, finance reviews, and the
+    payment file for online banking carries its reference, which the bank's debit returns."""
     judge = Actor(
         name="执行法官 陈明", role="enforcement", courts=frozenset({COURT}), id="demo:judge"
     )
-    approver = Actor(
-        name="执行局长 周强", role="approver", courts=frozenset({COURT}), id="demo:director"
+    finance = cli_actor("demo-finance")
+    payment = disbursements.request_disbursement(
+        UnitOfWork(engine),
+        judge,
+        case_id,
+        amount=1_000_000,
+        payee_account_number="6217000010001234567",
+        note="支付通知：执行款",
+        settings=settings,
+    )
+    disbursements.approve_disbursement(UnitOfWork(engine), director, payment["id"])
+    if settings["approvals"].get("finance_review"):
+        payment_reviews.review_disbursement(
+            UnitOfWork(engine), finance, payment["id"], decision="approve", note="复核无误"
+        )
+    batch = payment_files.export_payment_file(UnitOfWork(engine), finance, court=COURT)
+    yield (
+        f"payment {payment['id']} approved by the 执行局长, reviewed by finance, in payment "
+        f"file {batch['id']} with reference {payment['reference']} (付款文件)"
+    )
+
+
+def _hold_after_approval(
+    engine: Engine, settings: dict, case_id: int, approver: Actor
+) -> Iterator[str]:
+    """A payment approved, then disputed: it cannot be reviewed or paid while held."""
+    judge = Actor(
+        name="执行法官 陈明", role="enforcement", courts=frozenset({COURT}), id="demo:judge"
     )
     payment = disbursements.request_disbursement(
         UnitOfWork(engine),
@@ -259,4 +330,7 @@ def _hold_after_approval(engine: Engine, settings: dict, case_id: int) -> Iterat
         reason="案外人异议",
         document_reference="（2026）京0105执异17号",
     )
-    yield f"payment {payment['id']} approved, then a hold placed: it may not be paid while held"
+    yield (
+        f"payment {payment['id']} approved, then a hold placed: it may not be reviewed or "
+        "paid while held"
+    )

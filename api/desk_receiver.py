@@ -6,6 +6,8 @@ HTTP peer of the delivery tests. What it checks, in order:
 
 - `X-Reconcile-Timestamp` within 300 s of its clock (else 401 `stale_timestamp`);
 - `X-Reconcile-Signature` made with one of its secrets (else 401 `bad_signature`);
+- `X-Reconcile-Topic-Signature` binding `X-Reconcile-Topic` to the body (else 401
+  `bad_topic_signature`): an alert cannot be replayed as a case event;
 - the same signed request not seen before (else 409 `replay`);
 - a JSON object with an `id` (else 400).
 A body whose (topic, id) arrived before is a legitimate retry: 200, stored once.
@@ -95,12 +97,18 @@ class DeskReceiver:
             return 401, "stale_timestamp"
         if not webhooks.signature_matches(self.secrets, timestamp, body, signature):
             return 401, "bad_signature"
+        topic = headers.get(webhooks.TOPIC_HEADER) or ""
+        topic_signature = headers.get(webhooks.TOPIC_SIGNATURE_HEADER) or ""
+        if not webhooks.topic_signature_matches(
+            self.secrets, timestamp, topic, body, topic_signature
+        ):
+            return 401, "bad_topic_signature"
         if signature in self._signatures:
             return 409, "replay"
         self._remember(signature, timestamp)
         try:
             document = json.loads(body)
-            key = (headers.get(webhooks.TOPIC_HEADER) or "alert", document["id"])
+            key = (topic, document["id"])
         except (ValueError, TypeError, KeyError):
             return 400, "not_a_json_object_with_id"
         self.arrivals.append(key)

@@ -2,7 +2,7 @@
 in the background.
 
 Several service instances may run it against one PostgreSQL: the deadline scan claims
-each case with a row lock (SKIP LOCKED), delivery leases its outbox rows, and every alert
+batches of cases with a row lock (SKIP LOCKED), delivery leases its outbox rows, and every alert
 is raised once per finding, so no work is done twice. Nothing is built at import time.
 """
 

@@ -45,6 +45,12 @@ VERIFICATION: tuple[tuple[str, int, str], ...] = (
         "and accept any of your current secrets while rotating",
     ),
     (
+        "bad_topic_signature",
+        401,
+        f"`{webhooks.TOPIC_SIGNATURE_HEADER}` is the same HMAC over the timestamp, a `.`, the "
+        f"`{webhooks.TOPIC_HEADER}` value, a `.`, and the raw body: the topic is the sender's",
+    ),
+    (
         "replay",
         409,
         "the same signature was not accepted before within twice the allowed skew "
@@ -101,7 +107,10 @@ def _all_required(schema: type[ma.Schema], name: str, exclude: tuple[str, ...] =
 
 
 #: the alert as the desk receives it: GET /alerts/{id} less `delivery` (delivery.alert_document)
-AlertMessageSchema = _all_required(AlertSchema, "AlertMessage", exclude=("delivery",))
+#: the desk is sent the alert as raised: its delivery, owner and due time are the service's
+AlertMessageSchema = _all_required(
+    AlertSchema, "AlertMessage", exclude=("delivery", "owner", "due_at", "overdue")
+)
 
 _ID = {"type": "integer", "minimum": 1}
 _YUAN = {"type": "string", "pattern": r"^\d{1,13}\.\d{2}$", "example": "1234.50"}
@@ -128,7 +137,11 @@ _PAYMENT_FACTS = {
 }
 FACTS: dict[str, dict] = {
     "money_received": {
-        "amount": {**_YUAN, "description": "the total placed on the case by one import, yuan"},
+        "amount": {
+            **_YUAN,
+            "description": "the total placed on the case by one import, or by staff "
+            "(assignment, one part of a split), yuan",
+        },
         "payments": {"type": "integer", "minimum": 1, "description": "statement lines"},
     },
     "hold_placed": _HOLD_FACTS,
@@ -141,7 +154,11 @@ FACTS: dict[str, dict] = {
     "money_reversed": {
         "amount": {**_YUAN, "description": "the credit taken back off the case, yuan"},
         "statement_id": _ID,
-        "statement_void_id": _ID,
+        "statement_void_id": {
+            "type": ["integer", "null"],
+            "minimum": 1,
+            "description": "the void that took it back; null when staff took it off by hand",
+        },
         "reason": {"type": "string"},
     },
 }
@@ -225,6 +242,14 @@ def _headers(topic: str) -> list[dict]:
             "required": True,
             "description": "what the body is; ids are unique per topic",
             "schema": {"type": "string", "enum": [topic]},
+        },
+        {
+            "in": "header",
+            "name": webhooks.TOPIC_SIGNATURE_HEADER,
+            "required": True,
+            "description": "`sha256=<hex HMAC-SHA256 of '<timestamp>.<topic>.<raw body>'>`: "
+            "the topic is signed too, so a message cannot be passed off as another topic's",
+            "schema": {"type": "string", "pattern": SIGNATURE_PATTERN},
         },
     ]
 

@@ -42,6 +42,9 @@ MEANINGS: dict[str, str] = {
     "insufficient_available": "more than the case's available (undisputed, unreserved) money",
     "payee_not_named": "no court document of the case names this payee account "
     "(an alert is raised)",
+    "unlawful_payee_account": "the account is a respondent's on the case, a collection account, "
+    "a case's sub-account or the court's own (`belongs_to` says which): never an applicant's "
+    "payee account",
     "invalid_file": "the statement file cannot be imported: `detail` names the file, line or "
     "field, and why",
     "unknown_account": "the statement is of an account that is not a registered collection account",
@@ -52,6 +55,12 @@ MEANINGS: dict[str, str] = {
     "statement_money_used": "money the import brought has been used since (paid out, held, "
     "reserved, assigned onwards, refunded): `blockers` lists each use",
     "statement_void_pending": "the import is voided already, or a void of it awaits a decision",
+    "wrong_position": "the request's next approval level is decided by another position "
+    "(职务): `level` and `position` name it, `your_position` is yours",
+    "case_has_funds": "the case may not close while money, active holds, payments on their "
+    "way or open deferrals remain on it: `blockers` lists each",
+    "no_payments_to_export": "every approved payment of the court is in a payment file "
+    "already: download one again (`batch`)",
 }
 
 #: approving and rejecting a request: the role, one's own request, a decided one
@@ -61,7 +70,10 @@ _DECISION = {403: ("forbidden",), 409: ("conflict", "illegal_transition")}
 #: /api/v1) and status
 PROBLEMS: dict[str, dict[int, tuple[str, ...]]] = {
     "POST /cases": {403: ("forbidden",), 409: ("conflict",)},
-    "PATCH /cases/{case_id}": {403: ("forbidden",), 409: ("illegal_transition",)},
+    "PATCH /cases/{case_id}": {
+        403: ("forbidden",),
+        409: ("illegal_transition", "case_has_funds"),
+    },
     "GET /verify-account": {403: ("forbidden",), 404: ("not_found",)},
     "POST /statements": {
         403: ("forbidden",),
@@ -98,6 +110,16 @@ PROBLEMS: dict[str, dict[int, tuple[str, ...]]] = {
         403: ("forbidden",),
         409: ("illegal_transition",),
     },
+    "POST /transactions/{transaction_id}/split": {
+        403: ("forbidden",),
+        409: ("illegal_transition",),
+        422: ("insufficient_available", "total_too_large"),
+    },
+    "POST /transactions/assign-bulk": {403: ("forbidden",)},
+    "POST /cases/{case_id}/expected-receipts": {
+        403: ("forbidden",),
+        409: ("illegal_transition",),
+    },
     "POST /cases/{case_id}/holds": {
         403: ("forbidden",),
         409: ("illegal_transition",),
@@ -114,9 +136,32 @@ PROBLEMS: dict[str, dict[int, tuple[str, ...]]] = {
     },
     "POST /disbursements/{disbursement_id}/approve": {
         **_DECISION,
+        403: ("forbidden", "wrong_position"),
         422: ("insufficient_available",),  # money held since it was requested
     },
-    "POST /disbursements/{disbursement_id}/reject": _DECISION,
+    "POST /disbursements/{disbursement_id}/reject": {
+        **_DECISION,
+        403: ("forbidden", "wrong_position"),
+    },
+    # finance review, resubmission, payment files (#21)
+    "POST /disbursements/{disbursement_id}/review": {
+        403: ("forbidden",),
+        409: ("conflict", "illegal_transition"),
+        422: ("insufficient_available",),
+    },
+    "POST /disbursements/{disbursement_id}/resubmit": {
+        403: ("forbidden",),
+        409: ("conflict", "illegal_transition"),
+        422: ("payee_not_named", "insufficient_available"),
+    },
+    "GET /disbursements/payment-file": {
+        403: ("forbidden",),
+        404: ("not_found",),
+        409: ("conflict", "no_payments_to_export"),
+    },
+    "GET /disbursements/payment-files": {403: ("forbidden",)},
+    "GET /disbursements/payment-files/{batch_id}": {403: ("forbidden",)},
+    "GET /disbursements/payment-files/{batch_id}/file": {403: ("forbidden",)},
     "POST /disbursements/{disbursement_id}/mark-paid": {
         403: ("forbidden",),
         409: ("conflict", "illegal_transition"),
@@ -129,7 +174,11 @@ PROBLEMS: dict[str, dict[int, tuple[str, ...]]] = {
         403: ("forbidden",),
         409: ("conflict", "illegal_transition"),
     },
+    "POST /alerts/bulk-acknowledge": {403: ("forbidden",)},
+    "POST /alerts/bulk-resolve": {403: ("forbidden",)},
     "GET /reports/reconciliation": {403: ("forbidden",), 404: ("not_found",)},
+    "GET /reports/execution-finance-check": {404: ("not_found",)},
+    "GET /cases/{case_id}/execution-fee": {404: ("not_found",)},
     "POST /cases/{case_id}/deferrals": {403: ("forbidden",), 409: ("illegal_transition",)},
     "POST /deferrals/{deferral_id}/approve": _DECISION,
     "POST /deferrals/{deferral_id}/reject": _DECISION,
@@ -137,6 +186,7 @@ PROBLEMS: dict[str, dict[int, tuple[str, ...]]] = {
     "POST /cases/{case_id}/payee-accounts": {
         403: ("forbidden",),
         409: ("conflict", "illegal_transition"),
+        422: ("unlawful_payee_account",),
     },
     # statement profiles (#14)
     "POST /statement-profiles": {403: ("forbidden",), 404: ("not_found",), 409: ("conflict",)},
@@ -144,7 +194,10 @@ PROBLEMS: dict[str, dict[int, tuple[str, ...]]] = {
         403: ("forbidden",),
         409: ("conflict",),
     },
-    "POST /payee-account-changes/{change_id}/approve": _DECISION,
+    "POST /payee-account-changes/{change_id}/approve": {
+        **_DECISION,
+        422: ("unlawful_payee_account",),  # the account became a court's since the request
+    },
     "POST /payee-account-changes/{change_id}/reject": _DECISION,
 }
 

@@ -2,11 +2,11 @@
 
 Under gunicorn every worker is a copy of the web app; starting the scheduler there would
 run each job once per worker. The jobs would still be correct (api/jobs.py: the deadline
-scan claims cases with SKIP LOCKED, delivery leases outbox rows, alerts are raised once
-per finding), but they would do the work several times over. So the web workers never
-start it, and one scheduler process per deployment does; a second one on another host,
-for availability, is safe for the same reasons. `reconcile serve` still runs the jobs
-in-process for development.
+scan claims batches of cases with SKIP LOCKED, delivery leases outbox rows, alerts are
+raised once per finding), but they would do the work several times over. So the web
+workers never start it, and one scheduler process per deployment does; a second one on
+another host, for availability, is safe for the same reasons. `reconcile serve` still
+runs the jobs in-process for development.
 """
 
 from __future__ import annotations

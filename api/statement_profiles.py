@@ -3,7 +3,8 @@
 The body of a profile is the keys of a `config/csv_profiles/*.toml` file as JSON (`detect`,
 `columns`, `amount_layout`, `date_order`, `decimal_mark`, `date_formats`, `flag`, …) plus
 `name` and `court`. A file whose header holds all of a profile's `detect` headers is read
-with it; `GET /statement-profiles/{id}/toml` gives it back as a profile file.
+with it; a profile of `positions` (field → 1-based column numbers) reads files that have no
+header row. `GET /statement-profiles/{id}/toml` gives it back as a profile file.
 """
 
 from __future__ import annotations
@@ -46,7 +47,11 @@ class ProfileSchema(ma.Schema):
     court = ma.fields.String()
     name = ma.fields.String()
     definition = ma.fields.Dict(
-        metadata={"description": "the keys of a config/csv_profiles/*.toml file"}
+        metadata={
+            "description": "the keys of a config/csv_profiles/*.toml file: `detect` and "
+            "`columns` (header names per field), or `positions` (column numbers per field, "
+            "for a file without a header row), `date_order`, `decimal_mark`, …"
+        }
     )
     created_by = ma.fields.String()
     created_at = LocalDateTime()

@@ -14,6 +14,7 @@ from api.fields import MAX_ACCOUNT, Amount, Day, LocalDateTime, StatementFormat,
 from api.idempotency import idempotent
 from api.multipart import MultipartBlueprint
 from api.pagination import PageQuerySchema, decode_cursor, decode_cursor_ids, page, page_schema
+from reconcile.booking_window import BookingWindow
 from reconcile.services import imports, statement_voids, statements
 
 blp = MultipartBlueprint(
@@ -323,6 +324,7 @@ class Statements(MethodView):
             batch_size=settings["batch_size"],
             dry_run=dry_run,
             preview_limit=settings["preview_lines"],
+            booking_window=BookingWindow.from_settings(settings),
         )
         if dry_run:  # a Response: the 201 schema above would drop the preview's lines
             return jsonify(PreviewSchema().dump(report))

@@ -1,4 +1,5 @@
-"""Transactions (statement lines): list them, and resolve orphans by assignment or refund."""
+"""Transactions (statement lines): list them, and resolve orphans by assignment (whole,
+split across cases, or many at once) or refund."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from api.context import services
 from api.fields import Amount, Id
 from api.idempotency import idempotent
 from api.pagination import PageQuerySchema, decode_cursor, page, page_schema
-from reconcile.services import transactions
+from reconcile.services import splits, transactions
 
 blp = Blueprint(
     "transactions",
@@ -25,6 +26,19 @@ class SuggestionSchema(ma.Schema):
     case_number = ma.fields.String()
     sub_account_number = ma.fields.String()
     reason = ma.fields.String()
+
+
+class PartSchema(ma.Schema):
+    id = ma.fields.Integer(metadata={"description": "names the part to `unassign`"})
+    case_id = ma.fields.Integer()
+    case_number = ma.fields.String()
+    amount = Amount()
+    arrived_on = ma.fields.Date(
+        metadata={"description": "the bank's booking day of the credit: when it arrived"}
+    )
+    reason = ma.fields.String()
+    placed_by = ma.fields.String()
+    placed_at = ma.fields.DateTime()
 
 
 class TransactionSchema(ma.Schema):
@@ -49,7 +63,8 @@ class TransactionSchema(ma.Schema):
     )
     case_id = ma.fields.Integer(allow_none=True)
     match_rule = ma.fields.String(
-        allow_none=True, metadata={"description": "sub_account | case_number | payer | manual"}
+        allow_none=True,
+        metadata={"description": "sub_account | case_number | payer | manual | split"},
     )
     match_evidence = ma.fields.Dict(allow_none=True)
     orphan_reason = ma.fields.String(allow_none=True)
@@ -57,6 +72,15 @@ class TransactionSchema(ma.Schema):
     disbursement_id = ma.fields.Integer(allow_none=True)
     resolution_note = ma.fields.String(allow_none=True)
     refund_disbursement_id = ma.fields.Integer(dump_only=True)
+    parts = ma.fields.List(
+        ma.fields.Nested(PartSchema),
+        metadata={"description": "the parts staff placed on cases (assign, split), still placed"},
+    )
+    unplaced_amount = Amount(
+        positive=False,
+        allow_none=True,
+        metadata={"description": "credit: what no case holds yet (an orphan's remainder)"},
+    )
 
 
 class TransactionQuerySchema(PageQuerySchema):
@@ -76,6 +100,41 @@ class AssignSchema(ma.Schema):
 
 class ReasonSchema(ma.Schema):
     reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=1000))
+
+
+class UnassignSchema(ReasonSchema):
+    part_id = Id(metadata={"description": "the part to take off, when the credit is split"})
+
+
+class SplitPartSchema(ma.Schema):
+    case_id = Id(required=True)
+    amount = Amount(required=True)
+
+
+class SplitSchema(ReasonSchema):
+    parts = ma.fields.List(
+        ma.fields.Nested(SplitPartSchema),
+        required=True,
+        validate=ma.validate.Length(min=1, max=splits.MOST_PARTS),
+    )
+
+
+class BulkItemSchema(ma.Schema):
+    transaction_id = Id(required=True)
+    case_id = Id(required=True)
+
+
+class BulkAssignSchema(ReasonSchema):
+    items = ma.fields.List(
+        ma.fields.Nested(BulkItemSchema),
+        required=True,
+        validate=ma.validate.Length(min=1, max=splits.MOST_ITEMS),
+    )
+
+
+class BulkAssignedSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(TransactionSchema))
+    assigned = ma.fields.Integer()
 
 
 TransactionPageSchema = page_schema(TransactionSchema, "TransactionPage")
@@ -113,13 +172,41 @@ def assign(data, transaction_id):
     )
 
 
+@blp.route("/assign-bulk", methods=["POST"])
+@idempotent
+@blp.arguments(BulkAssignSchema)
+@blp.response(200, BulkAssignedSchema)
+def assign_bulk(data):
+    """Assign many orphan credits to their cases at once: all or nothing (finance)"""
+    items = [(i["transaction_id"], i["case_id"]) for i in data["items"]]
+    return splits.assign_bulk(services().uow(), current_actor(), items, data["reason"])
+
+
+@blp.route("/<int:transaction_id>/split", methods=["POST"])
+@idempotent
+@blp.arguments(SplitSchema)
+@blp.response(200, TransactionSchema)
+def split(data, transaction_id):
+    """Place parts of one orphan credit on several cases; the rest stays an orphan (finance)"""
+    parts = [(p["case_id"], p["amount"]) for p in data["parts"]]
+    return splits.split_credit(
+        services().uow(), current_actor(), transaction_id, parts, data["reason"]
+    )
+
+
 @blp.route("/<int:transaction_id>/unassign", methods=["POST"])
 @idempotent
-@blp.arguments(ReasonSchema)
+@blp.arguments(UnassignSchema)
 @blp.response(200, TransactionSchema)
 def unassign(data, transaction_id):
-    """Take a credit off its case again, by reversing entries (finance)"""
-    return transactions.unassign(services().uow(), current_actor(), transaction_id, data["reason"])
+    """Take a credit, or one part of a split, off its case again, by reversing entries (finance)"""
+    return transactions.unassign(
+        services().uow(),
+        current_actor(),
+        transaction_id,
+        data["reason"],
+        part_id=data.get("part_id"),
+    )
 
 
 @blp.route("/<int:transaction_id>/refund", methods=["POST"])

@@ -34,6 +34,9 @@ class AlertKind(StrEnum):
     CALENDAR_PROVISIONAL = "calendar_provisional"  #: a deadline counted without a schedule
     PAYEE_ACCOUNTS_CHANGED = "payee_accounts_changed"  #: a case's lawful destinations changed
     DELIVERY_DEAD_LETTER = "delivery_dead_letter"  #: a webhook delivery was given up
+    #: an alert unresolved past its due time, reported to the supervisors (art. 8)
+    ALERT_ESCALATED = "alert_escalated"
+    STATEMENT_MISSING = "statement_missing"  #: no statement of an account for N working days
 
 
 class Severity(StrEnum):
@@ -61,6 +64,8 @@ SEVERITY: dict[AlertKind, Severity] = {
     K.CALENDAR_PROVISIONAL: S.INFO,
     K.PAYEE_ACCOUNTS_CHANGED: S.INFO,
     K.DELIVERY_DEAD_LETTER: S.CRITICAL,
+    K.ALERT_ESCALATED: S.CRITICAL,
+    K.STATEMENT_MISSING: S.WARNING,
 }
 
 

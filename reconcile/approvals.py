@@ -27,12 +27,27 @@ class Decision(StrEnum):
     REJECT = "reject"
 
 
-def levels_for(amount: int, tiers: Iterable[Mapping]) -> int:
-    """Return the approval levels an amount (fen) needs: the first tier whose up_to covers it."""
+class WrongPosition(Forbidden):
+    """An approver whose position is not the one the request's next level names."""
+
+    code = "wrong_position"
+
+
+def level_positions(amount: int, tiers: Iterable[Mapping]) -> tuple[str | None, ...]:
+    """Return the position each approval level of an amount (fen) names, first level first.
+
+    The first tier whose `up_to` (yuan, inclusive) covers the amount applies. A tier names
+    its levels' positions in order (`levels = ["执行局长", "分管院领导"]`); the older form,
+    a number of levels (`levels = 2`), names none: any approver decides each level."""
     for tier in tiers:
         if "up_to" not in tier or amount <= _fen(tier["up_to"]):
             return _levels(tier)
     raise ValidationFailed("the approval tiers end with a tier that has no up_to")
+
+
+def levels_for(amount: int, tiers: Iterable[Mapping]) -> int:
+    """Return how many approval levels an amount (fen) needs."""
+    return len(level_positions(amount, tiers))
 
 
 def _fen(text: str) -> int:
@@ -42,11 +57,31 @@ def _fen(text: str) -> int:
         raise ValidationFailed(f"approval tier up_to {text!r}: {e}") from e
 
 
-def _levels(tier: Mapping) -> int:
+def _levels(tier: Mapping) -> tuple[str | None, ...]:
     levels = tier.get("levels")
-    if not isinstance(levels, int) or levels < 1:
-        raise ValidationFailed(f"approval tier {dict(tier)} needs levels >= 1")
-    return levels
+    if isinstance(levels, int) and not isinstance(levels, bool) and levels >= 1:
+        return (None,) * levels
+    if (
+        isinstance(levels, list)
+        and levels
+        and all(isinstance(p, str) and p.strip() for p in levels)
+    ):
+        return tuple(p.strip() for p in levels)
+    raise ValidationFailed(
+        f"approval tier {dict(tier)} needs levels: a number >= 1 or a list of positions"
+    )
+
+
+def check_level_position(level: int, required: str | None, held: str | None) -> None:
+    """Refuse an approver whose position is not the one level `level` names (if any)."""
+    if required is not None and held != required:
+        raise WrongPosition(
+            f"level {level} of this request is decided by the {required}; "
+            f"your position is {held or 'not set'}",
+            level=level,
+            position=required,
+            your_position=held,
+        )
 
 
 def check_approver(approver: str, requester: str, approved_by: Iterable[str]) -> None:

@@ -129,6 +129,21 @@ def find_break(
     return None
 
 
+def record_problem(record: StoredRecord, previous_hash: str | None, key: ChainKey) -> str | None:
+    """Return what is wrong with one record against the hash of the record before it
+    (None when that record is missing), or None when it is intact and linked."""
+    if previous_hash is None:
+        return "the record before it is missing (deleted)"
+    if record.prev_hash != previous_hash:
+        return "does not link to the record before it"
+    expected = record_hash(
+        record.seq, record.at, record.entry, record.prev_hash, key.for_record(record.seq)
+    )
+    if not hmac.compare_digest(expected, record.hash):
+        return "content does not match its hash (edited)"
+    return None
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
         return as_utc(value).isoformat()

@@ -96,6 +96,10 @@ class Finding:
 
 def releasable_since(facts: CaseFacts) -> tuple[date, int] | None:
     """Return when the oldest releasable money became releasable, and how much is releasable."""
+    if not facts.holds and not facts.notices:
+        waiting = _only_arrived(facts.arrivals)
+        if waiting is not False:
+            return waiting
     events = sorted(
         [(d, 0, a, 0) for d, a in facts.arrivals]
         + [(d, 1, 0, h) for d, h in facts.holds]
@@ -109,6 +113,19 @@ def releasable_since(facts: CaseFacts) -> tuple[date, int] | None:
         _move(tranches, day, now - releasable)
         releasable = now
     return (tranches[0][0], releasable) if tranches else None
+
+
+def _only_arrived(arrivals: list[tuple[date, int]]) -> tuple[date, int] | bool | None:
+    """Money that only arrives waits from its oldest arrival (most cases, every scan);
+    False if an amount is not positive, which takes the long way."""
+    if not arrivals:
+        return None
+    oldest, total = arrivals[0][0], 0
+    for day, amount in arrivals:
+        if amount <= 0:
+            return False
+        oldest, total = min(oldest, day), total + amount
+    return oldest, total
 
 
 def _move(tranches: deque[list], day: date, change: int) -> None:

@@ -1,15 +1,23 @@
 """Explaining debits (art. 20, 22): every yuan that leaves must be an approved payment.
 
-A debit settles the oldest approved, unpaid disbursement with the same payee account and
-amount (and the same bank reference, where both carry one). Otherwise it is flagged: a
-debit to an account no court document names is unauthorised (critical); a debit to a
-named account that settles nothing — wrong amount, not approved yet, paid twice — is
-unmatched.
+A debit that carries a disbursement's reference (AK + ten digits, which the payment file
+puts in the 附言 and the EndToEndId) settles exactly that disbursement, if it awaits the
+bank with the same payee account and amount, and nothing else: two payouts of one amount
+to one payee are told apart by it, and a reference to a payment that is not approved,
+paid already, or of another amount or payee settles nothing (a critical alert).
+
+A debit without a reference settles the oldest approved, unpaid disbursement with the
+same payee account and amount (and the same bank reference, where both carry one).
+Otherwise it is flagged: a debit to an account no court document names is unauthorised
+(critical); a debit to a named account that settles nothing — wrong amount, not
+approved yet, paid twice — is unmatched (critical).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from reconcile.disbursements import referenced_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +25,12 @@ class Debit:
     amount: int  #: fen, positive
     payee_account: str | None
     bank_reference: str | None
+    remark: str | None = None  #: 附言/摘要/用途, where the payment file put the reference
+    end_to_end_id: str | None = None  #: ISO 20022 EndToEndId, as the payment file set it
+
+    def references(self) -> list[int]:
+        """Return the ids of the disbursements the debit names by their reference."""
+        return referenced_ids(self.end_to_end_id, self.remark, self.bank_reference)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +70,18 @@ class DebitReconciler:
         return "unmatched"
 
     def _settled_payment(self, debit: Debit) -> dict | None:
+        named = debit.references()
+        if named:
+            return next(
+                (
+                    d
+                    for d in self._awaiting
+                    if d["id"] in named
+                    and d["payee_account_number"] == debit.payee_account
+                    and d["amount"] == debit.amount
+                ),
+                None,
+            )
         candidates = [
             d
             for d in self._awaiting

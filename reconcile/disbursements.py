@@ -1,15 +1,24 @@
 """Disbursements (案款发放): the payment notice, its approval in layers, and its payment.
 
-    requested ──approve (last level)──▶ approved ──mark paid──▶ marked_paid ──debit──▶ paid
-        │                                   └───────────statement debit──────────────▶ paid
+    requested ──approve (last level)──▶ in_review ──finance approves──▶ approved
+        │                                    └──finance returns──▶ returned (resubmit: anew)
+        │  (no finance review configured: the last level approves it)
         └──reject──▶ rejected
+    approved ──mark paid──▶ marked_paid ──debit──▶ paid
+        └───────────statement debit──────────────▶ paid
 
-Money moves with the state: a request reserves it (pending), the last approval moves it
-to approved_unpaid, and payment moves it to paid; a rejection gives it back.
+Money moves with the state: a request reserves it (pending), finance's review (or the
+last approval, where no review is configured) moves it to approved_unpaid, and payment
+moves it to paid; a rejection or a return gives it back.
+
+Each disbursement has a `reference` (AK + its id in ten digits): the payment file puts it
+in the 附言 and the EndToEndId, and the statement debit that carries it settles exactly
+that disbursement.
 """
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from reconcile.account_numbers import normalise_account_number
@@ -26,8 +35,10 @@ class DisbursementKind(StrEnum):
 
 class DisbursementStatus(StrEnum):
     REQUESTED = "requested"  #: the payment notice, awaiting approval; its money is reserved
-    APPROVED = "approved"  #: every level approved; finance pays it at the bank
+    IN_REVIEW = "in_review"  #: every level approved; finance reviews it (财务复核)
+    APPROVED = "approved"  #: approved (and reviewed); finance pays it at the bank
     REJECTED = "rejected"  #: refused by an approver; its money is available again
+    RETURNED = "returned"  #: finance sent it back to the requester; its money is available again
     MARKED_PAID = "marked_paid"  #: finance recorded the bank payment; the statement will confirm
     PAID = "paid"  #: the statement debit confirms the payment
 
@@ -35,7 +46,10 @@ class DisbursementStatus(StrEnum):
 class DisbursementAction(StrEnum):
     APPROVE_IN_PART = APPROVED_IN_PART  #: a level approved; the next level decides
     APPROVE = APPROVED  #: the last level approved: finance may pay
+    TO_REVIEW = "approved for review"  #: the last level approved: finance reviews it
     REJECT = REJECTED
+    REVIEW_APPROVE = "reviewed"  #: finance approved it: it may be paid
+    RETURN = "returned"  #: finance sent it back, with the reason
     MARK_PAID = "marked paid"  #: finance paid it at the bank
     SETTLE = "settled"  #: the statement debit confirms it
 
@@ -47,6 +61,9 @@ DISBURSEMENT_LIFECYCLE = Lifecycle(
     DisbursementAction,
     {
         **approval_moves(S, A),
+        (S.REQUESTED, A.TO_REVIEW): S.IN_REVIEW,
+        (S.IN_REVIEW, A.REVIEW_APPROVE): S.APPROVED,
+        (S.IN_REVIEW, A.RETURN): S.RETURNED,
         (S.APPROVED, A.MARK_PAID): S.MARKED_PAID,
         (S.APPROVED, A.SETTLE): S.PAID,
         (S.MARKED_PAID, A.SETTLE): S.PAID,
@@ -57,6 +74,7 @@ DISBURSEMENT_LIFECYCLE = Lifecycle(
 _POSTINGS = {
     (S.REQUESTED, S.APPROVED): (("pending", -1), ("approved_unpaid", 1)),
     (S.REQUESTED, S.REJECTED): (("pending", -1),),
+    (S.IN_REVIEW, S.APPROVED): (("pending", -1), ("approved_unpaid", 1)),
     (S.APPROVED, S.MARKED_PAID): (("approved_unpaid", -1), ("paid", 1)),
     (S.APPROVED, S.PAID): (("approved_unpaid", -1), ("paid", 1)),
 }
@@ -82,3 +100,23 @@ def check_payee(account_number: str, named: set[str]) -> str:
             payee_account_number=number,
         )
     return number
+
+
+REFERENCE_PREFIX = "AK"  #: 案款
+_REFERENCE = re.compile(r"AK(\d{10})(?!\d)")
+
+
+def reference_of(disbursement_id: int) -> str:
+    """Return the disbursement's reference, as the payment file and the bank carry it."""
+    return f"{REFERENCE_PREFIX}{disbursement_id:010d}"
+
+
+def referenced_ids(*texts: str | None) -> list[int]:
+    """Return the disbursement ids the references in `texts` name, first seen first."""
+    found: list[int] = []
+    for text in texts:
+        for match in _REFERENCE.finditer(text or ""):
+            number = int(match.group(1))
+            if number not in found:
+                found.append(number)
+    return found

@@ -4,8 +4,14 @@ Rules run in order; the first that names a case decides, with its evidence:
 1. sub_account  — the virtual sub-account the payer addressed (its field, or written in
    the remark) is a case's number;
 2. case_number  — a case number written in the remark is a case's number;
-3. payer        — the payer's account, else their exact name, is a respondent of exactly
-   one open case.
+3. expected     — the credit fits a receipt the case registered as expected (its
+   reference in the remark or bank reference, or its amount from the expected payer
+   account within the window: reconcile/expected_receipts.py), each receipt once;
+4. payer        — the payer's account is a known account of a respondent of exactly one
+   open case.
+The payer's name alone never places money: a common name (张伟) fits strangers, and a
+misplaced credit is worse than an orphan. A name that fits exactly one open case's
+respondent makes an orphan (`payer_name_only`) with that case as its first suggestion.
 An explicit reference that does not resolve (a sub-account failing its check digits or
 belonging to no case, a case number of no case here) makes an orphan at once: money is
 never moved to a different case by guesswork. Several candidates make an orphan too.
@@ -15,10 +21,12 @@ A credit for a closed case is an orphan held for review.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from reconcile.account_numbers import normalise_account_number
 from reconcile.case_index import CaseIndex, CaseRef
 from reconcile.case_numbers import find_case_numbers, normalise_case_number
+from reconcile.expected_receipts import ExpectedReceipt, fits
 from reconcile.sub_accounts import (
     InvalidSubAccount,
     has_valid_check_digits,
@@ -38,6 +46,9 @@ class Credit:
     remark: str | None
     counterparty_account: str | None
     counterparty_name: str | None
+    amount: int | None = None  #: fen; an expected receipt may be recognised by it
+    booked_on: date | None = None
+    bank_reference: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,15 +69,17 @@ class Match:
 class Matcher:
     """Match credits of one collection account against its case index."""
 
-    def __init__(self, index: CaseIndex) -> None:
+    def __init__(self, index: CaseIndex, expected: list[ExpectedReceipt] = ()) -> None:
         self.index = index
         self._in_remark = index.sub_account_pattern()
+        self._expected = list(expected)  #: open receipts; each fits one credit
 
     def match(self, credit: Credit) -> Match:
         """Return where the credit belongs, or why it is an orphan."""
         return (
             self._by_sub_account(credit)
             or self._by_case_number(credit)
+            or self._by_expected(credit)
             or self._by_payer(credit)
             or self._orphan(credit, "unidentified", {})
         )
@@ -108,6 +121,23 @@ class Matcher:
         [case] = known.values()
         return self._place(case, "case_number", {"case_number": case.case_number}, credit)
 
+    def _by_expected(self, credit: Credit) -> Match | None:
+        text = f"{credit.remark or ''} {credit.bank_reference or ''}"
+        for receipt in self._expected:
+            how = fits(
+                receipt,
+                text=text,
+                amount=credit.amount,
+                payer_account=credit.counterparty_account,
+                booked_on=credit.booked_on,
+            )
+            case = self.index.by_case_number(receipt.case_number) if how else None
+            if case is not None and case.open:
+                self._expected.remove(receipt)
+                evidence = {"expected_receipt_id": receipt.id, "by": how}
+                return self._place(case, "expected", evidence, credit)
+        return None
+
     def _by_payer(self, credit: Credit) -> Match | None:
         account = normalise_account_number(credit.counterparty_account or "")
         by_account = _open(self.index.by_respondent_account(account))
@@ -118,7 +148,7 @@ class Matcher:
         if len(by_account) > 1 or (not by_account and len(by_name) > 1):
             return self._orphan(credit, "ambiguous", {"payer_account": account, "payer": name})
         if len(by_name) == 1:
-            return self._place(by_name[0], "payer", {"payer": name}, credit)
+            return self._orphan(credit, "payer_name_only", {"payer": name})
         return None
 
     def _place(self, case: CaseRef, rule: str, evidence: dict, credit: Credit) -> Match:

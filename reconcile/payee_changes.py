@@ -32,6 +32,35 @@ CHANGE_LIFECYCLE = Lifecycle(
 )
 
 
+class UnlawfulPayee(ValidationFailed):
+    """An applicant's payee account that the respondent or the court itself holds."""
+
+    code = "unlawful_payee_account"
+
+
+#: whose account it is → how the refusal names it
+OWNERS = {
+    "respondent": "a respondent's account on the case",
+    "collection_account": "a collection account (执行款专户) of a court",
+    "sub_account": "a case's sub-account number (案款子账号)",
+    "court_account": "one of the court's own accounts (fees, escrow)",
+}
+
+
+def check_lawful_payee(account_number: str, owners: dict[str, str]) -> None:
+    """Refuse, as an applicant's payee account (art. 20), an account `owners` (number →
+    a key of OWNERS) names: money paid there would go back to the respondent or stay
+    with the court while the books show it paid out."""
+    owner = owners.get(account_number)
+    if owner is not None:
+        raise UnlawfulPayee(
+            f"{account_number} is {OWNERS[owner]}, not an applicant's: it cannot receive "
+            "the applicant's money",
+            field="account_number",
+            belongs_to=owner,
+        )
+
+
 def check_applicant(applicant_name: str, applicants: list[str]) -> str:
     """Return the applicant's name as filed, or refuse a name that is not an applicant."""
     wanted = applicant_name.strip()

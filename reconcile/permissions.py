@@ -30,9 +30,12 @@ class Verb(StrEnum):
     PLACE_HOLD = "place hold"  #: place and release holds
     REQUEST = "request"  #: payments, deferrals, payee-account changes
     APPROVE = "approve"  #: decide a request at its level
+    REVIEW_PAYMENT = "review payment"  #: finance's review after the last level (财务复核)
     PAY = "pay"  #: record a payment made at the bank
     END_DEFERRAL = "end deferral"
     HANDLE_ALERT = "handle alert"  #: acknowledge, resolve
+    #: resolve the critical alerts about finance's own operations (reconcile.supervision)
+    SUPERVISE_FINANCE = "supervise finance"
     ADMINISTER = "administer"  #: courts, accounts, tokens, users
 
 
@@ -50,9 +53,12 @@ PERMISSIONS: dict[Verb, frozenset[Role]] = {
     Verb.PLACE_HOLD: frozenset({R.ENFORCEMENT, R.ADMIN}),
     Verb.REQUEST: frozenset({R.ENFORCEMENT, R.ADMIN}),
     Verb.APPROVE: frozenset({R.APPROVER, R.ADMIN}),
+    Verb.REVIEW_PAYMENT: frozenset({R.FINANCE, R.ADMIN}),
     Verb.PAY: frozenset({R.FINANCE, R.ADMIN}),
     Verb.END_DEFERRAL: frozenset({R.ENFORCEMENT, R.APPROVER, R.ADMIN}),
-    Verb.HANDLE_ALERT: frozenset({R.DESK, R.FINANCE, R.ADMIN}),
+    #: approvers are the court leadership: they close what supervision escalates (art. 8)
+    Verb.HANDLE_ALERT: frozenset({R.DESK, R.FINANCE, R.APPROVER, R.ADMIN}),
+    Verb.SUPERVISE_FINANCE: frozenset({R.DESK, R.APPROVER, R.ADMIN}),
     Verb.ADMINISTER: frozenset({R.ADMIN}),
 }
 

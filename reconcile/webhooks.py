@@ -3,6 +3,9 @@
 `X-Reconcile-Signature: sha256=<hex>` is HMAC-SHA256 with the shared secret over
 `<timestamp>.<raw body bytes>`, the timestamp being `X-Reconcile-Timestamp` (Unix seconds).
 Secrets rotate: a comma-separated list, the first signs, every one is accepted.
+`X-Reconcile-Topic-Signature` signs `<timestamp>.<topic>.<raw body bytes>` the same way, so
+a relay cannot pass an alert off as a case event (or back); the first signature is kept as
+the contract fixes it.
 """
 
 from __future__ import annotations
@@ -55,6 +58,8 @@ SIGNATURE_HEADER = "X-Reconcile-Signature"
 TIMESTAMP_HEADER = "X-Reconcile-Timestamp"
 #: what the body is: `alert` or `case_event` (ids are unique per topic)
 TOPIC_HEADER = "X-Reconcile-Topic"
+#: the signature that covers the topic too (TOPIC_HEADER)
+TOPIC_SIGNATURE_HEADER = "X-Reconcile-Topic-Signature"
 #: receivers reject timestamps further than this from their clock
 MAX_SKEW_SECONDS = 300
 _JITTER = _secrets.SystemRandom()
@@ -71,6 +76,21 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     message = str(timestamp).encode() + b"." + body
     digest = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
     return f"sha256={digest}"
+
+
+def sign_topic(secret: str, timestamp: int, topic: str, body: bytes) -> str:
+    """Return the topic signature header value: the body's signature, the topic bound in."""
+    return sign(secret, timestamp, topic.encode() + b"." + body)
+
+
+def topic_signature_matches(
+    secrets: Iterable[str], timestamp: int, topic: str, body: bytes, signature: str
+) -> bool:
+    """Tell whether `signature` was made over `topic`, `body` and `timestamp`."""
+    return any(
+        hmac.compare_digest(sign_topic(secret, timestamp, topic, body), signature)
+        for secret in secrets
+    )
 
 
 def signature_matches(secrets: Iterable[str], timestamp: int, body: bytes, signature: str) -> bool:
@@ -106,6 +126,7 @@ def signed_headers(secret: str, body: bytes, *, topic: str, timestamp: int) -> d
         TIMESTAMP_HEADER: str(timestamp),
         SIGNATURE_HEADER: sign(secret, timestamp, body),
         TOPIC_HEADER: topic,
+        TOPIC_SIGNATURE_HEADER: sign_topic(secret, timestamp, topic, body),
     }
 
 

@@ -20,6 +20,8 @@ import chinese_calendar
 
 ONE_DAY = timedelta(days=1)
 PACKAGE_SOURCE = "chinesecalendar package"
+#: how many counts a calendar remembers before it starts afresh
+REMEMBERED_ANSWERS = 100_000
 _CALENDAR_FILE_NAME = re.compile(r"(?P<year>\d{4})\.toml")
 
 #: A pause in the clock, both ends inclusive; an open end means the clock is still stopped.
@@ -55,6 +57,10 @@ class Deadline:
 class WorkingDayCalendar:
     def __init__(self, schedules: Mapping[int, YearSchedule]) -> None:
         self._schedules = dict(schedules)
+        # The schedules never change, so counts are remembered: a scan of 100,000 cases
+        # asks the same few hundred questions over and over.
+        self._between: dict[tuple[date, date], int] = {}
+        self._unpaused: dict[tuple[date, int], Deadline] = {}
 
     @classmethod
     def from_sources(cls, calendar_dir: Path | None) -> WorkingDayCalendar:
@@ -89,8 +95,12 @@ class WorkingDayCalendar:
 
     def working_days_between(self, start: date, end: date) -> int:
         """Count working days after start up to and including end (0 if end <= start)."""
-        days = (start + ONE_DAY * i for i in range(1, (end - start).days + 1))
-        return sum(1 for day in days if self.is_working_day(day))
+        count = self._between.get((start, end))
+        if count is None:
+            days = (start + ONE_DAY * i for i in range(1, (end - start).days + 1))
+            count = sum(1 for day in days if self.is_working_day(day))
+            _remember(self._between, (start, end), count)
+        return count
 
     def add_working_days_with_pauses(
         self, start: date, n: int, pauses: Iterable[Pause]
@@ -104,6 +114,15 @@ class WorkingDayCalendar:
         if n < 0:
             raise ValueError(f"cannot count {n} working days")
         pauses = _checked(pauses)
+        if not pauses:
+            deadline = self._unpaused.get((start, n))
+            if deadline is None:
+                deadline = self._count(start, n, pauses)
+                _remember(self._unpaused, (start, n), deadline)
+            return deadline
+        return self._count(start, n, pauses)
+
+    def _count(self, start: date, n: int, pauses: list[Pause]) -> Deadline:
         unknown: set[int] = set()
         day, remaining = start, n
         while remaining:
@@ -119,6 +138,12 @@ class WorkingDayCalendar:
             if self.is_working_day(day):
                 remaining -= 1
         return _deadline(day, unknown)
+
+
+def _remember(answers: dict, question: tuple, answer) -> None:
+    if len(answers) >= REMEMBERED_ANSWERS:  # a long-running scheduler asks new ones daily
+        answers.clear()
+    answers[question] = answer
 
 
 def _deadline(due: date | None, unknown: set[int], *, paused: bool = False) -> Deadline:

@@ -83,9 +83,18 @@ def _empty_postgres(engine: Engine) -> None:
         conn.execute(insert(audit_head).values(id=1, seq=0, hash="0" * 64))
 
 
+#: The flow most tests exercise: approval levels by count, any approver at each level, no
+#: finance review (the older form of [approvals], still read). The court's flow of
+#: config/settings.toml — levels by position, then finance's review — is what
+#: tests/integration/test_payment_flow.py and the tests beside it run (`court_flow`).
+COUNTED_LEVELS = {"tiers": [{"up_to": "100000.00", "levels": 1}, {"levels": 2}]}
+
+
 @pytest.fixture
 def settings(database_url) -> dict:
-    return load_settings(environ={}, overrides={"database": {"url": database_url}})
+    overrides = {"database": {"url": database_url}}
+    overrides["approvals"] = {**COUNTED_LEVELS, "finance_review": False}
+    return load_settings(environ={}, overrides=overrides)
 
 
 @pytest.fixture

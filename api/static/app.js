@@ -12,3 +12,13 @@ document.addEventListener("submit", (event) => {
     setTimeout(() => { button.disabled = true; }, 0);
   }
 });
+
+// A "select the page" box ticks every box of its bulk form (data-select-all = the form id).
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  const form = box.dataset && box.dataset.selectAll;
+  if (!form) return;
+  document.querySelectorAll(`input[type=checkbox][form="${form}"]`).forEach((other) => {
+    other.checked = box.checked;
+  });
+});

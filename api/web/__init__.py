@@ -19,23 +19,47 @@ from api import API_PREFIX
 from api.web import (
     alerts,
     approvals,
+    audit,
     auth,
+    case_closing,
     cases,
+    charts_page,
     errors,
+    execution_checks,
+    execution_fees,
     format,
     home,
     i18n,
     layout,
     orphans,
+    payments,
     reports,
     statements,
+    verify,
 )
 
 log = logging.getLogger(__name__)
 
 csrf = CSRFProtect()
 
-PAGE_GROUPS = (auth, home, statements, orphans, approvals, alerts, cases, reports, i18n)
+PAGE_GROUPS = (
+    auth,
+    home,
+    statements,
+    orphans,
+    approvals,
+    payments,
+    alerts,
+    cases,
+    case_closing,
+    audit,
+    reports,
+    charts_page,
+    execution_checks,
+    execution_fees,
+    verify,
+    i18n,
+)
 
 
 def register(app: Flask) -> None:

@@ -24,13 +24,18 @@ bp = Blueprint("approvals", __name__, url_prefix="/approvals")
 @bp.get("")
 @staff_required(Verb.APPROVE)
 def index(actor: Actor):
-    """List the requests waiting for approval, each with its case or orphan beside it."""
+    """List the requests waiting at a level the approver's position decides, oldest first,
+    each with its case or orphan beside it."""
     requested = queues.every(disbursements.list_disbursements, actor, status="requested")
+    levels = queues.decisions(actor, disbursements.DISBURSEMENT, requested)
     voids = statement_voids.requested_voids(services().uow(read_only=True), actor)
+    void_levels = queues.decisions(actor, statement_voids.STATEMENT_VOID, voids)
     return render_template(
         "approvals.html",
-        requests=[_with_context(actor, d) for d in requested],
-        voids=[{"void": v, "may_decide": queues.may_decide(actor, v)} for v in voids],
+        requests=[
+            _with_context(actor, d, levels[d["id"]]) for d in requested if levels[d["id"]]["yours"]
+        ],
+        voids=[{"void": v, **void_levels[v["id"]]} for v in voids if void_levels[v["id"]]["yours"]],
     )
 
 
@@ -84,11 +89,11 @@ for _endpoint, _rule, _use_case, _said, _doc in DECISIONS:
     bp.add_url_rule(_rule, _endpoint, _decision_view(_use_case, _said, _doc), methods=["POST"])
 
 
-def _with_context(actor: Actor, request_: dict) -> dict:
+def _with_context(actor: Actor, request_: dict, level: dict) -> dict:
     """Add what an approver checks: the case's balance, holds and named payee accounts,
     or for a refund, the orphan credit and the payer's account it came from."""
     uow = services().uow
-    view = {"request": request_, "may_decide": queues.may_decide(actor, request_)}
+    view = {"request": request_, **level}
     if request_["case_id"] is not None:
         case = cases.get_case(uow(read_only=True), actor, request_["case_id"])
         named = {a["account_number"] for p in case["applicants"] for a in p["payee_accounts"]}

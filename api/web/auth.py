@@ -84,7 +84,7 @@ def login():
         return render_template(
             "login.html", next=_safe_next(), error=translate("login.wrong"), username=username
         )
-    _start_session(signed_in.session_token)
+    _start_session(signed_in.session_token, signed_in.language)
     return redirect(_safe_next() or url_for("web.home.index"))
 
 
@@ -109,8 +109,8 @@ def source_address() -> str:
     return request.remote_addr or ""
 
 
-def _start_session(token: str) -> None:
-    language = session.get("language")
+def _start_session(token: str, kept_language: str | None) -> None:
+    language = kept_language or session.get("language")
     session.clear()  # a fresh session: nothing from before sign-in carries over
     session.permanent = True
     session[SESSION_ID] = token

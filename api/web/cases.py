@@ -1,19 +1,113 @@
-"""One case: its balance, ledger, holds, disbursements and deadlines; search by number."""
+"""The case list (search, filters, sort, pages, totals, export) and one case's page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+import base64
+import binascii
+import re
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from api.context import services
+from api.web import exports
 from api.web.auth import staff_required
+from api.web.i18n import translate
 from reconcile.actors import Actor
+from reconcile.case_search import MAX_QUERY, CaseFilters, CaseSort, MatchKind, read_query
+from reconcile.clock import local_today
 from reconcile.errors import ValidationFailed
+from reconcile.money import InvalidAmount, parse_yuan
 from reconcile.permissions import Verb
-from reconcile.services import cases, deadlines, disbursements, holds, lookups
+from reconcile.services import case_search, cases, deadlines, disbursements, holds, lookups
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
-LEDGER_PAGE = 500
+PAGE = 50
+LEDGER_PAGE = 100
+#: the list's query arguments that a page link keeps
+FILTER_ARGS = ("q", "status", "court", "overdue", "held", "available_gt", "sort", "order")
+_CURSOR = re.compile(r"([0-9]{1,12})\.([0-9]{1,18})")
+#: the export's columns: (message key, value of a case view)
+EXPORT_COLUMNS = (
+    ("case.number", lambda c: c["case_number"]),
+    ("case.court", lambda c: c["court"]),
+    ("caselist.status", lambda c: translate(f"case_status.{c['status']}", default=c["status"])),
+    ("case.filed_on", lambda c: c["filed_on"]),
+    ("case.applicant", lambda c: "、".join(p["name"] for p in c["applicants"])),
+    ("case.respondent", lambda c: "、".join(p["name"] for p in c["respondents"])),
+    ("case.sub_account", lambda c: c["sub_account_number"]),
+    ("caselist.amount_due", lambda c: exports.yuan(c["amount_due"])),
+    *(
+        (f"balance.{b}", lambda c, b=b: exports.yuan(c["balance"][b]))
+        for b in ("received", "held", "pending", "approved_unpaid", "paid", "available")
+    ),
+)
+
+
+@bp.get("")
+@staff_required(Verb.READ)
+def search(actor: Actor):
+    """List the actor's cases: one search box, filters, sort, pages, totals, export."""
+    filters, chosen = _filters(actor)
+    uow = services().uow
+    if request.args.get("format") in ("csv", "xlsx"):
+        return _export(actor, filters, request.args["format"])
+    found = case_search.search_cases(
+        uow(read_only=True), actor, filters, after=_after(), limit=PAGE
+    )
+    exact = _exact_hit(filters, found["items"])
+    if exact is not None:
+        return redirect(url_for("web.cases.view", case_id=exact["id"]))
+    near_miss = any(
+        (i.get("match") or {}).get("kind") == MatchKind.SUB_ACCOUNT_NEAR_MISS
+        for i in found["items"]
+    )
+    # offered cases are not what the filters show: no 合计, nothing to export
+    totals = None if near_miss else case_list_totals(actor, filters, found["items"])
+    missing = bool(filters.query) and not found["items"]
+    page = render_template(
+        "cases/search.html",
+        query=chosen.get("q", ""),
+        chosen=chosen,
+        items=found["items"],
+        totals=totals,
+        near_miss=near_miss,
+        missing=missing,
+        courts=sorted(actor.courts),
+        sorts=[s.value for s in CaseSort],
+        next_url=_page_url(chosen, found["next"]) if found["next"] else None,
+        export_url=lambda kind: _page_url(chosen, None, format=kind),
+    )
+    return page, 404 if missing else 200
+
+
+def case_list_totals(actor: Actor, filters: CaseFilters, items: list[dict]) -> dict | None:
+    """The 合计 row: every case the filters show (not only this page)."""
+    if not items:
+        return None
+    return case_search.case_list_totals(services().uow(read_only=True), actor, filters)
+
+
+@bp.get("/<int:case_id>")
+@staff_required(Verb.READ)
+def view(actor: Actor, case_id: int):
+    """Show a case with its ledger (paged), holds, disbursements and deadlines."""
+    uow, settings = services().uow, services().settings
+    case = cases.get_case(uow(read_only=True), actor, case_id)
+    after = _int_arg("after")
+    ledger = cases.ledger_page(
+        uow(read_only=True), actor, case_id, after_id=after, limit=LEDGER_PAGE
+    )
+    return render_template(
+        "cases/view.html",
+        case=case,
+        ledger=ledger,
+        ledger_first=after == 0,
+        holds=holds.holds_of_case(uow(read_only=True), actor, case_id),
+        payments=disbursements.list_disbursements(uow(read_only=True), actor, case_id=case_id),
+        deadlines=deadlines.case_deadlines(uow(read_only=True), actor, case_id, settings),
+    )
 
 
 def find_case(actor: Actor, text: str) -> dict | None:
@@ -26,29 +120,96 @@ def find_case(actor: Actor, text: str) -> dict | None:
     return found or lookups.find_case_by_sub_account(uow(read_only=True), actor, text)
 
 
-@bp.get("")
-@staff_required(Verb.READ)
-def search(actor: Actor):
-    """Find a case by its number or sub-account number and open it."""
-    query = request.args.get("q", "").strip()
-    found = find_case(actor, query) if query else None
-    if found is not None:
-        return redirect(url_for("web.cases.view", case_id=found["id"]))
-    status = 404 if query else 200
-    return render_template("cases/search.html", query=query, missing=bool(query)), status
-
-
-@bp.get("/<int:case_id>")
-@staff_required(Verb.READ)
-def view(actor: Actor, case_id: int):
-    """Show a case with its ledger, holds, disbursements and deadlines."""
-    uow, settings = services().uow, services().settings
-    case = cases.get_case(uow(read_only=True), actor, case_id)
-    return render_template(
-        "cases/view.html",
-        case=case,
-        ledger=cases.case_ledger(uow(read_only=True), actor, case_id, limit=LEDGER_PAGE),
-        holds=holds.holds_of_case(uow(read_only=True), actor, case_id),
-        payments=disbursements.list_disbursements(uow(read_only=True), actor, case_id=case_id),
-        deadlines=deadlines.case_deadlines(uow(read_only=True), actor, case_id, settings),
+def _filters(actor: Actor) -> tuple[CaseFilters, dict]:
+    """Return the filters of the query string, and the arguments as chosen (for links)."""
+    args, chosen = request.args, {}
+    for name in FILTER_ARGS:
+        if args.get(name, "").strip():
+            chosen[name] = args[name].strip()[:MAX_QUERY]
+    sort = chosen.get("sort") if chosen.get("sort") in {s.value for s in CaseSort} else "registered"
+    filters = CaseFilters(
+        query=read_query(chosen["q"]) if chosen.get("q") else None,
+        status=chosen.get("status") if chosen.get("status") in ("open", "closed") else None,
+        court=chosen.get("court") if chosen.get("court") in actor.courts else None,
+        overdue=_yes_no(chosen.get("overdue")),
+        held=_yes_no(chosen.get("held")),
+        available_gt=_fen(chosen.get("available_gt")),
+        sort=CaseSort(sort),
+        descending=chosen.get("order") != "asc",
     )
+    return filters, chosen
+
+
+def _exact_hit(filters: CaseFilters, items: list[dict]) -> dict | None:
+    """The one case a whole case number or sub-account names: opened, not listed."""
+    query = filters.query
+    if query is None or len(items) != 1:
+        return None
+    item = items[0]
+    whole_sub_account = query.digits == item["sub_account_number"]
+    return item if query.case_number is not None or whole_sub_account else None
+
+
+def _export(actor: Actor, filters: CaseFilters, kind: str) -> Response:
+    try:
+        found = case_search.export_cases(services().uow(read_only=True), actor, filters)
+    except ValidationFailed:
+        flash(translate("caselist.too_many", count=case_search.MAX_EXPORT_ROWS), "error")
+        return redirect(_page_url(_filters(actor)[1], None))
+    header = [translate(key) for key, _ in EXPORT_COLUMNS]
+    rows = [[value(c) for _, value in EXPORT_COLUMNS] for c in found]
+    totals = case_search.case_list_totals(services().uow(read_only=True), actor, filters)
+    rows.append(_totals_row(totals))
+    court = filters.court or "、".join(sorted(actor.courts)) or translate("caselist.all_courts")
+    name = f"{translate('caselist.file_name')}-{court}-{local_today().isoformat()}.{kind}"
+    if kind == "csv":
+        body, mimetype = exports.to_csv(header, rows), "text/csv"
+    else:
+        body, mimetype = (
+            exports.to_xlsx(translate("caselist.title"), header, rows),
+            exports.XLSX_TYPE,
+        )
+    return Response(body, mimetype=mimetype, headers=exports.attachment(name))
+
+
+def _totals_row(totals: dict) -> list:
+    row: list = [translate("caselist.total"), translate("caselist.count", count=totals["count"])]
+    row += [None] * 6  # no sum of amounts due: the ledgers alone answer the totals
+    buckets = ("received", "held", "pending", "approved_unpaid", "paid", "available")
+    return row + [exports.yuan(totals[b]) for b in buckets]
+
+
+def _page_url(chosen: dict, next_key: tuple[int, int] | None, **extra) -> str:
+    args = {k: v for k, v in chosen.items() if k in FILTER_ARGS}
+    if next_key is not None:
+        args["cursor"] = base64.urlsafe_b64encode(f"{next_key[0]}.{next_key[1]}".encode()).decode()
+    args.update(extra)
+    base = url_for("web.cases.search")
+    return f"{base}?{urlencode(args)}" if args else base
+
+
+def _after() -> tuple[int, int] | None:
+    """The key of the page's cursor; a cursor that is not one shows the first page."""
+    cursor = request.args.get("cursor", "")
+    try:
+        decoded = base64.urlsafe_b64decode(cursor.encode("ascii")).decode("ascii")
+    except (ValueError, binascii.Error):
+        return None
+    match = _CURSOR.fullmatch(decoded)
+    return (int(match[1]), int(match[2])) if match else None
+
+
+def _yes_no(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(value or "")
+
+
+def _fen(value: str | None) -> int | None:
+    try:
+        return parse_yuan(value) if value else None
+    except InvalidAmount:
+        return None
+
+
+def _int_arg(name: str) -> int:
+    value = request.args.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else 0

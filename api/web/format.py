@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from flask import Blueprint
 
+from reconcile.account_numbers import is_reachable_account
 from reconcile.clock import COURT_TZ, as_utc, local_today
 from reconcile.money import fen_to_decimal
 
@@ -45,5 +46,6 @@ def register(bp: Blueprint) -> None:
         ("yuan_text", yuan_text),
         ("local_time", local_time),
         ("days_since", days_since),
+        ("reachable", is_reachable_account),
     ):
         bp.add_app_template_filter(function, name)

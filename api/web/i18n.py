@@ -11,8 +11,10 @@ import re
 from flask import Blueprint, redirect, request, session, url_for
 
 from api.context import services
+from api.web import auth  # the module: auth imports this one
 from api.web.messages import MESSAGES
 from api.web.redirects import same_site_path
+from reconcile.services import users
 
 LANGUAGES = ("zh", "en")
 
@@ -64,5 +66,8 @@ def switch():
     chosen = request.form.get("language", "")
     if chosen in LANGUAGES:
         session["language"] = chosen
+        staff = auth.current_actor()
+        if staff is not None and staff.id.startswith("user:"):
+            users.keep_language(services().uow(), staff, chosen)
     target = same_site_path(request.form.get("next")) or url_for("web.home.index")
     return redirect(target)

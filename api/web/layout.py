@@ -26,14 +26,19 @@ NAV = (
     NavItem("web.statements.upload_form", "nav.upload", Verb.IMPORT_STATEMENT, "web.statements."),
     NavItem("web.orphans.index", "nav.orphans", Verb.RESOLVE_ORPHAN, "web.orphans."),
     NavItem("web.approvals.index", "nav.approvals", Verb.APPROVE, "web.approvals."),
+    NavItem("web.payments.review_queue", "nav.review", Verb.REVIEW_PAYMENT, "web.payments.review"),
+    NavItem("web.payments.files", "nav.payment_files", Verb.PAY, "web.payments.files"),
     NavItem("web.alerts.index", "nav.alerts", Verb.READ, "web.alerts."),
     NavItem("web.cases.search", "nav.cases", Verb.READ, "web.cases."),
+    NavItem("web.verify.check", "nav.verify", Verb.VERIFY_ACCOUNT, "web.verify."),
+    NavItem("web.checks.check_page", "nav.checks", Verb.READ, "web.checks."),
     NavItem(
         "web.reports.reconciliation_page",
         "nav.reconciliation",
         Verb.READ_RECONCILIATION,
         "web.reports.",
     ),
+    NavItem("web.charts.index", "nav.charts", Verb.READ_RECONCILIATION, "web.charts."),
 )
 
 

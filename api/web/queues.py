@@ -7,7 +7,7 @@ from collections.abc import Callable
 from api.context import services
 from reconcile.actors import Actor
 from reconcile.permissions import Verb, may
-from reconcile.services import disbursements, transactions
+from reconcile.services import approval_queue, disbursements, transactions
 
 PAGE = 500
 #: a queue longer than this is shown in part; the page says so
@@ -35,13 +35,18 @@ def orphans(actor: Actor) -> list[dict]:
 
 
 def waiting_for(actor: Actor) -> list[dict]:
-    """Return the requests the actor may decide now: not their own, not decided by them."""
+    """Return the payments and refunds the actor may decide now (see `decisions`)."""
     requested = every(disbursements.list_disbursements, actor, status="requested")
-    return [d for d in requested if may_decide(actor, d)]
+    levels = decisions(actor, disbursements.DISBURSEMENT, requested)
+    return [d for d in requested if levels[d["id"]]["may_decide"]]
 
 
-def may_decide(actor: Actor, disbursement: dict) -> bool:
-    """Whether the actor may approve: an approver, not the requester, not at an earlier level."""
-    if not may(actor.role, Verb.APPROVE) or disbursement["requested_by"] == actor.name:
-        return False
-    return all(a["approver_id"] != actor.id for a in disbursement["approvals"])
+def decisions(actor: Actor, kind, requests: list[dict]) -> dict[int, dict]:
+    """Return per request the position its next level names, whether that is the actor's
+    (`yours`), and whether the actor may decide it now (`may_decide`): an approver of that
+    position, and another person than its requester and its earlier approvers."""
+    if not may(actor.role, Verb.APPROVE):
+        return {r["id"]: {"position": None, "yours": False, "may_decide": False} for r in requests}
+    return approval_queue.next_levels(
+        services().uow(read_only=True), actor, kind, [r["id"] for r in requests]
+    )

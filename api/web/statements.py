@@ -8,6 +8,8 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from api.context import services
+from api.web import listing, statement_history
+from api.web import statement_profiles as statement_profiles_page
 from api.web.auth import staff_required
 from api.web.errors import back_with_error, error_text
 from api.web.i18n import translate
@@ -16,7 +18,8 @@ from reconcile.errors import DomainError, InvalidFile, NotFound
 from reconcile.permissions import Verb, may
 from reconcile.services import lookups, previews, statement_profiles, statement_voids, statements
 
-bp = Blueprint("statements", __name__, url_prefix="/statements")
+bp = Blueprint("statements", __name__)  #: at /statements, and the profiles page beside it
+bp.register_blueprint(statement_profiles_page.bp)
 
 FORMATS = ("ofx", "camt053", "mt940", "csv")
 OUTCOMES = ("matched", "orphan", "reconciled", "flagged", "duplicate")
@@ -25,16 +28,19 @@ LINE_OUTCOMES = ("matched", "orphan", "reconciled", "flagged", "refunding", "ref
 #: the lines a statement page shows at most; the API pages through the rest
 PAGE_LINES = 500
 HISTORY_PAGE = 50
+#: the imports counted at most ("10000+")
+MOST_COUNTED = 10_000
+NO_HEADER = "none"  #: the mapping page's header-row choice for a file that has none
 
 
-@bp.get("/upload")
+@bp.get("/statements/upload")
 @staff_required(Verb.IMPORT_STATEMENT)
 def upload_form(actor: Actor):
     """Show the upload form."""
     return _form(actor)
 
 
-@bp.post("/upload")
+@bp.post("/statements/upload")
 @staff_required(Verb.IMPORT_STATEMENT)
 def upload(actor: Actor):
     """Preview the uploaded file: what the import would do; nothing is booked yet."""
@@ -60,7 +66,7 @@ def upload(actor: Actor):
     return redirect(url_for("web.statements.preview", preview_id=preview["id"]))
 
 
-@bp.get("/previews/<preview_id>")
+@bp.get("/statements/previews/<preview_id>")
 @staff_required(Verb.IMPORT_STATEMENT)
 def preview(actor: Actor, preview_id: str):
     """Show the preview: account, period, totals, counts, warnings, the lines by outcome."""
@@ -83,7 +89,7 @@ def preview(actor: Actor, preview_id: str):
     )
 
 
-@bp.get("/previews/<preview_id>/layout")
+@bp.get("/statements/previews/<preview_id>/layout")
 @staff_required(Verb.DEFINE_STATEMENT_PROFILE)
 def layout(actor: Actor, preview_id: str):
     """Show the rows of a file whose layout is unknown; let the clerk say which column is
@@ -91,7 +97,7 @@ def layout(actor: Actor, preview_id: str):
     return _layout_page(actor, preview_id)
 
 
-@bp.post("/previews/<preview_id>/layout")
+@bp.post("/statements/previews/<preview_id>/layout")
 @staff_required(Verb.DEFINE_STATEMENT_PROFILE)
 def teach(actor: Actor, preview_id: str):
     """Save the mapping as a statement profile and preview the kept file with it."""
@@ -110,6 +116,7 @@ def teach(actor: Actor, preview_id: str):
             court=form.get("court", ""),
             name=form.get("name", ""),
             header_line=form.get("header_line", type=int),
+            headerless=form.get("header_line") == NO_HEADER,
             fields=fields,
             date_order=form.get("date_order") or None,
             decimal_mark=form.get("decimal_mark") or None,
@@ -125,26 +132,18 @@ def teach(actor: Actor, preview_id: str):
     return redirect(url_for("web.statements.preview", preview_id=preview["id"]))
 
 
-@bp.get("/profiles")
-@staff_required(Verb.READ)
-def profiles(actor: Actor):
-    """List the statement profiles of the user's courts: who made each, when."""
-    items = statement_profiles.list_profiles(services().uow(read_only=True), actor)
-    return render_template("statements/profiles.html", items=items)
+@bp.get("/statements/profiles")
+def old_profiles():
+    """The profiles page's first address: it is /statement-profiles now."""
+    return redirect(url_for("web.statements.profiles.index"), 301)
 
 
-@bp.get("/profiles/<int:profile_id>.toml")
-@staff_required(Verb.READ)
-def profile_toml(actor: Actor, profile_id: int):
-    """Download a statement profile as a config/csv_profiles/*.toml file."""
-    filename, text = statement_profiles.export_toml(
-        services().uow(read_only=True), actor, profile_id
-    )
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-    return text, 200, {"Content-Type": "application/toml; charset=utf-8", **headers}
+@bp.get("/statements/profiles/<int:profile_id>.toml")
+def old_profile_toml(profile_id: int):
+    return redirect(url_for("web.statements.profiles.toml", profile_id=profile_id), 301)
 
 
-@bp.post("/previews/<preview_id>/confirm")
+@bp.post("/statements/previews/<preview_id>/confirm")
 @staff_required(Verb.IMPORT_STATEMENT)
 def confirm(actor: Actor, preview_id: str):
     """Import the previewed file (确认导入) and show its report."""
@@ -159,7 +158,7 @@ def confirm(actor: Actor, preview_id: str):
     return redirect(url_for("web.statements.report", statement_id=report["id"]))
 
 
-@bp.post("/previews/<preview_id>/discard")
+@bp.post("/statements/previews/<preview_id>/discard")
 @staff_required(Verb.IMPORT_STATEMENT)
 def discard(actor: Actor, preview_id: str):
     """Forget the previewed file (取消): nothing is imported."""
@@ -169,10 +168,11 @@ def discard(actor: Actor, preview_id: str):
     return redirect(url_for("web.statements.upload_form"))
 
 
-@bp.get("")
+@bp.get("/statements")
 @staff_required(Verb.READ)
 def history(actor: Actor):
-    """List the imports, newest first, by account, period and who imported."""
+    """List the imports, newest first, by account, period and who imported; with the lines
+    and money of each, the page's totals, and XLSX/CSV downloads of what the filters show."""
     args = request.args
     filters = {
         "account": args.get("account") or None,
@@ -180,23 +180,36 @@ def history(actor: Actor):
         "end": _day(args.get("to")),
         "imported_by": args.get("imported_by") or None,
     }
-    before = args.get("before", type=int) or 0
-    items = statements.list_statements(
-        services().uow(read_only=True), actor, before_id=before, limit=HISTORY_PAGE, **filters
-    )
     accounts = lookups.collection_accounts(services().uow(read_only=True), actor)
-    more = items[-1]["id"] if len(items) == HISTORY_PAGE else None
+    if kind := listing.export_format():
+        return statement_history.export(actor, filters, accounts, kind)
+    before = args.get("before", type=int) or 0
+    found = statements.history_page(
+        services().uow(read_only=True),
+        actor,
+        most=MOST_COUNTED,
+        before_id=before,
+        limit=HISTORY_PAGE + 1,
+        **filters,
+    )
+    items = found["items"][:HISTORY_PAGE]
+    more = items[-1]["id"] if len(found["items"]) > HISTORY_PAGE else None
+    shown = max(args.get("shown", 0, type=int), 0)
     return render_template(
         "statements/history.html",
         items=items,
         accounts=accounts,
         chosen=args,
         more=more,
-        query={k: v for k, v in args.items() if k != "before" and v},
+        count=found["count"],
+        most_counted=MOST_COUNTED,
+        shown=shown,
+        totals=statement_history.totals(items),
+        query={k: v for k, v in args.items() if k not in ("before", "shown", "format") and v},
     )
 
 
-@bp.get("/<int:statement_id>")
+@bp.get("/statements/<int:statement_id>")
 @staff_required(Verb.READ)
 def report(actor: Actor, statement_id: int):
     """Show an import: who imported what when, its report, its lines, alerts and voids."""
@@ -226,7 +239,7 @@ def report(actor: Actor, statement_id: int):
     )
 
 
-@bp.post("/<int:statement_id>/void")
+@bp.post("/statements/<int:statement_id>/void")
 @staff_required(Verb.VOID_STATEMENT)
 def request_void(actor: Actor, statement_id: int):
     """Ask to void the import (撤销导入); an approver decides on the approvals page."""
@@ -277,6 +290,8 @@ def _layout_page(actor: Actor, preview_id: str, *, error: str | None = None, sta
     )
     width = max((len(row["cells"]) for row in layout["rows"]), default=0)
     guesses = {g["column"]: g for g in layout["guess"]}
+    positions = layout.get("positions") or {}
+    by_position = {n - 1: f for f, numbers in positions.items() for n in numbers}
     page = render_template(
         "statements/layout.html",
         preview_id=preview_id,
@@ -284,8 +299,9 @@ def _layout_page(actor: Actor, preview_id: str, *, error: str | None = None, sta
         layout=layout,
         width=width,
         guesses=guesses,
-        suggested={i: _suggested(guesses.get(i)) for i in range(width)},
-        header_line=_header_guess(layout["rows"]),
+        suggested={i: by_position.get(i) or _suggested(guesses.get(i)) for i in range(width)},
+        header_line=NO_HEADER if layout.get("headerless") else _header_guess(layout["rows"]),
+        no_header=NO_HEADER,
         fields=statement_profiles.MAPPABLE,
         courts=courts,
         court=chosen or (courts[0] if courts else None),

@@ -18,6 +18,11 @@ are exhausted (only then is the order known). Rows all of one day take the order
 balances follow. A profile whose balance column means something else turns the check off
 (`check_running_balance = false`).
 
+A file without a header row is read by a profile of `positions` (field → column numbers),
+named or recognised by what its columns hold. A layout known to be no bank statement (a
+profile with `refuse`: a bookkeeping app's export, a balance history) and text laid out in
+fixed-width columns (a PDF statement turned into text) are refused, saying what they are.
+
 Modules: `importer` (TabularImporter: container and encoding), `sources` (rows out of
 CSV/TSV text, HTML, XLSX, XLS), `header` (which row is the header), `profiles` (layouts as
 data), `reader` (rows → Statement), `rows` (one row → StatementLine), `cells` (cell values),

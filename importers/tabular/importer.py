@@ -10,7 +10,13 @@ from typing import BinaryIO
 
 from importers.base import Statement, StatementParseError
 from importers.tabular.header import best_score, header_score
-from importers.tabular.profiles import PROFILES_DIR, Profile, build_profile, load_profile
+from importers.tabular.profiles import (
+    PROFILES_DIR,
+    Profile,
+    all_profiles,
+    build_profile,
+    pick_profile,
+)
 from importers.tabular.reader import ExportReader
 from importers.tabular.sources import (
     HEAD_BYTES,
@@ -42,11 +48,11 @@ class TabularImporter:
         self.saved: tuple[Profile, ...] = tuple(
             build_profile(name, data, profiles_dir) for name, data in (saved or {}).items()
         )
-        named = {p.name: p for p in self.saved}
-        if profile and profile in named:
-            self.profile: Profile | None = named[profile]
-        else:
-            self.profile = load_profile(profile, profiles_dir) if profile else None
+        self.profile: Profile | None = None
+        if profile:
+            # a saved profile of the court wins over a folder's of the same name
+            named = {**all_profiles(profiles_dir), **{p.name: p for p in self.saved}}
+            self.profile = pick_profile(profile, named)
 
     def identify(self, head: bytes) -> bool:
         """Tell a spreadsheet or a delimited text with a recognisable header row."""

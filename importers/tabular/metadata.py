@@ -28,6 +28,25 @@ def metadata_period(profile: Profile, metadata: list[Row]) -> tuple[date, date] 
     return None
 
 
+def metadata_month(profile: Profile, metadata: list[Row]) -> tuple[int, int] | None:
+    """The statement's (year, month) the profile's `year_pattern` finds above the header
+    (month 12 when the pattern has no `month` group); None without a pattern or a match."""
+    if not profile.year_pattern:
+        return None
+    match = re.search(profile.year_pattern, _metadata_text(metadata))
+    if not match:
+        return None
+    groups = match.groupdict()
+    month = int(groups["month"]) if groups.get("month") else 12
+    year = int(match["year"])
+    if not 1 <= month <= 12 or year < 1900:
+        number = metadata[_metadata_text(metadata).count("\n", 0, match.start())][0]
+        raise StatementParseError(
+            f"the statement's month {match[0]!r} is not a month", line=number, field="period"
+        )
+    return year, month
+
+
 def metadata_account(profile: Profile, metadata: list[Row]) -> str | None:
     """Read the account: the profile's cell, its pattern, or a number after a label."""
     if profile.account_cell:

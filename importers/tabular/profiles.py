@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from importers.base import StatementParseError
+
 PROFILES_DIR = Path(__file__).resolve().parents[2] / "config" / "csv_profiles"
 AUTO = "auto"
 TEXT_FIELDS = (
@@ -65,6 +67,10 @@ PROFILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "check_running_balance": bool,
     "inherit_columns": bool,
     "columns": dict,
+    "positions": dict,
+    "refuse": str,
+    "negate_amounts": bool,
+    "year_pattern": str,
     "flag": dict,
     "skip_when": dict,
 }
@@ -102,15 +108,47 @@ class Profile:
     check_running_balance: bool = True
     date_order: str | None = None  #: `dmy` / `mdy`: how `NN/NN/YYYY` dates read; else inferred
     decimal_mark: str | None = None  #: "." or ","; else inferred from the amounts
+    #: field → 1-based column numbers, for files without a header row (then `columns` and
+    #: `detect` are not used)
+    positions: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    #: a layout that is no bank statement (a bookkeeping app's export, a balance history):
+    #: a file of it is refused with this reason
+    refuse: str | None = None
+    negate_amounts: bool = False  #: card bills: a purchase positive, a repayment negative
+    #: finds the statement's `year` (and `month`) above the header, for `MM/DD` dates
+    year_pattern: str | None = None
 
     def aliases(self, field_name: str) -> tuple[str, ...]:
         """Header names of a field, normalised, in order of preference."""
         return tuple(normalise_header(a) for a in self.columns.get(field_name, ()))
 
 
+class UnknownProfile(StatementParseError):
+    """A profile name that names none: says which names there are."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        self.name, self.known = name, sorted(known)
+        super().__init__(
+            f"unknown statement profile {name!r}; known profiles: {', '.join(self.known)}",
+            field="format",
+        )
+
+
 def load_profile(name: str, directory: Path = PROFILES_DIR) -> Profile:
-    """Load a profile by name, merged over the auto profile."""
-    return _load_all(directory)[name]
+    """Load a profile by name (any case), merged over the auto profile; UnknownProfile
+    when no profile has that name."""
+    return pick_profile(name, _load_all(directory))
+
+
+def pick_profile(name: str, profiles: dict[str, Profile]) -> Profile:
+    """The profile of that name, or else the only one of that name in another case."""
+    wanted = name.strip()
+    if wanted in profiles:
+        return profiles[wanted]
+    folded = [p for key, p in profiles.items() if key.casefold() == wanted.casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    raise UnknownProfile(wanted, list(profiles))
 
 
 def all_profiles(directory: Path = PROFILES_DIR) -> dict[str, Profile]:
@@ -150,6 +188,7 @@ def check_profile_data(data: dict) -> dict:
             raise ValueError(f"{key}: must be a {_type_name(wanted)}")
         if isinstance(value, list) and not all(isinstance(item, str) for item in value):
             raise ValueError(f"{key}: must be a list of strings")
+    _check_positions(data.get("positions", {}))
     for table in ("columns", "flag", "skip_when"):
         for key, value in data.get(table, {}).items():
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -166,6 +205,34 @@ def check_profile_data(data: dict) -> dict:
         if key in data and data[key] not in allowed:
             raise ValueError(f"{key}: one of {', '.join(allowed)}")
     return data
+
+
+#: the highest column number a position may name
+MAX_POSITION = 256
+
+
+def _check_positions(positions: dict) -> None:
+    """Positions map fields to lists of 1-based column numbers and name a booking date and
+    an amount (or a debit and a credit)."""
+    if not positions:
+        return
+    for key, value in positions.items():
+        if key not in COLUMN_FIELDS:
+            raise ValueError(f"positions.{key}: not a field")
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(type(n) is int and 1 <= n <= MAX_POSITION for n in value)
+        ):
+            raise ValueError(
+                f"positions.{key}: must be a list of column numbers from 1 to {MAX_POSITION}"
+            )
+    if "booked_on" not in positions or not (
+        "amount" in positions or {"debit", "credit"} <= positions.keys()
+    ):
+        raise ValueError(
+            "positions: must place the booking date and the amount (or debit and credit)"
+        )
 
 
 def _type_name(wanted) -> str:
@@ -244,4 +311,8 @@ def _build(name: str, data: dict, base: dict) -> Profile:
         check_running_balance=bool(data.get("check_running_balance", True)),
         date_order=data.get("date_order"),
         decimal_mark=data.get("decimal_mark"),
+        positions={key: tuple(value) for key, value in data.get("positions", {}).items()},
+        refuse=data.get("refuse"),
+        negate_amounts=bool(data.get("negate_amounts", False)),
+        year_pattern=data.get("year_pattern"),
     )

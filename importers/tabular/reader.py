@@ -6,6 +6,7 @@ after the data (合计, 笔数, ---) end it, and a data row after them is refuse
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from itertools import chain, islice
@@ -22,12 +23,20 @@ from importers.tabular.cells import (
     decimal_mark,
     is_blank,
     metadata_currency,
+    parse_amount,
+    parse_date,
     parse_time,
 )
 from importers.tabular.guess import layout_guess
 from importers.tabular.header import header_forms, header_score, unit_currency
-from importers.tabular.metadata import metadata_account, metadata_period
-from importers.tabular.profiles import AMOUNT_FIELDS, DATE_FIELDS, Profile, detect_profile
+from importers.tabular.metadata import metadata_account, metadata_month, metadata_period
+from importers.tabular.profiles import (
+    AMOUNT_FIELDS,
+    DATE_FIELDS,
+    Profile,
+    all_profiles,
+    detect_profile,
+)
 from importers.tabular.rows import RowMapper, SkippedRow, amount_layout, map_header
 from importers.tabular.sources import Row
 
@@ -50,20 +59,15 @@ class ExportReader:
         self.head = list(islice(self.rows, 60))
         if all(is_blank(cells) for _, cells in self.head):
             raise StatementParseError("the file holds no rows", line=1)
-        position, taught = self._saved_header(saved) if profile is None else (None, None)
-        if position is None:
-            position = self._header_position(profile)
-        self.header_line, header = self.head[position]
-        names = {form for cell in header for form, _ in header_forms(clean_text(cell))}
-        self.profile = profile or taught or detect_profile(names, profiles_dir)
-        self.metadata = self.head[:position]
-        self.names = [clean_text(cell) for cell in header]
-        self.columns, notes = map_header(header, self.profile)
-        self.warnings = [note for note in notes if note["kind"] != "time_as_date"]
-        self.time_as_date = len(notes) != len(self.warnings)
-        self._require_columns()
+        if profile is not None and profile.refuse:
+            raise StatementParseError(f"not a bank statement: {profile.refuse}", line=1)
+        if profile is None:
+            self._refuse_what_is_no_statement()
+        if profile is not None and profile.positions:
+            sample = self._headerless(profile)
+        else:
+            sample = self._with_header(profile, saved)
         layout = amount_layout(self.columns, self.profile)
-        sample = self.head[position + 1 :]
         order = self._date_order(sample)
         comma = self._decimal_comma(sample)
         self.data = chain(sample, self.rows)
@@ -75,9 +79,76 @@ class ExportReader:
             decimal_comma=comma,
             currency=self._unit_currency() or self._metadata_currency(),
             cell_currency=self._cells_state_currency(sample),
+            statement_month=metadata_month(self.profile, self.metadata),
         )
         self._check_time_as_date(sample)
         self.progress = Progress()
+
+    def _refuse_what_is_no_statement(self) -> None:
+        """Refuse a file of a layout known to be no bank statement (a profile's `refuse`)."""
+        refusing = [p for p in all_profiles(self.profiles_dir).values() if p.refuse and p.detect]
+        for number, cells in self.head:
+            for known in refusing:
+                if header_score(cells, self.profiles_dir, known):
+                    raise StatementParseError(f"not a bank statement: {known.refuse}", line=number)
+
+    def _with_header(self, profile: Profile | None, saved: tuple[Profile, ...]) -> list[Row]:
+        """Find the header row and map its columns; return the rows after it read so far."""
+        position, taught = self._saved_header(saved) if profile is None else (None, None)
+        if position is None:
+            try:
+                position = self._header_position(profile)
+            except UnknownLayout:
+                fitting = None if profile else self._fitting_positions(saved)
+                if fitting is None:
+                    raise
+                return self._headerless(fitting)
+        self.header_line, header = self.head[position]
+        names = {form for cell in header for form, _ in header_forms(clean_text(cell))}
+        self.profile = profile or taught or detect_profile(names, self.profiles_dir)
+        if self.profile.refuse:
+            raise StatementParseError(
+                f"not a bank statement: {self.profile.refuse}", line=self.header_line
+            )
+        self.metadata = self.head[:position]
+        self.names = [clean_text(cell) for cell in header]
+        self.columns, notes = map_header(header, self.profile)
+        self.warnings = [note for note in notes if note["kind"] != "time_as_date"]
+        self.time_as_date = len(notes) != len(self.warnings)
+        self._require_columns()
+        return self.head[position + 1 :]
+
+    def _headerless(self, profile: Profile) -> list[Row]:
+        """Map the columns by the profile's positions: no header row; the rows above the
+        first one whose date column reads as a date (and `skip_rows`) are metadata."""
+        self.profile, self.header_line = profile, None
+        self.columns = {
+            name: [n - 1 for n in numbers] for name, numbers in profile.positions.items()
+        }
+        width = max(
+            [len(cells) for _, cells in self.head]
+            + [n for ns in profile.positions.values() for n in ns]
+        )
+        self.names = [f"column {n}" for n in range(1, width + 1)]
+        self.warnings, self.time_as_date = [], False
+        start = profile.skip_rows
+        date_column = self.columns["booked_on"][0]
+        while start < len(self.head) and not _reads_as_date(self.head[start][1], date_column):
+            start += 1
+        if start == len(self.head):
+            start = profile.skip_rows  # no date at all: the first row is refused, naming it
+        self.metadata = self.head[:start]
+        return self.head[start:]
+
+    def _fitting_positions(self, saved: tuple[Profile, ...]) -> Profile | None:
+        """The headerless profile (a saved one, or one of the folder) whose positions read
+        the first data rows: dates where the booking date is, amounts (or nothing) where
+        amounts are, and no row wider than the profile expects. The one placing the most
+        fields wins; None when none fits."""
+        candidates = [*saved, *all_profiles(self.profiles_dir).values()]
+        rows = [cells for _, cells in self.head if not is_blank(cells)]
+        fitting = [c for c in candidates if c.positions and _fits_positions(rows, c)]
+        return max(fitting, key=lambda c: len(c.positions), default=None)
 
     def _saved_header(self, saved: tuple[Profile, ...]) -> tuple[int | None, Profile | None]:
         """The header row and the saved profile (one the court taught) whose `detect`
@@ -103,6 +174,13 @@ class ExportReader:
             for index, (_, cells) in enumerate(self.head)
         ]
         best = max(scores, default=0)
+        if best == 0 and _fixed_width(self.head):
+            raise StatementParseError(
+                "the file is text laid out in fixed-width columns (a statement converted from "
+                "PDF or printed to a file), not an export with delimited columns: export the "
+                "statement from online banking as CSV, Excel, MT940 or CAMT.053",
+                line=1,
+            )
         if best == 0:
             raise UnknownLayout(
                 "no header row with a date and an amount column in the first rows: the layout "
@@ -341,3 +419,56 @@ class ExportReader:
     def _period(self) -> tuple[date | None, date | None]:
         stated = metadata_period(self.profile, self.metadata)
         return stated or (self.progress.earliest, self.progress.latest)
+
+
+#: data rows a headerless profile must read to be taken for a file
+FIT_ROWS = 5
+
+
+def _reads_as_date(cells: list[Cell], index: int) -> bool:
+    cell = cells[index] if index < len(cells) else None
+    if not clean_text(cell):
+        return False
+    try:
+        parse_date(cell)
+    except ValueError:
+        return bool(date_orders(cell))
+    return True
+
+
+def _fits_positions(rows: list[list[Cell]], profile: Profile) -> bool:
+    """Whether the first rows with a date where the profile's booking date is can be read
+    as its data: amounts or blanks in its money columns, and an amount in one of them."""
+    date_column = profile.positions["booked_on"][0] - 1
+    data = [cells for cells in rows if _reads_as_date(cells, date_column)][:FIT_ROWS]
+    if not data:
+        return False
+    money = [n - 1 for f in (*AMOUNT_FIELDS, "balance") for n in profile.positions.get(f, ())]
+    for cells in data:
+        if not any(index < len(cells) and clean_text(cells[index]) for index in money):
+            return False
+        for index in money:
+            cell = cells[index] if index < len(cells) else None
+            if clean_text(cell) and not _is_money(cell):
+                return False
+    return True
+
+
+def _is_money(cell: Cell) -> bool:
+    try:
+        return parse_amount(cell, decimal_mark(clean_text(cell)) == ",") is not None
+    except ValueError:
+        return False
+
+
+_WIDE_GAP = re.compile(r"\S {3,}\S")
+
+
+def _fixed_width(rows: list[Row]) -> bool:
+    """Whether the rows are words spaced into columns (PDF text), not delimited cells:
+    most rows hold a wide gap inside a cell, and few cells (a comma in `7,99` splits one)."""
+    filled = [[clean_text(c) for c in cells if clean_text(c)] for _, cells in rows]
+    filled = sorted((cells for cells in filled if cells), key=len)
+    spaced = [cells for cells in filled if any(_WIDE_GAP.search(text) for text in cells)]
+    few_cells = bool(filled) and len(filled[len(filled) // 2]) <= 2
+    return len(filled) >= 5 and few_cells and len(spaced) >= 0.6 * len(filled)

@@ -146,6 +146,8 @@ class RowMapper:
     decimal_comma: bool = False  #: the amounts write `1.234,56`, from the columns
     currency: str | None = None  #: from the header's unit (`Amount (HKD)`), else the profile's
     cell_currency: bool = False  #: the amounts carry their currency (`579,68 USD`, `$12.00`)
+    #: the statement's (year, month), for dates written `MM/DD` (a card bill's title says it)
+    statement_month: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         columns = self.columns
@@ -185,13 +187,21 @@ class RowMapper:
         index = self._booked
         cell = cells[index] if index is not None and index < len(cells) else None
         if cell.__class__ is not str:
-            return parse_date(cell, self._formats, self.date_order)
+            return self._parse_date(cell)
         # Exports hold hundreds of rows per day: remember the last few thousand dates read.
         if (known := self._dates.get(cell)) is None:
             if len(self._dates) >= DATE_CACHE:
                 self._dates.clear()
-            known = self._dates[cell] = parse_date(cell, self._formats, self.date_order)
+            known = self._dates[cell] = self._parse_date(cell)
         return known
+
+    def _parse_date(self, cell: Cell) -> tuple[date, time | None]:
+        try:
+            return parse_date(cell, self._formats, self.date_order)
+        except ValueError:
+            if self.statement_month is None:
+                raise
+            return (month_day(clean_text(cell), self.statement_month, self.date_order), None)
 
     def line(
         self, number: int, cells: list[Cell], booked: tuple[date, time | None] | None = None
@@ -248,7 +258,7 @@ class RowMapper:
 
     def _date(self, number: int, cells: list[Cell], field_name: str):
         try:
-            return parse_date(self.cell(cells, field_name), self._formats, self.date_order)
+            return self._parse_date(self.cell(cells, field_name))
         except ValueError as error:
             raise StatementParseError(str(error), line=number, field=field_name) from error
 
@@ -259,6 +269,10 @@ class RowMapper:
         return self._date(number, row, field_name)[0]
 
     def _amount(self, number: int, row: list[Cell]) -> Decimal:
+        amount = self._stated_amount(number, row)
+        return -amount if self.profile.negate_amounts else amount
+
+    def _stated_amount(self, number: int, row: list[Cell]) -> Decimal:
         if self.layout == "two_columns":
             debit = self._number(number, row, "debit")
             credit = self._number(number, row, "credit")
@@ -362,3 +376,21 @@ def _raw(cells: list[Cell], delimiter: str) -> str:
         return delimiter.join(cells)  # type: ignore[arg-type]  # the common case: all text
     except TypeError:
         return delimiter.join(clean_text(c) if not isinstance(c, str) else c for c in cells)
+
+
+_MONTH_DAY = re.compile(r"(\d{1,2})[/.-](\d{1,2})")
+
+
+def month_day(text: str, statement: tuple[int, int], order: str | None = None) -> date:
+    """A date written without its year (`03/05`, month first unless `order` is `dmy`) on a
+    statement of (year, month): in that year, or the year before for a later month."""
+    match = _MONTH_DAY.fullmatch(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a date")
+    first, second = int(match[1]), int(match[2])
+    month, day = (second, first) if order == "dmy" else (first, second)
+    year, statement_month = statement
+    try:
+        return date(year - 1 if month > statement_month else year, month, day)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date") from None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Connection,
     Insert,
@@ -21,10 +22,12 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.expression import ColumnClause
 
 from reconcile.actors import Actor
 from reconcile.alerts import AlertStatus, court_accounts_in, mask_facts, mask_text, severity_of
@@ -85,6 +88,37 @@ def raise_alerts_bulk(conn: Connection, rows: list[dict]) -> int:
     new = conn.execute(_insert_new(conn, alerts).returning(a.id), values).scalars().all()
     outbox.queue(conn, "alert", new, now)
     return len(new)
+
+
+def raise_new_alerts(conn: Connection, rows: list[dict]) -> list[int]:
+    """Raise many alerts as raise_alerts_bulk does; return the ids of the new ones.
+
+    On PostgreSQL the rows travel as one JSON parameter, read back with json_to_recordset:
+    a VALUES list of a thousand rows (ten parameters each) costs the server about five
+    times as much to plan as the rows cost to insert."""
+    now = utc_now()
+    unique = {(r["kind"], r["subject"]): r for r in rows}
+    values = [alert_values(**r, raised_at=now) for r in unique.values()]
+    if not values:
+        return []
+    if conn.dialect.name == "postgresql":
+        new = conn.execute(_insert_new_from_json(values)).scalars().all()
+    else:
+        new = conn.execute(_insert_new(conn, alerts).returning(a.id), values).scalars().all()
+    outbox.queue(conn, "alert", new, now)
+    return list(new)
+
+
+def _insert_new_from_json(values: list[dict]) -> Insert:
+    names = list(values[0])
+    rows = [{**v, "raised_at": v["raised_at"].isoformat()} for v in values]
+    source = (
+        func.json_to_recordset(literal(rows, JSON))
+        .table_valued(*(ColumnClause(n, alerts.c[n].type) for n in names))
+        .render_derived(with_types=True)
+    )
+    insert_ = postgresql.insert(alerts).from_select(names, select(*(source.c[n] for n in names)))
+    return insert_.on_conflict_do_nothing(index_elements=["kind", "subject"]).returning(a.id)
 
 
 def emit_case_event(uow: UnitOfWork, *, court: str, case_id: int, event: str, facts: dict) -> None:
@@ -218,6 +252,11 @@ def alerts_by_ids(conn: Connection, ids: list[int]) -> dict[int, dict]:
     return {row.id: alert_view(row._mapping) for row in rows}
 
 
+#: the alerts page's "most severe first" order
+SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
+ORDERS = ("oldest", "newest", "severity")
+
+
 def find_alerts(
     conn: Connection,
     *,
@@ -227,16 +266,90 @@ def find_alerts(
     case_id: int | None = None,
     after_id: int = 0,
     limit: int = 50,
+    severity: str | None = None,
+    raised_from: datetime | None = None,
+    raised_before: datetime | None = None,
+    order: str = "oldest",
+    after_rank: int | None = None,
 ) -> list[dict]:
-    """Return a page of alerts, oldest first; `courts` None means every court."""
-    conditions = [a.id > after_id]
+    """Return a page of alerts; `courts` None means every court.
+
+    `order` "oldest" pages by id after `after_id`; "newest" by id below `after_id` (0: from
+    the top); "severity" most severe first, oldest first within, after (`after_rank`,
+    `after_id`) — the rank is SEVERITY_RANK's, and each row then carries its `rank`.
+    """
+    conditions = _filters(courts, kind, status, case_id, severity, raised_from, raised_before)
+    rank = _rank()
+    if order == "newest":
+        if after_id:
+            conditions.append(a.id < after_id)
+        ordering = (a.id.desc(),)
+    elif order == "severity":
+        if after_rank is not None:
+            conditions.append(or_(rank > after_rank, and_(rank == after_rank, a.id > after_id)))
+        ordering = (rank, a.id)
+    else:
+        conditions.append(a.id > after_id)
+        ordering = (a.id,)
+    query = _alert_query().add_columns(rank.label("rank")).where(and_(*conditions))
+    rows = conn.execute(query.order_by(*ordering).limit(limit))
+    if order != "severity":
+        return [alert_view(row._mapping) for row in rows]
+    return [{**alert_view(row._mapping), "rank": row.rank} for row in rows]
+
+
+def count_alerts(
+    conn: Connection,
+    *,
+    courts: frozenset[str] | None,
+    statuses: tuple[str, ...],
+    most: int,
+    **filters,
+) -> dict[str, int]:
+    """Count the alerts of each status that fit the filters (find_alerts'), each count
+    stopping at `most` + 1 so that a long history costs no more than a bounded scan."""
+    counts = {}
+    for status in statuses:
+        conditions = _filters(courts, status=status, **_count_filters(filters))
+        bounded = select(a.id).where(and_(*conditions)).limit(most + 1).subquery()
+        counts[status] = conn.execute(select(func.count()).select_from(bounded)).scalar_one()
+    return counts
+
+
+def _count_filters(filters: dict) -> dict:
+    names = ("kind", "case_id", "severity", "raised_from", "raised_before")
+    return {name: filters.get(name) for name in names}
+
+
+def _filters(
+    courts,
+    kind=None,
+    status=None,
+    case_id=None,
+    severity=None,
+    raised_from=None,
+    raised_before=None,
+) -> list:
+    conditions = []
     if courts is not None:
         conditions.append(a.court.in_(sorted(courts)))
-    for column, value in ((a.kind, kind), (a.status, status), (a.case_id, case_id)):
+    for column, value in (
+        (a.kind, kind),
+        (a.status, status),
+        (a.case_id, case_id),
+        (a.severity, severity),
+    ):
         if value is not None:
             conditions.append(column == value)
-    rows = conn.execute(_alert_query().where(and_(*conditions)).order_by(a.id).limit(limit))
-    return [alert_view(row._mapping) for row in rows]
+    if raised_from is not None:
+        conditions.append(a.raised_at >= raised_from)
+    if raised_before is not None:
+        conditions.append(a.raised_at < raised_before)
+    return conditions
+
+
+def _rank():
+    return case(SEVERITY_RANK, value=a.severity, else_=len(SEVERITY_RANK))
 
 
 def set_status(

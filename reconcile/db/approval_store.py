@@ -28,6 +28,7 @@ def record(
     decision: str,
     actor: Actor,
     note: str | None = None,
+    position: str | None = None,
 ) -> None:
     """Insert a decision; refuse a second one by the same approver or at the same level."""
     try:
@@ -40,6 +41,7 @@ def record(
                     decision=decision,
                     approver_id=actor.id,
                     approver_name=actor.name,
+                    approver_position=position,
                     note=note,
                     decided_at=clock.utc_now(),
                 )
@@ -51,7 +53,15 @@ def record(
 def decisions_of(conn: Connection, subject_type: str, subject_id: int) -> list[dict]:
     """Return the decisions on a request, first level first."""
     rows = conn.execute(
-        select(ap.level, ap.decision, ap.approver_id, ap.approver_name, ap.note, ap.decided_at)
+        select(
+            ap.level,
+            ap.decision,
+            ap.approver_id,
+            ap.approver_name,
+            ap.approver_position,
+            ap.note,
+            ap.decided_at,
+        )
         .where(ap.subject_type == subject_type, ap.subject_id == subject_id)
         .order_by(ap.level)
     )

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import Connection, Result, insert, select, update
+from sqlalchemy import Connection, Result, and_, insert, or_, select, update
 
 from reconcile.audit import (
+    GENESIS_HASH,
     AuditEntry,
     ChainBreak,
     ChainKey,
@@ -100,6 +101,45 @@ def records_for(conn: Connection, entity_type: str, entity_id: str) -> list[dict
         .order_by(audit_records.c.seq)
     )
     return [dict(row._mapping) for row in rows]
+
+
+def records_of(
+    conn: Connection,
+    entities: dict[str, list[str]],
+    *,
+    courts: frozenset[str] | None,
+    after_seq: int = 0,
+    limit: int = 100,
+) -> list[StoredRecord]:
+    """Return a page of the records of these entities (type -> ids), oldest first;
+    `courts` None means every court (records without a court are shown to all)."""
+    wanted = [
+        and_(audit_records.c.entity_type == kind, audit_records.c.entity_id.in_(ids))
+        for kind, ids in entities.items()
+        if ids
+    ]
+    if not wanted:
+        return []
+    query = select(audit_records).where(or_(*wanted), audit_records.c.seq > after_seq)
+    if courts is not None:
+        query = query.where(
+            or_(audit_records.c.court.in_(sorted(courts)), audit_records.c.court.is_(None))
+        )
+    return list(_stored_records(conn.execute(query.order_by(audit_records.c.seq).limit(limit))))
+
+
+def previous_hashes(conn: Connection, seqs: list[int]) -> dict[int, str | None]:
+    """Return, for each record number, the hash of the record before it (None if missing)."""
+    before = {seq - 1 for seq in seqs}
+    found = dict(
+        conn.execute(
+            select(audit_records.c.seq, audit_records.c.hash).where(
+                audit_records.c.seq.in_(sorted(before - {0}))
+            )
+        ).all()
+    )
+    found[0] = GENESIS_HASH
+    return {seq: found.get(seq - 1) for seq in seqs}
 
 
 def _stored_records(result: Result) -> Iterator[StoredRecord]:

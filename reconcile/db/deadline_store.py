@@ -1,21 +1,37 @@
-"""The facts the deadline clocks are computed from, and claiming a case for the scan."""
+"""The facts the deadline clocks are computed from, case by case or a batch of cases at a time,
+and the scan's claims on its batches."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Connection,
+    and_,
+    any_,
+    bindparam,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 
-from reconcile.clock import COURT_TZ, as_utc
+from reconcile.clock import COURT_TZ, as_utc, utc_now
 from reconcile.db import disbursement_store, ledger_store, request_store
 from reconcile.db.tables import cases, courts, ledger_accounts, ledger_entries
-from reconcile.db.tables_payments import disbursements
+from reconcile.db.tables_alerts import alerts
+from reconcile.db.tables_deadlines import deadline_scan_batches
+from reconcile.db.tables_payments import deferrals, disbursements
 from reconcile.db.tables_statements import statement_lines
 from reconcile.deadlines import CaseFacts, Notice
 from reconcile.deferrals import pause_of
 from reconcile.ledger import ARRIVALS, EntryKind
 
-le = ledger_entries.c
+le, la, sb = ledger_entries.c, ledger_accounts.c, deadline_scan_batches.c
 
 
 def local_day(moment: datetime) -> date:
@@ -93,31 +109,26 @@ def case_facts(conn: Connection, case: dict) -> CaseFacts:
     )
 
 
-def cases_to_scan(conn: Connection) -> list[int]:
-    """Return the cases that may have a running clock: money received, or an unpaid notice."""
+def batches_to_scan(conn: Connection, size: int) -> dict[int, int]:
+    """Return the batches of `size` case ids (case_id // size) with cases to scan, and how
+    many cases to scan each holds."""
+    batch = (la.case_id // size).label("batch")
+    rows = conn.execute(select(batch, func.count()).where(*_may_have_clocks()).group_by(batch))
+    return {batch: count for batch, count in rows}
+
+
+def _may_have_clocks() -> tuple:
+    """The cases that may have a running clock: money received, or an unpaid notice."""
     unpaid = select(disbursements.c.case_id).where(
         disbursements.c.status.in_(("requested", "approved"))
     )
-    rows = conn.execute(
-        select(ledger_accounts.c.case_id)
-        .where(ledger_accounts.c.case_id.is_not(None))
-        .where(or_(ledger_accounts.c.received > 0, ledger_accounts.c.case_id.in_(unpaid)))
-        .order_by(ledger_accounts.c.case_id)
-    )
-    return [r.case_id for r in rows]
+    return (la.case_id.is_not(None), or_(la.received > 0, la.case_id.in_(unpaid)))
 
 
 def _case_query():
     return select(
         cases.c.id, cases.c.status, cases.c.case_number, courts.c.code.label("court")
     ).join(courts, courts.c.id == cases.c.court_id)
-
-
-def claim_case(conn: Connection, case_id: int) -> dict | None:
-    """Lock a case for this scan, or return None if another scan holds it (SKIP LOCKED)."""
-    query = _case_query().where(cases.c.id == case_id)
-    row = conn.execute(query.with_for_update(skip_locked=True, of=cases)).one_or_none()
-    return dict(row._mapping) if row else None
 
 
 def lock_court(conn: Connection, court: str) -> None:
@@ -129,3 +140,164 @@ def case_for_deadlines(conn: Connection, case_id: int) -> dict | None:
     """Return the case's id, status, number and court code, or None."""
     row = conn.execute(_case_query().where(cases.c.id == case_id)).one_or_none()
     return dict(row._mapping) if row else None
+
+
+# ---- the scan, batch by batch: a range of case ids in a handful of queries ----
+
+
+def database_now(conn: Connection) -> datetime:
+    """Return the database's time (PostgreSQL: its transaction's start), for claims."""
+    if conn.dialect.name == "postgresql":
+        return conn.execute(select(func.now())).scalar_one()
+    return utc_now()
+
+
+def add_batches(conn: Connection, batches: list[int]) -> None:
+    """Make the claim rows of `batches` that do not exist yet."""
+    have = set(conn.execute(select(sb.batch).where(sb.batch.in_(batches))).scalars())
+    missing = [{"batch": b} for b in batches if b not in have]
+    if missing:
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        conn.execute(dialect.insert(deadline_scan_batches).on_conflict_do_nothing(), missing)
+
+
+def claim_batch(conn: Connection, batch: int):
+    """Lock a batch's claim row for this scan; None if another scan holds it (SKIP LOCKED)."""
+    query = select(sb.as_of, sb.scanned_at).where(sb.batch == batch)
+    return conn.execute(query.with_for_update(skip_locked=True)).one_or_none()
+
+
+def record_batch(conn: Connection, batch: int, **values) -> None:
+    """Record what the scan of a claimed batch was and did (as_of, scanned_at, cases, raised)."""
+    conn.execute(update(deadline_scan_batches).where(sb.batch == batch).values(**values))
+
+
+def cases_in(conn: Connection, low: int, high: int) -> dict[int, dict]:
+    """Return the cases with ids in [low, high) that may have a running clock, by id: id,
+    status, number, court code and ledger id."""
+    query = (
+        _case_query()
+        .add_columns(la.id.label("ledger_id"))
+        .join(ledger_accounts, la.case_id == cases.c.id)
+        .where(cases.c.id >= low, cases.c.id < high, la.case_id >= low, la.case_id < high)
+        .where(*_may_have_clocks())
+        .order_by(cases.c.id)
+    )
+    rows = conn.execute(query).all()
+    return {
+        id_: {
+            "id": id_,
+            "status": status,
+            "case_number": number,
+            "court": court,
+            "ledger_id": ledger,
+        }
+        for id_, status, number, court, ledger in rows
+    }
+
+
+def facts_of_cases(conn: Connection, found: dict[int, dict], low: int, high: int) -> dict:
+    """Return the CaseFacts of the cases `found` (cases_in(low, high)), by case id.
+
+    The same facts as case_facts, case by case, read with one query per kind of fact.
+    """
+    arrivals_, holds, notices, pauses = (defaultdict(list) for _ in range(4))
+    if conn.dialect.name == "postgresql":
+        case_of = {case["ledger_id"]: case_id for case_id, case in found.items()}
+        entries = _arrivals_and_holds_in(low, high, sorted(case_of))
+    else:
+        case_of, entries = None, _arrivals_and_holds_in(low, high)
+    for row in conn.execute(entries).all():
+        case_id = case_of[row.ledger_account_id] if case_of is not None else row.case_id
+        if row.bucket == "held":
+            holds[case_id].append((local_day(row.created_at), row.amount))
+        else:
+            arrivals_[case_id].append((_arrival_day(row), row.amount))
+    for row in conn.execute(_notices_in(low, high)).all():
+        notices[row.case_id].append(
+            Notice(row.id, local_day(row.requested_at), row.amount, row.paid_on)
+        )
+    for row in conn.execute(_pauses_in(low, high)).all():
+        pause = pause_of(row.approved_on, row.ended_on, row.until)
+        if pause is not None:
+            pauses[row.case_id].append(pause)
+    return {
+        case_id: CaseFacts(
+            case_id=case_id,
+            court=case["court"],
+            open=case["status"] == "open",
+            arrivals=arrivals_[case_id],
+            holds=holds[case_id],
+            notices=notices[case_id],
+            pauses=pauses[case_id],
+        )
+        for case_id, case in found.items()
+    }
+
+
+def _arrivals_and_holds_in(low: int, high: int, ledger_ids: list[int] | None = None):
+    """The entries `arrivals` and `hold_changes` read, of the case ledgers in [low, high).
+
+    With `ledger_ids` (PostgreSQL: the ledgers of those cases) the entries are picked by
+    ledger id, and the line and the reversal are looked up per entry, so that the plan
+    takes the indexes whatever the planner knows: a table just loaded has no statistics
+    until autovacuum analyses it, and the join plans it makes then scan every entry.
+    """
+    reversal = ledger_entries.alias("reversal")
+    reversed_ = select(reversal.c.id).where(
+        reversal.c.reverses_entry_id == le.id,
+        reversal.c.ledger_account_id == le.ledger_account_id,
+    )
+    arrivals_only = (le.bucket == "received", le.amount > 0, le.kind.in_(ARRIVALS))
+    if ledger_ids is None:
+        source = ledger_entries.join(ledger_accounts, la.id == le.ledger_account_id).outerjoin(
+            statement_lines, statement_lines.c.id == le.transaction_id
+        )
+        columns = (le.kind, le.bucket, le.created_at, le.amount, statement_lines.c.booked_on)
+        arrived = and_(*arrivals_only, ~reversed_.exists())
+        return (
+            select(la.case_id, *columns)
+            .select_from(source)
+            .where(la.case_id >= low, la.case_id < high, or_(le.bucket == "held", arrived))
+            .order_by(la.case_id, le.id)
+        )
+    line = select(statement_lines.c.booked_on).where(statement_lines.c.id == le.transaction_id)
+    # LIMIT 1 keeps it a lookup per entry (an EXISTS may become a hash of every reversal)
+    arrived = and_(*arrivals_only, reversed_.limit(1).scalar_subquery().is_(None))
+    return (
+        select(le.ledger_account_id, le.kind, le.bucket, le.created_at, le.amount)
+        .add_columns(line.scalar_subquery().label("booked_on"))
+        .where(le.ledger_account_id == any_(bindparam("ledgers", ledger_ids, ARRAY(BigInteger))))
+        .where(or_(le.bucket == "held", arrived))
+        .order_by(le.ledger_account_id, le.id)
+    )
+
+
+def _notices_in(low: int, high: int):
+    dc = disbursements.c
+    return (
+        select(dc.case_id, dc.id, dc.amount, dc.requested_at, dc.paid_on)
+        .where(dc.case_id >= low, dc.case_id < high, dc.status != "rejected")
+        .order_by(dc.case_id, dc.id)
+    )
+
+
+def _pauses_in(low: int, high: int):
+    dc = deferrals.c
+    return (
+        select(dc.case_id, dc.approved_on, dc.ended_on, dc.until)
+        .where(dc.case_id >= low, dc.case_id < high, dc.status.in_(("approved", "ended")))
+        .order_by(dc.case_id, dc.id)
+    )
+
+
+def raised_already(
+    conn: Connection, low: int, high: int, findings: set[tuple[str, str]]
+) -> set[tuple[str, str]]:
+    """Return which of these (kind, subject) findings on cases in [low, high) have an alert.
+
+    Read by case id (the index the planner takes for the range), not by kind: a kind's
+    alerts span every case."""
+    a = alerts.c
+    rows = conn.execute(select(a.kind, a.subject).where(a.case_id >= low, a.case_id < high))
+    return {(kind, subject) for kind, subject in rows.all()} & findings

@@ -8,10 +8,12 @@ run inside its open unit of work and never commit.
 from __future__ import annotations
 
 from sqlalchemy import Connection, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from reconcile.db.request_store import RequestStore
 from reconcile.db.tables import cases, courts, ledger_accounts, party_accounts
-from reconcile.db.tables_payments import disbursements
+from reconcile.db.tables_payments import disbursements, payment_batch_items
+from reconcile.errors import Conflict
 from reconcile.ledger import BUCKETS, Balance
 
 dc = disbursements.c
@@ -19,18 +21,32 @@ AWAITING_PAYMENT = ("approved", "marked_paid")
 
 
 def insert_disbursement(conn: Connection, **values) -> dict:
-    """Insert a requested disbursement; return its row as stored."""
-    row = conn.execute(
-        insert(disbursements).values(status="requested", **values).returning(disbursements)
-    ).one()
+    """Insert a requested disbursement; return its row as stored.
+
+    A returned payment is asked for again once: a second resubmission is a Conflict."""
+    try:
+        row = conn.execute(
+            insert(disbursements).values(status="requested", **values).returning(disbursements)
+        ).one()
+    except IntegrityError as e:
+        if values.get("resubmission_of") is None:
+            raise
+        raise Conflict("this returned payment has been resubmitted already") from e
     return dict(row._mapping)
 
 
 def _query():
+    batch = payment_batch_items.c
     return (
-        select(disbursements, courts.c.code.label("court"), cases.c.case_number)
+        select(
+            disbursements,
+            courts.c.code.label("court"),
+            cases.c.case_number,
+            batch.batch_id.label("payment_batch_id"),
+        )
         .join(courts, courts.c.id == dc.court_id)
         .outerjoin(cases, cases.c.id == dc.case_id)
+        .outerjoin(payment_batch_items, batch.disbursement_id == dc.id)
     )
 
 
@@ -104,10 +120,10 @@ def approved_awaiting_payment(conn: Connection, collection_account_id: int) -> l
 
 
 def notices_of_case(conn: Connection, case_id: int) -> list[dict]:
-    """Return the case's payment notices that were not rejected, oldest first."""
+    """Return the case's payment notices that were not rejected or returned, oldest first."""
     rows = conn.execute(
         select(dc.id, dc.amount, dc.requested_at, dc.paid_on)
-        .where(dc.case_id == case_id, dc.status != "rejected")
+        .where(dc.case_id == case_id, dc.status.not_in(("rejected", "returned")))
         .order_by(dc.id)
     )
     return [dict(r._mapping) for r in rows]

@@ -68,23 +68,67 @@ def find_imports(
         )
         .join(collection_accounts, collection_accounts.c.id == si.collection_account_id)
         .join(courts, courts.c.id == collection_accounts.c.court_id)
-        .where(si.report.is_not(None))
+        .where(*_import_filters(court_codes, account, start, end, imported_by))
         .order_by(si.id.desc())
         .limit(limit)
     )
-    if court_codes is not None:
-        query = query.where(courts.c.code.in_(sorted(court_codes)))
     if before_id:
         query = query.where(si.id < before_id)
-    if account:
-        query = query.where(collection_accounts.c.account_number == account)
-    if imported_by:
-        query = query.where(si.imported_by == imported_by)
-    if start:
-        query = query.where(or_(si.period_end.is_(None), si.period_end >= start))
-    if end:
-        query = query.where(or_(si.period_start.is_(None), si.period_start <= end))
     return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def count_imports(
+    conn: Connection,
+    *,
+    court_codes: frozenset[str] | None,
+    most: int,
+    account: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    imported_by: str | None = None,
+) -> int:
+    """Count the finished imports find_imports would list, stopping at `most` + 1."""
+    bounded = (
+        select(si.id)
+        .join(collection_accounts, collection_accounts.c.id == si.collection_account_id)
+        .join(courts, courts.c.id == collection_accounts.c.court_id)
+        .where(*_import_filters(court_codes, account, start, end, imported_by))
+        .limit(most + 1)
+        .subquery()
+    )
+    return conn.execute(select(func.count()).select_from(bounded)).scalar_one()
+
+
+def line_sums(conn: Connection, statement_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Return per import the count and fen sum of its stored credit and debit lines."""
+    empty = {"credits": 0, "debits": 0, "credit_lines": 0, "debit_lines": 0}
+    sums = {i: dict(empty) for i in statement_ids}
+    if not statement_ids:
+        return sums
+    rows = conn.execute(
+        select(sl.statement_id, sl.direction, func.count(), func.sum(sl.amount))
+        .where(sl.statement_id.in_(statement_ids))
+        .group_by(sl.statement_id, sl.direction)
+    )
+    for statement_id, direction, count, total in rows:
+        sums[statement_id][f"{direction}s"] = int(total or 0)
+        sums[statement_id][f"{direction}_lines"] = count
+    return sums
+
+
+def _import_filters(court_codes, account, start, end, imported_by) -> list:
+    conditions = [si.report.is_not(None)]
+    if court_codes is not None:
+        conditions.append(courts.c.code.in_(sorted(court_codes)))
+    if account:
+        conditions.append(collection_accounts.c.account_number == account)
+    if imported_by:
+        conditions.append(si.imported_by == imported_by)
+    if start:
+        conditions.append(or_(si.period_end.is_(None), si.period_end >= start))
+    if end:
+        conditions.append(or_(si.period_start.is_(None), si.period_start <= end))
+    return conditions
 
 
 #: why a flagged debit was flagged, from the alert it raised

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Select, func, insert, literal, select, update
 
 from reconcile.clock import utc_now
-from reconcile.db import checkpoint_store
+from reconcile.db import checkpoint_store, daily_totals
 from reconcile.db.tables import ledger_accounts, ledger_entries
 from reconcile.errors import InsufficientAvailable, TotalTooLarge
 from reconcile.ledger import (
@@ -100,11 +100,12 @@ def post(
     """
     checkpoint_store.share_with_checkpoints(conn)
     _move_balance(conn, ledger_account_id, postings, enforce_available)
+    now = utc_now()
     values = {
         "ledger_account_id": ledger_account_id,
         "kind": EntryKind(kind).value,
         "note": note,
-        "created_at": utc_now(),
+        "created_at": now,
         "transaction_id": transaction_id,
         "hold_id": hold_id,
         "disbursement_id": disbursement_id,
@@ -116,6 +117,9 @@ def post(
             insert(ledger_entries).values(bucket=posting.bucket, amount=posting.amount, **values)
         )
         ids.append(result.inserted_primary_key[0])
+    daily_totals.add_postings(
+        conn, ledger_account_id, postings, transaction_id=transaction_id, posted_at=now
+    )
     return ids
 
 
@@ -173,10 +177,14 @@ def post_from(
     bucket: str,
     now: datetime,
     at_most: int,
+    counted: bool = False,
 ) -> None:
     """Post one entry per row of `source` — (ledger_account_id, amount, transaction_id),
     in the order the entries should be appended — and move each ledger's `bucket` by
     their sum: two statements for any number of rows (an import's credits).
+
+    `counted`: the caller has counted the entries into the daily totals already (an
+    import does it with its lines, daily_totals.add_import); else they are counted here.
 
     `at_most` bounds what the rows add in all (fen): while the fullest ledger plus that
     stays within MAX_TOTAL_FEN, no ledger's total needs checking one by one.
@@ -200,6 +208,8 @@ def post_from(
         .where(la.id == totals.c.ledger_id)
         .values({la[bucket]: la[bucket] + totals.c.total})
     )
+    if not counted:
+        daily_totals.add_entries(conn, rows, bucket=bucket, posted_at=now)
 
 
 def _may_exceed(conn: Connection, bucket: str, at_most: int, totals) -> bool:
@@ -340,5 +350,8 @@ def reverse_from(
         "transaction_id", "reverses_entry_id",
     ]  # fmt: skip
     count = conn.execute(select(func.count()).select_from(rows)).scalar_one()
+    # counted before the insert: once reversed, the originals are no longer selected
+    reversed_ = select(rows.c.ledger_account_id, -rows.c.amount, rows.c.transaction_id).subquery()
+    daily_totals.add_entries(conn, reversed_, bucket=bucket, posted_at=now)
     conn.execute(insert(ledger_entries).from_select(target, reversing))
     return count

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, select
 
-from reconcile.clock import COURT_TZ
-from reconcile.db.tables import collection_accounts, ledger_accounts, ledger_entries
+from reconcile.db import daily_totals
+from reconcile.db.tables import collection_accounts
 from reconcile.db.tables_payments import disbursements
 from reconcile.db.tables_statements import statement_imports, statement_lines
 from reconcile.reconciliation import Explanation
 
-sl, si, le, la = statement_lines.c, statement_imports.c, ledger_entries.c, ledger_accounts.c
-_signed = case((sl.direction == "credit", sl.amount), else_=-sl.amount)
+sl, si = statement_lines.c, statement_imports.c
 
 
 def bank_balance(conn: Connection, account_id: int, day: date) -> int | None:
@@ -52,39 +51,21 @@ def bank_balance(conn: Connection, account_id: int, day: date) -> int | None:
 
 
 def _lines_sum(conn: Connection, account_id: int, after: date, until: date) -> int:
-    return conn.execute(
-        select(func.coalesce(func.sum(_signed), 0)).where(
-            sl.collection_account_id == account_id,
-            sl.status != "void",  # a voided import's lines are not the bank's
-            sl.booked_on > after,
-            sl.booked_on <= until,
-        )
-    ).scalar_one()
+    return daily_totals.bank_between(conn, account_id, after, until)
 
 
 def books(conn: Connection, account_id: int, day: date) -> dict[str, int]:
-    """Return received − paid per ledger kind (case, suspense), and approved-unpaid, at `day`."""
-    # UTC: SQLite keeps the UTC wall time of a stored moment and compares it as text
-    cutoff = datetime.combine(day + timedelta(days=1), time(), COURT_TZ).astimezone(UTC)
-    effective = or_(
-        and_(sl.booked_on.is_not(None), sl.booked_on <= day),
-        and_(sl.booked_on.is_(None), le.created_at < cutoff),
-    )
-    amount = case((le.bucket == "received", le.amount), (le.bucket == "paid", -le.amount), else_=0)
-    unpaid = case((le.bucket == "approved_unpaid", le.amount), else_=0)
-    rows = conn.execute(
-        select(la.kind, func.coalesce(func.sum(amount), 0), func.coalesce(func.sum(unpaid), 0))
-        .select_from(ledger_entries)
-        .join(ledger_accounts, la.id == le.ledger_account_id)
-        .outerjoin(statement_lines, sl.id == le.transaction_id)
-        .where(la.collection_account_id == account_id, effective)
-        .group_by(la.kind)
-    ).all()
-    figures = {"case": 0, "suspense": 0, "approved_unpaid": 0}
-    for kind, on_account, approved_unpaid in rows:
-        figures[kind] = on_account
-        figures["approved_unpaid"] += approved_unpaid
-    return figures
+    """Return received − paid per ledger kind (case, suspense), and approved-unpaid, at `day`.
+
+    From the daily totals: an entry counts on its line's booking day, else on the court's
+    day it was posted.
+    """
+    figures = daily_totals.books_until(conn, account_id, day)
+    return {
+        "case": figures["cases"],
+        "suspense": figures["suspense"],
+        "approved_unpaid": figures["approved_unpaid"],
+    }
 
 
 def explanations(conn: Connection, account_id: int, day: date) -> list[Explanation]:
@@ -120,18 +101,7 @@ def explanations(conn: Connection, account_id: int, day: date) -> list[Explanati
 
 def statement_days(conn: Connection, account_id: int, since: date, until: date) -> list[date]:
     """Return the days with statement lines of the account, in order."""
-    rows = conn.execute(
-        select(sl.booked_on)
-        .where(
-            sl.collection_account_id == account_id,
-            sl.status != "void",
-            sl.booked_on >= since,
-            sl.booked_on <= until,
-        )
-        .distinct()
-        .order_by(sl.booked_on)
-    )
-    return [r.booked_on for r in rows]
+    return daily_totals.days_with_lines(conn, account_id, since, until)
 
 
 def collection_account_ids(conn: Connection) -> list[int]:

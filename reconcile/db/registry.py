@@ -177,9 +177,15 @@ def _case_row(row) -> dict | None:
     return case
 
 
-def set_case_status(conn: Connection, case_id: int, status: str) -> None:
+def set_case_status(
+    conn: Connection, case_id: int, status: str, *, closure_type: str | None = None
+) -> None:
     closed_at = utc_now() if status == "closed" else None
-    conn.execute(update(cases).where(cs.id == case_id).values(status=status, closed_at=closed_at))
+    conn.execute(
+        update(cases)
+        .where(cs.id == case_id)
+        .values(status=status, closed_at=closed_at, closure_type=closure_type)
+    )
 
 
 _PARTIES_OF_CASE = (

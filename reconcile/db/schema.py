@@ -3,8 +3,12 @@
 from reconcile.db import (  # noqa: F401
     tables,
     tables_alerts,
+    tables_deadlines,
+    tables_parts,
     tables_payments,
+    tables_search,
     tables_statements,
+    tables_totals,
     tables_users,
 )
 from reconcile.db.tables import metadata

@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from reconcile.db import checkpoint_store, ledger_store
+from reconcile.db import checkpoint_store, daily_totals, ledger_store
 from reconcile.db.tables import cases, ledger_accounts
 from reconcile.db.tables_statements import statement_imports, statement_lines
 from reconcile.ledger import EntryKind
@@ -201,6 +201,7 @@ def store_new_lines(conn: Connection, import_id: int, account_id: int) -> int:
     conn.execute(
         stmt.on_conflict_do_nothing(index_elements=["collection_account_id", "dedupe_key"])
     )
+    daily_totals.add_import(conn, import_id)  # with the credits posted next
     return conn.execute(
         select(func.count()).select_from(statement_lines).where(sl.statement_id == import_id)
     ).scalar_one()
@@ -286,7 +287,13 @@ def post_matched_credits(conn: Connection, import_id: int, now: datetime, at_mos
         .order_by(la.id, sl.id)
     )
     ledger_store.post_from(
-        conn, source, kind=EntryKind.CREDIT, bucket="received", now=now, at_most=at_most
+        conn,
+        source,
+        kind=EntryKind.CREDIT,
+        bucket="received",
+        now=now,
+        at_most=at_most,
+        counted=True,  # by store_new_lines, with the lines
     )
 
 
@@ -301,7 +308,13 @@ def post_orphan_credits(
         sl.id.label("transaction_id"),
     ).where(orphans)
     ledger_store.post_from(
-        conn, source, kind=EntryKind.ORPHAN_CREDIT, bucket="received", now=now, at_most=at_most
+        conn,
+        source,
+        kind=EntryKind.ORPHAN_CREDIT,
+        bucket="received",
+        now=now,
+        at_most=at_most,
+        counted=True,  # by store_new_lines, with the lines
     )
 
 

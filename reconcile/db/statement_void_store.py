@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Select, String, and_, cast, func, literal, or_, select, update
 
 from reconcile.alerts import AlertStatus
+from reconcile.db import daily_totals
 from reconcile.db.tables import cases, collection_accounts, courts, ledger_accounts, ledger_entries
 from reconcile.db.tables_alerts import alerts
 from reconcile.db.tables_statements import statement_imports, statement_lines, statement_voids
@@ -132,6 +133,8 @@ def import_postings(statement_id: int) -> Select:
 def void_lines(conn: Connection, statement_id: int, from_states: list[str], status: str) -> int:
     """Move the import's lines in `from_states` to `status`, giving up their dedupe keys
     (kept in voided_key) so that the same lines may be imported again; return how many."""
+    if status == LineStatus.VOID.value:
+        daily_totals.remove_lines(conn, statement_id, from_states)
     result = conn.execute(
         update(statement_lines)
         .where(sl.statement_id == statement_id, sl.status.in_(from_states))

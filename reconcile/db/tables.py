@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from reconcile.case_closing import ClosureType
 from reconcile.cases import CaseStatus
 from reconcile.ledger import BUCKETS, EntryKind
 from reconcile.lifecycle import check_sql
@@ -65,6 +66,8 @@ collection_accounts = Table(
     Column("court_id", Id, ForeignKey("courts.id"), nullable=False),
     Column("account_number", String(64), nullable=False, unique=True),
     Column("bank_name", String(200), nullable=False),
+    #: the holder's name as the bank registered it (收款户名), printed on every notice
+    Column("account_name", String(200)),
     Column("currency", String(3), nullable=False),
     #: digits every sub-account number under this account starts with
     Column("sub_account_prefix", String(32), nullable=False),
@@ -93,9 +96,14 @@ cases = Table(
     Column("filed_on", Date, nullable=False),
     Column("created_at", Timestamp, nullable=False),
     Column("closed_at", Timestamp),
+    #: how it ended (reconcile.case_closing.ClosureType); null while open
+    Column("closure_type", String(24)),
     UniqueConstraint("collection_account_id", "sub_account_number"),
     CheckConstraint(check_sql("status", CaseStatus), name="status"),
     CheckConstraint("amount_due >= 0", name="amount_due"),
+    CheckConstraint(check_sql("closure_type", ClosureType), name="closure_type").ddl_if(
+        dialect="postgresql"
+    ),
 )
 
 parties = Table(
@@ -203,6 +211,13 @@ audit_records = Table(
     Column("after", JSON),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+)
+
+Index(
+    "ix_audit_records_entity",
+    audit_records.c.entity_type,
+    audit_records.c.entity_id,
+    audit_records.c.seq,
 )
 
 #: The chain's head: detects a deleted last record, and serialises appends (row lock).

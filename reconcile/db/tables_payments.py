@@ -1,4 +1,5 @@
-"""Tables of the payments area: holds, disbursements, approvals, deferrals, payee changes.
+"""Tables of the payments area: holds, disbursements, approvals, deferrals, payee changes,
+and the payment files (batches) finance exports for online banking.
 
 They share `metadata` with reconcile/db/tables.py. Money is integer fen. Statement lines
 (another migration branch) are referred to by plain id columns, without foreign keys.
@@ -7,16 +8,20 @@ They share `metadata` with reconcile/db/tables.py. Money is integer fen. Stateme
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
+    Boolean,
     CheckConstraint,
     Column,
     Date,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from reconcile.db.tables import Fen, Id, Timestamp, metadata
@@ -82,6 +87,16 @@ disbursements = Table(
     Column("paid_on", Date),  #: the day the money left: mark-paid, or the debit's booking day
     Column("transaction_id", Id),  #: the statement debit that confirmed it
     Column("confirmed_at", Timestamp),
+    #: the position each level names, first level first (null: any approver, tiers by count)
+    Column("level_positions", JSON),
+    #: finance reviews it after the last level ([approvals] finance_review when requested)
+    Column("review_required", Boolean, nullable=False, server_default=false()),
+    Column("reviewed_by", String(200)),
+    Column("reviewed_by_id", String(64)),
+    Column("reviewed_at", Timestamp),
+    Column("review_note", Text),  #: finance's note, or the reason it was returned
+    #: the returned disbursement this one asks for again
+    Column("resubmission_of", Id, ForeignKey("disbursements.id"), unique=True),
     CheckConstraint("amount > 0", name="amount"),
     CheckConstraint("kind in ('payment', 'refund')", name="kind"),
     CheckConstraint(check_sql("status", DisbursementStatus), name="status"),
@@ -105,6 +120,7 @@ approvals = Table(
     Column("decision", String(8), nullable=False),  #: approve | reject
     Column("approver_id", String(64), nullable=False),
     Column("approver_name", String(200), nullable=False),
+    Column("approver_position", String(32)),  #: the approver's position when deciding
     Column("note", Text),
     Column("decided_at", Timestamp, nullable=False),
     UniqueConstraint("subject_type", "subject_id", "approver_id", name="uq_approvals_approver"),
@@ -142,4 +158,33 @@ payee_account_changes = Table(
     *_request_columns(),
     Column("party_account_id", Id, ForeignKey("party_accounts.id")),  #: added on approval
     CheckConstraint(check_sql("status", ChangeStatus), name="status"),
+)
+
+#: A payment file (付款文件): reviewed payments of one court, exported once for online
+#: banking. Its files are rendered when it is made and kept, so every download of a batch
+#: is the same bytes; a payment is in one batch at most (payment_batch_items).
+payment_batches = Table(
+    "payment_batches",
+    metadata,
+    _id(),
+    Column("court_id", Id, ForeignKey("courts.id"), nullable=False, index=True),
+    Column("created_by", String(200), nullable=False),
+    Column("created_by_id", String(64), nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    Column("payment_count", Integer, nullable=False),
+    Column("total", Fen, nullable=False),
+    Column("csv", LargeBinary, nullable=False),
+    Column("xlsx", LargeBinary, nullable=False),
+    Column("pain001", LargeBinary, nullable=False),
+    Column("digests", JSON, nullable=False),  #: format -> SHA-256 (hex) of its file
+    CheckConstraint("payment_count > 0 and total > 0", name="content"),
+)
+
+payment_batch_items = Table(
+    "payment_batch_items",
+    metadata,
+    Column("batch_id", Id, ForeignKey("payment_batches.id"), primary_key=True),
+    Column("disbursement_id", Id, ForeignKey("disbursements.id"), primary_key=True),
+    Column("line", Integer, nullable=False),  #: 1 = first payment of the file
+    UniqueConstraint("disbursement_id", name="uq_payment_batch_items_disbursement"),
 )

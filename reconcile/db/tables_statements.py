@@ -125,6 +125,12 @@ Index(
     statement_lines.c.id,
 )
 Index("ix_statement_lines_case", statement_lines.c.case_id)
+#: the reconciliation's anchor: the account's last stated balance until a day
+Index(
+    "ix_statement_imports_period_end",
+    statement_imports.c.collection_account_id,
+    statement_imports.c.period_end,
+)
 
 #: A request to void an import (撤销导入), approved in layers like every request; once
 #: approved, `summary` says what it reversed.

@@ -20,6 +20,9 @@ people = Table(
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("name", String(200), nullable=False, unique=True),
     Column("created_at", Timestamp, nullable=False),
+    #: the post they hold (职务: 执行局长, 分管院领导, 财务人员 …), one of [positions] of
+    #: their courts; approval levels name positions. Null: none (any-approver tiers only).
+    Column("position", String(32)),
 )
 
 users = Table(
@@ -35,6 +38,8 @@ users = Table(
     Column("created_at", Timestamp, nullable=False),
     Column("disabled", Boolean, nullable=False, server_default=false()),
     Column("person_id", Id, ForeignKey("people.id"), nullable=False),  #: who signs in
+    #: the pages' language the user chose last (zh | en); null: the configured default
+    Column("language", String(8)),
     CheckConstraint(check_sql("role", Role), name="role"),
 )
 

@@ -61,6 +61,7 @@ def list_tokens(conn: Connection) -> list[dict]:
             api_tokens.c.created_at,
             api_tokens.c.revoked_at,
             people.c.name.label("person"),
+            people.c.position,
         )
         .join(people, people.c.id == api_tokens.c.person_id)
         .order_by(api_tokens.c.id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, update
 
 from reconcile.clock import utc_now
 from reconcile.db.tables import courts
@@ -31,6 +31,10 @@ def insert_user(
     ).inserted_primary_key[0]
     conn.execute(insert(user_courts), [{"user_id": user_id, "court_id": c} for c in court_ids])
     return user_id
+
+
+def set_language(conn: Connection, user_id: int, language: str) -> None:
+    conn.execute(update(users).where(u.id == user_id).values(language=language))
 
 
 def user_by_username(conn: Connection, username: str) -> dict | None:

@@ -5,6 +5,10 @@ they are shown, and what follows an approval or a rejection); `decide_request` i
 rest, the same for all: approvers only, maker ≠ checker, nobody twice, one level at a
 time, on the request's locked row.
 
+A request may name the position that decides each level (`level_positions`, a
+disbursement's): the level's decision is then refused to an approver of any other
+position (403 wrong_position), so the levels are decided in order by their positions.
+
 Maker ≠ checker and nobody twice compare people, not credentials: the admin's API token
 and the same admin's staff sign-in are one person (reconcile/db/people.py), so neither
 approves what the other requested, and they are not two approvers of one request.
@@ -17,8 +21,14 @@ from dataclasses import dataclass
 
 from reconcile import clock
 from reconcile.actors import Actor
-from reconcile.approvals import Decision, approval_action, check_approver
-from reconcile.db import approval_store, people, registry
+from reconcile.approvals import (
+    APPROVED,
+    Decision,
+    approval_action,
+    check_approver,
+    check_level_position,
+)
+from reconcile.db import approval_store, people, positions, registry
 from reconcile.db.handles import Connection
 from reconcile.db.request_store import RequestStore
 from reconcile.db.uow import UnitOfWork
@@ -65,6 +75,8 @@ class RequestKind:
     announce: Callable[[UnitOfWork, dict], None] = _nothing  #: the approved view, audited
     before: Callable[[dict], dict] = status_only  #: what the audit keeps of the row as read
     audit_action: Callable[[str, Decision, str], str] = audit_by_status
+    #: the action of the last level's approval, by the row (a payment finance reviews next)
+    last_approval: Callable[[dict], str] = lambda row: APPROVED
 
     def __post_init__(self) -> None:
         if self.what is None:
@@ -143,14 +155,31 @@ def _record(
     check_people(conn, actor, row["requested_by_id"], [d["approver_id"] for d in decisions])
     level = row["approvals_count"] + 1
     action = approval_action(decision, level, row["levels_required"])
+    if action == APPROVED:
+        action = kind.last_approval(row)
     new = kind.lifecycle.after(row["status"], action)
+    held = positions.position_of(conn, actor.id)
+    check_level_position(level, position_of_level(row, level), held)
     approval_store.record(
-        conn, kind.subject, row["id"], level=level, decision=decision, actor=actor, note=note
+        conn,
+        kind.subject,
+        row["id"],
+        level=level,
+        decision=decision,
+        actor=actor,
+        note=note,
+        position=held,
     )
     count = level if decision is Decision.APPROVE else row["approvals_count"]
     decided_at = clock.utc_now() if new != row["status"] else None
     kind.store.advance(conn, row, status=new, approvals_count=count, decided_at=decided_at)
     return new
+
+
+def position_of_level(row: dict, level: int) -> str | None:
+    """Return the position that decides `level` of a request (None: any approver)."""
+    named = row.get("level_positions") or ()
+    return named[level - 1] if level <= len(named) else None
 
 
 def check_people(conn: Connection, actor: Actor, requester_id: str, approver_ids: list) -> None:

@@ -4,15 +4,39 @@ from __future__ import annotations
 
 from reconcile.account_numbers import normalise_account_number
 from reconcile.actors import Actor
+from reconcile.case_closing import check_closable, closure_type
 from reconcile.cases import NewCase, canonical_case_number, check_new_case, check_status_move
 from reconcile.clock import local_today
-from reconcile.db import ledger_store, registry
+from reconcile.db import (
+    case_closing_store,
+    case_ledger_store,
+    case_search_store,
+    ledger_store,
+    registry,
+)
 from reconcile.db.handles import Connection
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import Conflict, NotFound, ValidationFailed
+from reconcile.ledger import BUCKETS, Balance, EntryKind
 from reconcile.permissions import Verb
 from reconcile.services.access import require, require_court
+from reconcile.services.payee_accounts import check_payee
 from reconcile.sub_accounts import InvalidSubAccount, issue_sub_account, validate_sub_account
+
+#: the entries that record money leaving: their day is the payment's
+PAID_KINDS = (EntryKind.DISBURSEMENT_MARKED_PAID, EntryKind.DISBURSEMENT_PAID)
+LEDGER_ENTRY_KEYS = (
+    "id",
+    "kind",
+    "bucket",
+    "amount",
+    "transaction_id",
+    "hold_id",
+    "disbursement_id",
+    "reverses_entry_id",
+    "note",
+    "created_at",
+)
 
 
 def register_case(
@@ -43,7 +67,11 @@ def register_case(
             )
         except registry.AlreadyExists as e:  # a concurrent registration of the same case won
             raise Conflict(f"case {number} is registered already", case_number=str(number)) from e
+        for applicant in spec.applicants:
+            for payee in applicant.accounts:  # never the respondent's, nor a court's (art. 20)
+                check_payee(uow.conn, case_id, payee.account_number)
         ledger_store.open_case_ledger(uow.conn, account["id"], case_id)
+        case_search_store.index_case(uow.conn, case_id)
         case = case_view(uow.conn, registry.case_by_id(uow.conn, case_id))
         uow.audit(actor, "case.registered", "case", case_id, court=spec.court, after=case)
         uow.commit()
@@ -68,22 +96,30 @@ def find_case(uow: UnitOfWork, actor: Actor, case_number: str) -> dict | None:
         return case_view(uow.conn, row)
 
 
-def set_case_status(uow: UnitOfWork, actor: Actor, case_id: int, status: str) -> dict:
-    """Close a case, or reopen it (执恢)."""
+def set_case_status(
+    uow: UnitOfWork, actor: Actor, case_id: int, status: str, closure: str | None = None
+) -> dict:
+    """Close a case with its closure type, once nothing is left on it; or reopen it (执恢)."""
     require(actor, Verb.REGISTER_CASE)
     with uow:
+        case_closing_store.lock_case_ledger(uow.conn, case_id)
         row = _visible_case(uow.conn, actor, case_id)
         if row["status"] != status:
             check_status_move(row["status"], status)
-            registry.set_case_status(uow.conn, case_id, status)
+            kind = None
+            if status == "closed":
+                kind = closure_type(closure)
+                open_now = case_closing_store.open_business(uow.conn, case_id)
+                check_closable(row["balance"] or Balance(), open_now)
+            registry.set_case_status(uow.conn, case_id, status, closure_type=kind)
             uow.audit(
                 actor,
                 f"case.{'closed' if status == 'closed' else 'reopened'}",
                 "case",
                 case_id,
                 court=row["court"],
-                before={"status": row["status"]},
-                after={"status": status},
+                before={"status": row["status"], "closure_type": row["closure_type"]},
+                after={"status": status, "closure_type": kind},
             )
         case = case_view(uow.conn, registry.case_by_id(uow.conn, case_id))
         uow.commit()
@@ -100,6 +136,57 @@ def case_ledger(
         return ledger_store.entries(uow.conn, ledger_id, after_id=after_id, limit=limit)
 
 
+def ledger_page(
+    uow: UnitOfWork, actor: Actor, case_id: int, *, after_id: int = 0, limit: int = 100
+) -> dict:
+    """Return a page of the case's ledger as people read it, and the ledger's totals.
+
+    Each entry has the bank's booking and value dates, the payer or payee, the bank's
+    reference and the statement it came from, and the running balances after it.
+    `next` is the last entry's id when more may follow.
+    """
+    require(actor, Verb.READ)
+    with uow:
+        case = _visible_case(uow.conn, actor, case_id)
+        ledger_id = case["ledger_account_id"]
+        rows = case_ledger_store.entries_with_sources(
+            uow.conn, ledger_id, after_id=after_id, limit=limit
+        )
+        running = case_ledger_store.bucket_sums_through(uow.conn, ledger_id, after_id)
+    items = []
+    for row in rows:
+        running[row["bucket"]] += row["amount"]
+        items.append(_ledger_line(row, Balance(**running)))
+    balance = case["balance"] or Balance()
+    totals = {b: getattr(balance, b) for b in BUCKETS} | {"available": balance.available}
+    return {
+        "items": items,
+        "totals": totals,
+        "next": rows[-1]["id"] if len(rows) == limit else None,
+    }
+
+
+def _ledger_line(row: dict, after: Balance) -> dict:
+    paid = row["kind"] in PAID_KINDS
+    from_line = row["statement_id"] is not None
+    return {
+        **{key: row[key] for key in LEDGER_ENTRY_KEYS},
+        "booked_on": row["booked_on"] if from_line else (row["paid_on"] if paid else None),
+        "value_date": row["value_date"],
+        "counterparty_name": row["counterparty_name"] if from_line else row["payee_account_name"],
+        "counterparty_account": (
+            row["counterparty_account"] if from_line else row["payee_account_number"]
+        ),
+        "bank_reference": row["line_reference"]
+        if from_line
+        else (row["payment_reference"] if paid else None),
+        "statement_id": row["statement_id"],
+        "bucket_balance": getattr(after, row["bucket"]),
+        "available_after": after.available,
+        "on_account_after": after.on_account,
+    }
+
+
 def payment_instructions(uow: UnitOfWork, actor: Actor, case_id: int, hotline: str) -> dict:
     """Return the account block the execution notice must print (art. 20)."""
     require(actor, Verb.READ)
@@ -109,12 +196,14 @@ def payment_instructions(uow: UnitOfWork, actor: Actor, case_id: int, hotline: s
         court = registry.court_by_code(uow.conn, case["court"])
     return {
         "case_number": case["case_number"],
-        "account_name": f"{court['name']}执行款专户",
+        "account_name": _registered_name(account, court["name"]),
         "sub_account_number": case["sub_account_number"],
         "bank_name": account["bank_name"],
         "collection_account": account["account_number"],
         "hotline": hotline,
-        "text": _instruction_text(case, court["name"], account["bank_name"], hotline),
+        "text": _instruction_text(
+            case, _registered_name(account, court["name"]), account["bank_name"], hotline
+        ),
     }
 
 
@@ -135,13 +224,15 @@ def verify_account(uow: UnitOfWork, actor: Actor, case_number: str, account_numb
     }
 
 
-def case_view(conn: Connection, row: dict) -> dict:
+def case_view(conn: Connection, row: dict, parties: list[dict] | None = None) -> dict:
     """Return the case as the API and pages show it: parties, accounts, balance.
 
     `row` is a case as registry reads it, balance included: read it after any posting.
+    `parties` are its parties when read already (a list reads them for a page at once).
     """
-    parties = registry.parties_of(conn, row["id"])
-    balance = row["balance"]
+    if parties is None:
+        parties = registry.parties_of(conn, row["id"])
+    balance = row["balance"] or Balance()
     return {
         "id": row["id"],
         "case_number": row["case_number"],
@@ -151,6 +242,7 @@ def case_view(conn: Connection, row: dict) -> dict:
         "sub_account_number": row["sub_account_number"],
         "sub_account_source": row["sub_account_source"],
         "status": row["status"],
+        "closure_type": row["closure_type"],
         "amount_due": row["amount_due"],
         "filed_on": row["filed_on"],
         "applicants": [
@@ -226,10 +318,15 @@ def _sub_account_for(conn: Connection, account: dict, given: str | None) -> tupl
             return number, "service"
 
 
-def _instruction_text(case: dict, court_name: str, bank_name: str, hotline: str) -> str:
+def _registered_name(account: dict, court_name: str) -> str:
+    """The collection account's name as the bank registered it, else the usual form."""
+    return account.get("account_name") or f"{court_name}执行款专户"
+
+
+def _instruction_text(case: dict, account_name: str, bank_name: str, hotline: str) -> str:
     return (
         f"案号：{case['case_number']}\n"
-        f"收款户名：{court_name}执行款专户\n"
+        f"收款户名：{account_name}\n"
         f"收款账号（本案专属案款子账号）：{case['sub_account_number']}\n"
         f"开户行：{bank_name}\n"
         "请将执行款汇入上述本案专属账号，并在附言中注明案号。\n"

@@ -42,14 +42,19 @@ def add_collection_account(
     check_digits: bool = True,
     currency: str = "CNY",
     court_accounts: list[str] | None = None,
+    account_name: str | None = None,
 ) -> dict:
-    """Register the court's execution-fund account and open its suspense ledger."""
+    """Register the court's execution-fund account and open its suspense ledger.
+
+    `account_name` is the holder's name as the bank registered it (收款户名); without it the
+    notices print the court's name followed by 执行款专户."""
     require(actor, Verb.ADMINISTER)
     if not sub_account_prefix.isdigit():
         raise ValidationFailed("the sub-account prefix must be digits", field="sub_account_prefix")
     values = {
         "account_number": normalise_account_number(number),
         "bank_name": bank,
+        "account_name": (account_name or "").strip() or None,
         "currency": currency.upper(),
         "sub_account_prefix": sub_account_prefix,
         "sub_account_width": sub_account_width,

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from reconcile import clock
 from reconcile.actors import Actor
-from reconcile.approvals import levels_for
+from reconcile.approvals import level_positions
 from reconcile.db import alert_store, disbursement_store, ledger_store
 from reconcile.db.uow import UnitOfWork
-from reconcile.disbursements import DisbursementStatus, postings_for, request_postings
+from reconcile.disbursements import (
+    DisbursementKind,
+    DisbursementStatus,
+    postings_for,
+    request_postings,
+)
 from reconcile.errors import InsufficientAvailable, NotFound
 from reconcile.ledger import EntryKind
 from reconcile.services.disbursement_reads import shown
@@ -27,10 +32,19 @@ def open_request(
     case_number: str | None,
     **values,
 ) -> dict:
-    """Insert a disbursement with the levels the app's tiers give it; reserve its money."""
+    """Insert a disbursement with the levels the app's tiers give it; reserve its money.
+
+    It keeps the positions its levels name and whether finance reviews it (payments, when
+    [approvals] finance_review), whatever the settings say later."""
+    named = level_positions(values["amount"], settings["approvals"]["tiers"])
+    review = values["kind"] == DisbursementKind.PAYMENT and settings["approvals"].get(
+        "finance_review", False
+    )
     row = disbursement_store.insert_disbursement(
         uow.conn,
-        levels_required=levels_for(values["amount"], settings["approvals"]["tiers"]),
+        levels_required=len(named),
+        level_positions=list(named) if any(named) else None,
+        review_required=bool(review),
         requested_by=actor.name,
         requested_by_id=actor.id,
         requested_at=clock.utc_now(),
@@ -45,7 +59,10 @@ def open_request(
         disbursement_id=row["id"],
     )
     # as disbursement_view would read it back: the stored row, and no decisions yet
-    view = shown({**row, "court": court, "case_number": case_number}, approvals=[])
+    view = shown(
+        {**row, "court": court, "case_number": case_number, "payment_batch_id": None},
+        approvals=[],
+    )
     uow.audit(actor, "disbursement.requested", "disbursement", row["id"], court=court, after=view)
     return view
 
@@ -61,16 +78,21 @@ def locked(uow: UnitOfWork, disbursement_id: int) -> dict:
 def move_money(uow: UnitOfWork, row: dict, new: str, transaction_id: int | None = None) -> None:
     """Post the move; a payment the statement confirms carries its debit line, so the
     books date it by the bank's booking day."""
-    kind = EntryKind(f"disbursement_{new}")
-    if new == DisbursementStatus.REJECTED:  # gives the reservation back: reverses it
+    if new in (DisbursementStatus.REJECTED, DisbursementStatus.RETURNED):
+        # gives the reservation back: reverses it (a return is booked as a rejection)
         reservation = ledger_store.latest_entry(
             uow.conn,
             row["ledger_account_id"],
             disbursement_id=row["id"],
             kind=EntryKind.DISBURSEMENT_REQUESTED,
         )
-        ledger_store.reverse(uow.conn, reservation, kind, enforce_available=False)
+        ledger_store.reverse(
+            uow.conn, reservation, EntryKind.DISBURSEMENT_REJECTED, enforce_available=False
+        )
         return
+    if new == DisbursementStatus.IN_REVIEW:  # the money stays reserved until finance decides
+        return
+    kind = EntryKind(f"disbursement_{new}")
     postings = postings_for(row["status"], new, row["amount"])
     if postings:
         ledger_store.post(

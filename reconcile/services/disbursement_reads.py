@@ -6,7 +6,7 @@ from reconcile.actors import Actor
 from reconcile.db import approval_store, disbursement_store
 from reconcile.db.handles import Connection
 from reconcile.db.uow import UnitOfWork
-from reconcile.disbursements import DisbursementStatus
+from reconcile.disbursements import DisbursementStatus, reference_of
 from reconcile.errors import NotFound
 from reconcile.permissions import Verb
 from reconcile.services.access import require
@@ -62,7 +62,9 @@ def _with_approvals(conn: Connection, row: dict) -> dict:
 
 def shown(row: dict, approvals: list[dict]) -> dict:
     """Return a disbursement as shown: without the ids kept for checks, with its decisions."""
-    view = {k: v for k, v in row.items() if k not in ("court_id", "requested_by_id")}
+    hidden = ("court_id", "requested_by_id", "reviewed_by_id")
+    view = {k: v for k, v in row.items() if k not in hidden}
+    view["reference"] = reference_of(row["id"])
     view["confirmed"] = row["status"] == DisbursementStatus.PAID
     view["approvals"] = approvals
     return view

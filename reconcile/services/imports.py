@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from typing import BinaryIO
 
@@ -20,8 +21,15 @@ from importers.base import Statement, StatementLine, StatementParseError, Unknow
 from importers.tabular import TabularImporter
 from reconcile.account_numbers import normalise_account_number
 from reconcile.actors import Actor
-from reconcile.clock import utc_now
-from reconcile.db import alert_store, ledger_store, registry, statement_store
+from reconcile.booking_window import BookingWindow, implausible
+from reconcile.clock import local_today, utc_now
+from reconcile.db import (
+    alert_store,
+    expected_receipt_store,
+    ledger_store,
+    registry,
+    statement_store,
+)
 from reconcile.db.case_index import load_case_index
 from reconcile.db.uow import UnitOfWork
 from reconcile.debits import Debit, DebitReconciler
@@ -36,6 +44,8 @@ from reconcile.statement_lines import LineFacts, LineStatus, line_facts
 MAX_LISTED = 1000  #: skipped lines and balance breaks listed one by one in the report
 HASH_CHUNK = 1 << 20
 HEAD_SIZE = 64 * 1024
+DEFAULT_WINDOW = BookingWindow()  #: as config/settings.toml sets it
+VALUE_DATE_AHEAD = timedelta(days=31)  #: beyond the latest booking date a value date may be
 
 Progress = Callable[[int], None]
 
@@ -63,6 +73,15 @@ class _Run:
     balance_breaks: list[dict] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
     account_choice: dict = field(default_factory=dict)
+    #: the earliest (or None) and latest plausible booking date
+    booking_bounds: tuple = (None, None)
+    value_bounds: tuple = (None, None)
+
+    def __post_init__(self) -> None:
+        earliest, latest = self.booking_bounds
+        if latest is not None:
+            # a value date may lie ahead of the booking (forward value), by weeks at most
+            self.value_bounds = (earliest, latest + VALUE_DATE_AHEAD)
 
 
 class AccountMismatch(UnknownAccount):
@@ -91,6 +110,7 @@ def import_statement(
     dry_run: bool = False,
     preview_limit: int = 10_000,
     profile: str | None = None,
+    booking_window: BookingWindow = DEFAULT_WINDOW,
 ) -> dict:
     """Import a statement file; return its report (`duplicate: true` for a file seen before).
 
@@ -101,6 +121,8 @@ def import_statement(
     Tabular files are read with the statement profiles of the actor's courts as well as the
     built-in ones: a file whose header a saved profile names is read with it; `profile`
     names one (or a built-in one) to use.
+
+    A line booked outside `booking_window` refuses the file (a mistyped or forged date).
     """
     require(actor, Verb.IMPORT_STATEMENT)
     if profile:
@@ -133,9 +155,13 @@ def import_statement(
         run = _Run(
             collection,
             import_id,
-            Matcher(load_case_index(uow.conn, collection)),
+            Matcher(
+                load_case_index(uow.conn, collection),
+                expected=expected_receipt_store.open_receipts(uow.conn, collection["id"]),
+            ),
             import_followups.debit_reconciler(uow.conn, collection),
             account_choice=choice,
+            booking_bounds=booking_window.bounds(local_today()),
         )
         try:
             _stream_lines(uow, run, [first], statements, batch_size, progress, filename)
@@ -200,8 +226,9 @@ def _parse(
         return parse_file(source, format_name, filename)
     try:
         importer = TabularImporter(profile=named.strip() or None, saved=saved)
-    except KeyError:
-        raise InvalidFile(f"no statement profile named {named.strip()!r}") from None
+    except StatementParseError as e:  # no profile of that name: the message lists them
+        e.filename = e.filename or filename
+        raise _invalid(e) from None
     return _naming(importer.parse(source), filename)
 
 
@@ -243,7 +270,12 @@ def _invalid(error: StatementParseError) -> InvalidFile:
             for c in error.layout.get("columns", ())
         ]  # fmt: skip
         return UnknownLayoutFile(
-            str(error), **facts, rows=error.layout.get("rows", []), guess=guess
+            str(error),
+            **facts,
+            rows=error.layout.get("rows", []),
+            guess=guess,
+            headerless=error.layout.get("headerless", False),
+            positions=error.layout.get("positions", {}),
         )
     return InvalidFile(str(error), **facts)
 
@@ -402,6 +434,7 @@ def _staged_row(run: _Run, line: StatementLine, filename: str | None) -> tuple:
             line=line.source_line,
             field="currency",
         )
+    _check_dates(run, line, filename)
     try:
         facts = line_facts(line)
     except StatementParseError as e:
@@ -418,6 +451,19 @@ def _staged_row(run: _Run, line: StatementLine, filename: str | None) -> tuple:
     )  # fmt: skip
 
 
+def _check_dates(run: _Run, line: StatementLine, filename: str | None) -> None:
+    for name, bounds in (("booked_on", run.booking_bounds), ("value_date", run.value_bounds)):
+        why = implausible(getattr(line, name), bounds)
+        if why:
+            raise InvalidFile(
+                f"{filename or 'the file'}, line {line.source_line}, {name}: {why}",
+                file=filename,
+                line=line.source_line,
+                field=name,
+                reason=why,
+            )
+
+
 _ORPHAN, _MATCHED = LineStatus.ORPHAN.value, LineStatus.MATCHED.value
 _RECONCILED, _FLAGGED = LineStatus.RECONCILED.value, LineStatus.FLAGGED.value
 
@@ -426,11 +472,25 @@ def _match_columns(run: _Run, line: StatementLine, facts: LineFacts) -> tuple:
     """Return status, case_id, match_rule, match_evidence, orphan_reason, suggestions,
     disbursement_id: what the line is, decided before it is stored."""
     if facts.direction == "debit":
-        debit = Debit(facts.amount, facts.counterparty_account, _cut(line.bank_reference, 128))
+        debit = Debit(
+            facts.amount,
+            facts.counterparty_account,
+            _cut(line.bank_reference, 128),
+            remark=line.remark,
+            end_to_end_id=line.extra.get("end_to_end_id"),
+        )
         paid = run.debits.settles(debit)
         return (_FLAGGED if paid is None else _RECONCILED, None, None, None, None, None, paid)
     match = run.matcher.match(
-        Credit(line.sub_account, line.remark, line.counterparty_account, line.counterparty_name)
+        Credit(
+            line.sub_account,
+            line.remark,
+            line.counterparty_account,
+            line.counterparty_name,
+            amount=facts.amount,
+            booked_on=line.booked_on,
+            bank_reference=line.bank_reference,
+        )
     )
     status = _ORPHAN if match.is_orphan else _MATCHED
     return (status, match.case_id, match.rule, match.evidence, match.orphan_reason,
@@ -508,6 +568,7 @@ def _store_and_post(uow: UnitOfWork, actor: Actor, run: _Run, format_name: str) 
     import_followups.raise_credit_alerts(uow, actor, run.account, run.import_id)
     report = _report(conn, run, format_name, lines_new, debits)
     import_followups.after_import(uow, run.account, run.import_id)
+    expected_receipt_store.mark_received_from_import(conn, run.import_id, now)
     if run.balance_breaks:
         _alert_balance_breaks(uow, actor, run)
     statement_store.finish_import(

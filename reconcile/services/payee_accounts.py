@@ -5,18 +5,43 @@ from __future__ import annotations
 from reconcile import clock
 from reconcile.account_numbers import mask_account_number, normalise_account_number
 from reconcile.actors import Actor
-from reconcile.db import alert_store, request_store
+from reconcile.db import alert_store, registry, request_store
+from reconcile.db.handles import Connection
 from reconcile.db.request_store import PAYEE_CHANGES
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import ValidationFailed
-from reconcile.payee_changes import CHANGE_LIFECYCLE, check_applicant
+from reconcile.payee_changes import CHANGE_LIFECYCLE, check_applicant, check_lawful_payee
 from reconcile.permissions import Verb
 from reconcile.services.access import require
 from reconcile.services.approving import RequestKind, open_case_request
 
 
+def check_payee(conn: Connection, case_id: int, account_number: str) -> None:
+    """Refuse a payee account of the respondent or of a court (UnlawfulPayee)."""
+    number = normalise_account_number(account_number)
+    owners = dict.fromkeys(_respondent_accounts(conn, case_id), "respondent")
+    court = registry.case_by_id(conn, case_id)["court"]
+    for account in registry.accounts_of_courts(conn, [court]):
+        owners.update(dict.fromkeys(account["court_accounts"] or (), "court_account"))
+        if registry.case_by_sub_account(conn, account["id"], number) is not None:
+            owners[number] = "sub_account"
+    if registry.account_by_number(conn, number) is not None:
+        owners[number] = "collection_account"
+    check_lawful_payee(number, owners)
+
+
+def _respondent_accounts(conn: Connection, case_id: int) -> list[str]:
+    return [
+        normalise_account_number(account["account_number"])
+        for party in registry.parties_of(conn, case_id)
+        if party["role"] == "respondent"
+        for account in party["accounts"]
+    ]
+
+
 def _name_account(uow: UnitOfWork, actor: Actor, change: dict) -> None:
     """Name the approved account on the case, and tell the desk (art. 20)."""
+    check_payee(uow.conn, change["case_id"], change["account_number"])
     party_id = request_store.applicants_of(uow.conn, change["case_id"])[change["applicant_name"]]
     account_id = request_store.add_payee_account(uow.conn, change, party_id, clock.utc_now())
     PAYEE_CHANGES.set_values(uow.conn, change["id"], party_account_id=account_id)
@@ -69,6 +94,7 @@ def request_payee_account(
 
     def values(conn) -> dict:
         applicants = list(request_store.applicants_of(conn, case_id))
+        check_payee(conn, case_id, account_number)
         return {
             "applicant_name": check_applicant(applicant_name, applicants),
             "account_number": normalise_account_number(account_number),

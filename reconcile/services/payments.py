@@ -45,8 +45,11 @@ def request_disbursement(
     payee_account_number: str,
     note: str | None = None,
     settings: dict,
+    resubmission_of: int | None = None,
 ) -> dict:
-    """Request a payment from a case to a payee account its documents name; reserve the money."""
+    """Request a payment from a case to a payee account its documents name; reserve the money.
+
+    `resubmission_of` names the returned payment this one asks for again (once)."""
     require(actor, Verb.REQUEST)
     case = None
     try:
@@ -69,6 +72,7 @@ def request_disbursement(
                 amount=amount,
                 payee_account_number=payee,
                 note=note,
+                resubmission_of=resubmission_of,
             )
             uow.commit()
     except PayeeNotNamed as refusal:

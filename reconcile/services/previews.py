@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from importers.base import StatementParseError
 from importers.tabular import TabularImporter
 from reconcile.actors import Actor
+from reconcile.booking_window import BookingWindow
 from reconcile.clock import local_today, utc_now
 from reconcile.db import upload_store
 from reconcile.db.uow import UnitOfWork
@@ -56,12 +57,15 @@ def preview_upload(
             batch_size=config["batch_size"],
             dry_run=True,
             preview_limit=config["preview_lines"],
+            booking_window=BookingWindow.from_settings(config),
         )
     except imports.UnknownLayoutFile as refusal:
         layout = {
             "detail": refusal.message,
             "rows": refusal.facts.get("rows", []),
             "guess": refusal.facts.get("guess", []),
+            "headerless": refusal.facts.get("headerless", False),
+            "positions": refusal.facts.get("positions", {}),
         }
         preview = {"unknown_layout": layout, "filename": filename, "account": account}
     else:
@@ -120,6 +124,7 @@ def confirm_upload(uow: UnitOfWork, actor: Actor, preview_id: str, settings: dic
         format=kept["format"],
         account=kept["account"],
         batch_size=settings["imports"]["batch_size"],
+        booking_window=BookingWindow.from_settings(settings["imports"]),
     )
     discard_upload(uow, actor, preview_id)
     return report
@@ -137,9 +142,11 @@ def teach_layout(
     fields: dict[int, str],
     date_order: str | None = None,
     decimal_mark: str | None = None,
+    headerless: bool = False,
 ) -> dict:
     """Save what the clerk said of a kept file's unknown layout as a statement profile of
-    the court, and preview the kept file again with it; return the new preview."""
+    the court, and preview the kept file again with it; return the new preview. A file
+    with no header row (`headerless`) is mapped by its columns' positions."""
     require(actor, Verb.DEFINE_STATEMENT_PROFILE)
     with uow:
         kept = _kept(uow, actor, preview_id)
@@ -150,6 +157,7 @@ def teach_layout(
         layout,
         header_line,
         fields,
+        headerless=headerless,
         date_order=date_order,
         decimal_mark=decimal_mark,
         description=f"taught from {kept['filename'] or 'an upload'}",

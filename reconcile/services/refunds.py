@@ -6,11 +6,12 @@ commits; `follow_refund` keeps the orphan's statement line in step with its refu
 
 from __future__ import annotations
 
+from reconcile.account_numbers import is_reachable_account
 from reconcile.actors import Actor
 from reconcile.db import alert_store, ledger_store, registry, transaction_store
 from reconcile.db.uow import UnitOfWork
 from reconcile.disbursements import DisbursementKind, DisbursementStatus
-from reconcile.errors import NotFound
+from reconcile.errors import NotFound, ValidationFailed
 from reconcile.money import format_yuan
 from reconcile.permissions import Verb
 from reconcile.services.access import require, require_court
@@ -33,6 +34,13 @@ def open_refund_request(
     """Request a refund from the suspense ledger inside an open unit of work; do not commit."""
     require(actor, Verb.RESOLVE_ORPHAN)
     require_court(actor, court, "collection account")
+    if not is_reachable_account(payer_account_number):
+        raise ValidationFailed(
+            f"the payer's account {payer_account_number or '(none)'} is masked or incomplete: "
+            "no transfer can reach it; ask the payer's bank for the full account",
+            field="payee_account_number",
+            reason="unreachable_account",
+        )
     court_row = registry.court_by_code(uow.conn, court)
     if court_row is None:
         raise NotFound("court not found")

@@ -137,6 +137,7 @@ def definition_from_mapping(
     header_line: int | None,
     fields: dict[int, str],
     *,
+    headerless: bool = False,
     date_order: str | None = None,
     decimal_mark: str | None = None,
     description: str = "",
@@ -145,8 +146,13 @@ def definition_from_mapping(
 
     `layout` is the importer's (its `rows`); `header_line` the line of the header row;
     `fields` column index → field. The header cells become `detect` (a file holding all
-    of them is of this layout) and each mapped column's header its field's name.
+    of them is of this layout) and each mapped column's header its field's name. A file
+    with no header row (`headerless`) has its columns mapped by their positions.
     """
+    if headerless:
+        positions = _positions(fields)
+        definition = {"description": description, "positions": positions, "skip_rows": 0}
+        return _definition(_with_choices(definition, positions, date_order, decimal_mark))
     rows = {row["line"]: row["cells"] for row in layout.get("rows", ())}
     if header_line not in rows:
         raise ValidationFailed("say which row is the header row", field="header_line")
@@ -167,30 +173,61 @@ def definition_from_mapping(
                 f"two columns are marked {field_name}: mark one", field=f"column_{index}"
             )
         columns.setdefault(field_name, []).append(header[index].strip())
-    if "booked_on" not in columns:
-        raise ValidationFailed("mark the column holding the booking date", field="booked_on")
-    if "amount" not in columns and not {"debit", "credit"} <= columns.keys():
-        raise ValidationFailed(
-            "mark the amount column, or both the debit and the credit columns", field="amount"
-        )
+    _require_date_and_amount(columns)
     definition: dict = {
         "description": description,
         "detect": [cell.strip() for cell in header if cell.strip()],
         "skip_rows": 0,
         "inherit_columns": False,
     }
+    definition = _with_choices(definition, columns, date_order, decimal_mark)
+    definition["columns"] = {f: columns[f] for f in COLUMN_FIELDS if f in columns}
+    return _definition(definition)
+
+
+def _positions(fields: dict[int, str]) -> dict[str, list[int]]:
+    """Field → 1-based column numbers, from what the clerk marked (column index → field)."""
+    positions: dict[str, list[int]] = {}
+    for index, field_name in sorted(fields.items()):
+        if not field_name:
+            continue
+        if field_name not in MAPPABLE:
+            raise ValidationFailed(f"{field_name!r} is not a field", field=f"column_{index}")
+        if field_name in _SINGLE and field_name in positions:
+            raise ValidationFailed(
+                f"two columns are marked {field_name}: mark one", field=f"column_{index}"
+            )
+        positions.setdefault(field_name, []).append(index + 1)
+    _require_date_and_amount(positions)
+    return {f: positions[f] for f in COLUMN_FIELDS if f in positions}
+
+
+def _require_date_and_amount(mapped: dict) -> None:
+    if "booked_on" not in mapped:
+        raise ValidationFailed("mark the column holding the booking date", field="booked_on")
+    if "amount" not in mapped and not {"debit", "credit"} <= mapped.keys():
+        raise ValidationFailed(
+            "mark the amount column, or both the debit and the credit columns", field="amount"
+        )
+
+
+def _with_choices(
+    definition: dict, mapped: dict, date_order: str | None, decimal_mark: str | None
+) -> dict:
+    """Add the date order, decimal mark and amount layout the clerk's mapping implies."""
     if date_order:
         definition["date_order"] = date_order
     if decimal_mark:
         definition["decimal_mark"] = decimal_mark
-    if "amount" in columns and "flag" in columns:
-        definition["amount_layout"] = "flag"
-    elif "amount" in columns:
-        definition["amount_layout"] = "signed"
-    else:
-        definition["amount_layout"] = "two_columns"
-    definition["columns"] = {f: columns[f] for f in COLUMN_FIELDS if f in columns}
-    return _definition(definition)
+    definition["amount_layout"] = implied_amount_layout(mapped)
+    return definition
+
+
+def implied_amount_layout(mapped: dict) -> str:
+    """How rows state their amount, given the fields a mapping names."""
+    if "amount" in mapped and "flag" in mapped:
+        return "flag"
+    return "signed" if "amount" in mapped else "two_columns"
 
 
 def _unique(uow: UnitOfWork, court: str, name: str) -> None:
@@ -217,10 +254,13 @@ def _definition(definition: dict) -> dict:
         checked = check_profile_data(definition)
     except ValueError as error:
         raise ValidationFailed(str(error), field="definition") from None
+    if checked.get("positions"):
+        return checked  # a headerless layout: check_profile_data checked its positions
     columns = checked.get("columns", {})
     if "booked_on" not in columns or not columns.keys() & {"amount", "debit", "credit"}:
         raise ValidationFailed(
-            "columns must name the booking date and an amount (or debit and credit)",
+            "columns must name the booking date and an amount (or debit and credit), or "
+            "positions place them",
             field="definition",
         )
     if not checked.get("detect"):

@@ -64,6 +64,30 @@ def list_statements(
     return [_history_item(row) for row in rows]
 
 
+def history_page(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    most: int,
+    before_id: int = 0,
+    limit: int = 50,
+    **filters,
+) -> dict:
+    """Return a page of imports as list_statements gives them, each with the count and fen
+    sum of its credit and debit lines, and how many imports fit the filters (up to `most`
+    + 1). `filters` are list_statements': account, start, end, imported_by."""
+    require(actor, Verb.READ)
+    courts = None if actor.all_courts else actor.courts
+    with uow:
+        rows = import_history.find_imports(
+            uow.conn, court_codes=courts, before_id=before_id, limit=limit, **filters
+        )
+        sums = import_history.line_sums(uow.conn, [row["id"] for row in rows])
+        count = import_history.count_imports(uow.conn, court_codes=courts, most=most, **filters)
+    items = [{**_history_item(row), **sums[row["id"]]} for row in rows]
+    return {"items": items, "count": count}
+
+
 def statement_lines(
     uow: UnitOfWork,
     actor: Actor,

@@ -7,10 +7,11 @@ import secrets
 
 from reconcile.actors import ROLES, Actor, check_person_name
 from reconcile.clock import utc_now
-from reconcile.db import people, registry, tokens
+from reconcile.db import people, positions, registry, tokens
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import NotFound, ValidationFailed
 from reconcile.permissions import Verb
+from reconcile.positions import check_position
 from reconcile.services.access import require
 
 TOKEN_PREFIX = "rct_"  # noqa: S105 - a prefix, not a secret
@@ -30,17 +31,22 @@ def create_token(
     courts: list[str],
     name: str,
     person: str | None = None,
+    position: str | None = None,
+    settings: dict | None = None,
 ) -> str:
     """Create a token for `role` scoped to `courts`; return it (it is not stored).
 
     The token belongs to `person` (added if new), or without one is its own person,
-    named after it ("token:3"); maker ≠ checker compares people."""
+    named after it ("token:3"); maker ≠ checker compares people. `position` (one of the
+    courts' [positions] in `settings`) is the person's post, which approval levels name."""
     require(actor, Verb.ADMINISTER)
     if role not in ROLES:
         raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", field="role")
     if not courts:
         raise ValidationFailed("a token needs at least one court", field="court")
     person = check_person_name(person) if person is not None else None
+    if position is not None:
+        position = check_position(settings or {}, position, courts)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with uow:
         ids = registry.court_ids(uow.conn, courts)
@@ -53,6 +59,8 @@ def create_token(
         )
         if person is None:
             person = people.name_own_person(uow.conn, person_id, f"token:{token_id}")
+        if position is not None:
+            positions.assign(uow.conn, person_id, position)
         uow.audit(
             actor,
             "token.created",
@@ -64,6 +72,7 @@ def create_token(
                 "courts": sorted(courts),
                 "person": person,
                 "new_person": new_person,
+                "position": position,
             },
         )
         uow.commit()

@@ -1,20 +1,22 @@
 """Transactions (statement lines): listing them, and resolving orphans (不明款).
 
 An orphan is assigned to a case by finance staff with a reason, or refunded to the payer
-through the disbursement approval flow. An assignment can be reversed, by reversing
-entries, while the case still has the money available.
+through the disbursement approval flow; a credit may also be split across cases
+(reconcile/services/splits.py), its remainder staying an orphan. An assignment, or one
+part of a split, can be reversed, by reversing entries, while the case still has the
+money available.
 """
 
 from __future__ import annotations
 
 from reconcile.actors import Actor
-from reconcile.db import alert_store, ledger_store, registry, transaction_store
+from reconcile.db import alert_store, ledger_store, transaction_store
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import IllegalTransition, NotFound, ValidationFailed
 from reconcile.ledger import ARRIVALS, EntryKind, Posting
 from reconcile.permissions import Verb
-from reconcile.services import disbursements
-from reconcile.services.access import require, require_court
+from reconcile.services import disbursements, placements
+from reconcile.services.access import require
 from reconcile.statement_lines import LINE_LIFECYCLE, LineAction, LineStatus
 
 
@@ -25,123 +27,134 @@ def list_transactions(
     require(actor, Verb.READ)
     courts = None if actor.all_courts else actor.courts
     with uow:
-        return transaction_store.list_lines(
+        lines = transaction_store.list_lines(
             uow.conn, court_codes=courts, after_id=after_id, limit=limit, **filters
         )
+        return placements.with_parts(uow, lines)
 
 
 def get_transaction(uow: UnitOfWork, actor: Actor, line_id: int) -> dict:
     require(actor, Verb.READ)
     with uow:
-        return _visible_line(uow, actor, line_id)
+        return shown_line(uow, actor, line_id)
 
 
 def assign_orphan(uow: UnitOfWork, actor: Actor, line_id: int, case_id: int, reason: str) -> dict:
-    """Place an orphan credit on a case: suspense ledger out, case ledger in."""
+    """Place an orphan credit (what is left of it) on a case: suspense out, case ledger in."""
     require(actor, Verb.RESOLVE_ORPHAN)
-    _require_reason(reason)
+    require_reason(reason)
     with uow:
-        line = _orphan(uow, actor, line_id)
-        case = registry.case_by_id(uow.conn, case_id)
-        if case is None or case["collection_account_id"] != line["collection_account_id"]:
-            raise NotFound("case not found under this collection account")
-        require_court(actor, case["court"], "case")
-        if case["status"] != "open":
-            raise IllegalTransition("the case is closed: reopen it before assigning money to it")
-        status = LINE_LIFECYCLE.after(line["status"], LineAction.ASSIGN)
-        _assign(uow, line, case_id, note=reason)
-        after = {
-            "status": status,
-            "case_id": case_id,
-            "match_rule": "manual",
-            "resolution_note": reason,
-        }
-        _resolve_alerts(uow, actor, line, f"assigned to case {case['case_number']}: {reason}")
-        _change_line(uow, actor, line, LineAction.ASSIGN, after)
-        result = _visible_line(uow, actor, line_id)
+        assign_in(uow, actor, line_id, case_id, reason)
+        result = shown_line(uow, actor, line_id)
         uow.commit()
     return result
 
 
-def unassign(uow: UnitOfWork, actor: Actor, line_id: int, reason: str) -> dict:
-    """Reverse an assignment or a match: the money goes back to the suspense ledger."""
+def assign_in(uow: UnitOfWork, actor: Actor, line_id: int, case_id: int, reason: str) -> None:
+    """Assign inside the caller's unit of work (assign, bulk assign)."""
+    line = orphan_line(uow, actor, line_id)
+    case = placements.open_case_for(uow, actor, line, case_id)
+    LINE_LIFECYCLE.after(line["status"], LineAction.ASSIGN)
+    placed = transaction_store.placed_parts(uow.conn, [line_id])[line_id]
+    rest = placements.unplaced(line, placed)
+    part_id = placements.place_part(uow, actor, line, case, rest, reason)
+    parts = [*placed, {"id": part_id, "case_id": case_id, "amount": rest}]
+    after = {**placements.line_after(line, parts), "resolution_note": reason}
+    resolve_orphan_alerts(uow, actor, line, f"assigned to case {case['case_number']}: {reason}")
+    change_line(uow, actor, line, LineAction.ASSIGN, after)
+
+
+def unassign(
+    uow: UnitOfWork, actor: Actor, line_id: int, reason: str, *, part_id: int | None = None
+) -> dict:
+    """Take a credit, or one part of it, off its case: the money goes back to suspense."""
     require(actor, Verb.RESOLVE_ORPHAN)
-    _require_reason(reason)
+    require_reason(reason)
     with uow:
-        line = _visible_line(uow, actor, line_id, for_update=True)
-        if line["direction"] != "credit" or line["status"] != LineStatus.MATCHED:
+        line = visible_line(uow, actor, line_id, for_update=True)
+        parts = transaction_store.placed_parts(uow.conn, [line_id])[line_id]
+        if line["direction"] != "credit" or not _on_a_case(line, parts):
             raise IllegalTransition("only a credit placed on a case can be taken off it")
-        status = LINE_LIFECYCLE.after(line["status"], LineAction.UNASSIGN)
-        _unassign(uow, line, note=reason)
-        after = {
-            "status": status,
-            "case_id": None,
-            "match_rule": None,
-            "orphan_reason": "unassigned",
-            "resolution_note": reason,
-        }
-        _change_line(uow, actor, line, LineAction.UNASSIGN, after)
-        result = _visible_line(uow, actor, line_id)
+        if parts:
+            part = _part_named(parts, part_id)
+            placements.take_part_off(uow, actor, line, part, reason)
+            after = placements.line_after(line, [p for p in parts if p is not part])
+        else:
+            _unassign(uow, line, note=reason)
+            placements.tell_reversed(uow, line, line["case_id"], line["amount"], reason)
+            after = placements.line_after(line, [])
+        if line["status"] == LineStatus.MATCHED:
+            LINE_LIFECYCLE.after(line["status"], LineAction.UNASSIGN)
+            after["orphan_reason"] = "unassigned"
+        after["resolution_note"] = reason
+        change_line(uow, actor, line, LineAction.UNASSIGN, after)
+        result = shown_line(uow, actor, line_id)
         uow.commit()
     return result
+
+
+def _on_a_case(line: dict, parts: list[dict]) -> bool:
+    return line["status"] == LineStatus.MATCHED or (
+        line["status"] == LineStatus.ORPHAN and bool(parts)
+    )
+
+
+def _part_named(parts: list[dict], part_id: int | None) -> dict:
+    if part_id is None:
+        if len(parts) > 1:
+            raise ValidationFailed(
+                "the credit is split across cases: name the part to take off",
+                field="part_id",
+                parts=[p["id"] for p in parts],
+            )
+        return parts[0]
+    for part in parts:
+        if part["id"] == part_id:
+            return part
+    raise NotFound("no such part placed of this transaction", part_id=part_id)
 
 
 def refund_orphan(
     uow: UnitOfWork, actor: Actor, line_id: int, reason: str, *, settings: dict
 ) -> dict:
-    """Request the refund of an orphan to the payer's own account (approval flow follows)."""
+    """Request the refund of an orphan (what no case holds of it) to the payer's own account."""
     require(actor, Verb.RESOLVE_ORPHAN)
-    _require_reason(reason)
+    require_reason(reason)
     with uow:
-        line = _orphan(uow, actor, line_id)
+        line = orphan_line(uow, actor, line_id)
         if not line["counterparty_account"]:
             raise ValidationFailed(
                 "the statement does not name the payer's account: "
                 "the refund has nowhere lawful to go",
                 field="reason",
             )
+        placed = transaction_store.placed_parts(uow.conn, [line_id])[line_id]
         request = disbursements.open_refund_request(
             uow,
             actor,
             collection_account_id=line["collection_account_id"],
             court=line["court"],
             transaction_id=line_id,
-            amount=line["amount"],
+            amount=placements.unplaced(line, placed),
             payer_account_number=line["counterparty_account"],
             reason=reason,
             settings=settings,
         )
         status = LINE_LIFECYCLE.after(line["status"], LineAction.REQUEST_REFUND)
         after = {"status": status, "resolution_note": reason}
-        _resolve_alerts(uow, actor, line, f"refund requested: {reason}")
-        _change_line(uow, actor, line, "refund_requested", after, disbursement_id=request["id"])
-        result = {**_visible_line(uow, actor, line_id), "refund_disbursement_id": request["id"]}
+        resolve_orphan_alerts(uow, actor, line, f"refund requested: {reason}")
+        change_line(uow, actor, line, "refund_requested", after, disbursement_id=request["id"])
+        result = {**shown_line(uow, actor, line_id), "refund_disbursement_id": request["id"]}
         uow.commit()
     return result
 
 
-def _orphan(uow: UnitOfWork, actor: Actor, line_id: int) -> dict:
-    line = _visible_line(uow, actor, line_id, for_update=True)
+def orphan_line(uow: UnitOfWork, actor: Actor, line_id: int) -> dict:
+    """Return the orphan credit `line_id`, locked; refuse any other line."""
+    line = visible_line(uow, actor, line_id, for_update=True)
     if line["direction"] != "credit" or line["status"] != LineStatus.ORPHAN:
         raise IllegalTransition(f"the transaction is {line['status']}, not an orphan credit")
     return line
-
-
-def _assign(uow: UnitOfWork, line: dict, case_id: int, note: str) -> None:
-    """Move an orphan's money from the suspense ledger to the case's."""
-    conn, amount = uow.conn, line["amount"]
-    suspense = ledger_store.suspense_ledger_id(conn, line["collection_account_id"])
-    target = ledger_store.case_ledger_id(conn, case_id)
-    for ledger_id, sign in _lock_order(suspense, target):
-        ledger_store.post(
-            conn,
-            ledger_id,
-            EntryKind.ORPHAN_ASSIGNED,
-            [Posting("received", sign * amount)],
-            enforce_available=sign < 0,
-            transaction_id=line["id"],
-            note=note,
-        )
 
 
 def _unassign(uow: UnitOfWork, line: dict, note: str) -> None:
@@ -189,7 +202,7 @@ def _lock_order(source: int, target: int) -> list[tuple[int, int]]:
     return sorted(((source, -1), (target, 1)))
 
 
-def _change_line(
+def change_line(
     uow: UnitOfWork, actor: Actor, line: dict, action: str, after: dict, **audited
 ) -> None:
     """Set the line's new values and audit them (with `audited`) against its state before."""
@@ -205,21 +218,27 @@ def _change_line(
     )
 
 
-def _resolve_alerts(uow: UnitOfWork, actor: Actor, line: dict, note: str) -> None:
+def resolve_orphan_alerts(uow: UnitOfWork, actor: Actor, line: dict, note: str) -> None:
     for kind in ("orphan_funds", "closed_case_credit"):
         alert_store.resolve_by_subject(
             uow, actor, kind=kind, subject=f"transaction:{line['id']}", note=note
         )
 
 
-def _visible_line(uow: UnitOfWork, actor: Actor, line_id: int, *, for_update: bool = False) -> dict:
+def visible_line(uow: UnitOfWork, actor: Actor, line_id: int, *, for_update: bool = False) -> dict:
     line = transaction_store.line_by_id(uow.conn, line_id, for_update=for_update)
     if line is None or not actor.may_see(line["court"]):
         raise NotFound("transaction not found")
     return line
 
 
-def _require_reason(reason: str) -> None:
+def shown_line(uow: UnitOfWork, actor: Actor, line_id: int) -> dict:
+    """Return the visible line with its placed parts and what is left of it."""
+    [line] = placements.with_parts(uow, [visible_line(uow, actor, line_id)])
+    return line
+
+
+def require_reason(reason: str) -> None:
     if not reason or not reason.strip():
         raise ValidationFailed("a reason is required", field="reason")
 

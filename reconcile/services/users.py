@@ -18,10 +18,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from reconcile import sign_in_throttle as throttle
 from reconcile.actors import ROLES, Actor, check_person_name
 from reconcile.clock import utc_now
-from reconcile.db import people, registry, throttle_store, user_store
+from reconcile.db import people, positions, registry, throttle_store, user_store
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import Conflict, DomainError, ValidationFailed
 from reconcile.permissions import Verb
+from reconcile.positions import check_position
 from reconcile.services import staff_sessions
 from reconcile.services.access import require
 from reconcile.sign_in_throttle import Counter, Policy
@@ -45,14 +46,19 @@ def create_user(
     role: str,
     courts: list[str],
     person: str | None = None,
+    position: str | None = None,
+    settings: dict | None = None,
 ) -> dict:
     """Create a staff account with one role for `courts`; store only the password's hash.
 
     The account belongs to `person` (added if new), or without one is its own person,
-    named after it ("user:5"); maker ≠ checker compares people."""
+    named after it ("user:5"); maker ≠ checker compares people. `position` (one of the
+    courts' [positions] in `settings`) is the person's post, which approval levels name."""
     require(actor, Verb.ADMINISTER)
     _check_new_user(username, password, role, courts)
     person = check_person_name(person) if person is not None else None
+    if position is not None:
+        position = check_position(settings or {}, position, courts)
     with uow:
         if user_store.user_by_username(uow.conn, username):
             raise Conflict(f"user {username} exists already")
@@ -71,6 +77,8 @@ def create_user(
         )
         if person is None:
             person = people.name_own_person(uow.conn, person_id, f"user:{user_id}")
+        if position is not None:
+            positions.assign(uow.conn, person_id, position)
         view = {
             "id": user_id,
             "username": username,
@@ -78,6 +86,7 @@ def create_user(
             "courts": sorted(courts),
             "person": person,
             "new_person": new_person,
+            "position": position,
         }
         uow.audit(actor, "user.created", "user", user_id, after=view)
         uow.commit()
@@ -102,6 +111,33 @@ class SignedIn:
     actor: Actor
     #: the random session id for the cookie (staff_sessions)
     session_token: str
+    #: the pages' language the user chose last, or None
+    language: str | None = None
+
+
+#: the languages a user may keep (the pages' catalogue, api/web/messages.py)
+LANGUAGES = ("zh", "en")
+
+
+def keep_language(uow: UnitOfWork, actor: Actor, language: str) -> None:
+    """Remember a signed-in user's choice of language for their next sign-in."""
+    if language not in LANGUAGES:
+        raise ValidationFailed(f"unknown language {language!r}", field="language")
+    user_id = int(actor.id.removeprefix("user:"))
+    with uow:
+        user = user_store.user_by_id(uow.conn, user_id)
+        if user is None or user["language"] == language:
+            return
+        user_store.set_language(uow.conn, user_id, language)
+        uow.audit(
+            actor,
+            "user.language_changed",
+            "user",
+            user_id,
+            before={"language": user["language"]},
+            after={"language": language},
+        )
+        uow.commit()
 
 
 def authenticate(
@@ -132,7 +168,7 @@ def authenticate(
         token = staff_sessions.new_session(uow, user["id"], web)
         uow.audit(actor, "user.signed_in", "user", user["id"], after={"source": source})
         uow.commit()
-    return SignedIn(actor, token)
+    return SignedIn(actor, token, user["language"])
 
 
 #: the one answer to every refused sign-in

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reconcile.audit import ChainBreak
-from reconcile.db import audit_log, ledger_store
+from reconcile.db import audit_log, daily_totals, ledger_store
 from reconcile.db.handles import Engine
 from reconcile.db.uow import UnitOfWork
 
@@ -12,6 +12,14 @@ def ledger_breaks(engine: Engine) -> list[dict]:
     """Return every ledger balance that differs from the sum of its entries."""
     with UnitOfWork(engine, read_only=True) as uow:
         return ledger_store.projection_breaks(uow.conn)
+
+
+def daily_total_breaks(engine: Engine) -> list[dict]:
+    """Return every account's day whose kept daily totals differ from its lines and entries."""
+    # not read-only: on PostgreSQL the lines, the entries and the totals are one snapshot
+    with UnitOfWork(engine) as uow:
+        daily_totals.one_snapshot(uow.conn)
+        return daily_totals.breaks(uow.conn)
 
 
 def audit_trail_break(engine: Engine) -> ChainBreak | None:

@@ -140,7 +140,7 @@ def test_finance_assigns_an_orphan_to_the_suggested_case(new_page, staff, court,
     first = page.get_by_test_id("orphan").first
     assert month["cases"][0]["case_number"] in first.inner_text()
     first.locator("input[name=reason]").first.fill("付款人来电确认子账号填错")
-    first.get_by_role("button", name="分配").click()
+    first.get_by_role("button", name="分配", exact=True).click()
     page.wait_for_url("**/orphans")
     assert "已将 5,000.00 元分配至案件" in page.locator(".notice-success").inner_text()
     assert page.get_by_test_id("orphan").count() == 1

@@ -64,9 +64,43 @@ def test_a_clerk_teaches_an_unknown_layout_once(new_page, staff, court, tmp_path
     page.get_by_test_id("confirm-import").click()
     page.wait_for_url(re.compile(r".*/statements/\d+$"))
 
-    page.goto("/statements/profiles")
+    page.goto("/statements/profiles")  # the first address leads to /statement-profiles
+    page.wait_for_url("**/statement-profiles")
     assert page.get_by_test_id("profile-name").inner_text() == "西班牙某银行"
     assert page.get_by_test_id("profile-created-by").inner_text() == "李会计"
     screenshot(page, "statement-profiles")
     page.get_by_role("button", name="English").click()
     assert page.locator("h1").inner_text() == "Statement profiles"
+
+
+def test_finance_corrects_a_saved_profile_on_its_page(new_page, staff, court, tmp_path):
+    staff("finance", "王会计")
+    page = new_page()
+    sign_in(page, "王会计")
+    first = tmp_path / "extracto.csv"
+    first.write_bytes(spanish(["02/11/2026;Pago执行款;1.000,00;1.000,00;张伟"]))
+    choose(page, first)
+    page.wait_for_url("**/statements/previews/*/layout")
+    for column, field in ((0, "booked_on"), (2, "amount")):
+        page.get_by_test_id(f"column-{column}").select_option(field)
+    page.get_by_test_id("date-order").select_option("dmy")
+    page.get_by_test_id("decimal-mark").select_option(",")
+    page.get_by_test_id("profile-name").fill("西语流水")
+    page.get_by_test_id("save-profile").click()
+    page.wait_for_url(re.compile(r".*/statements/previews/[0-9a-f]+$"))
+
+    page.get_by_test_id("nav-profiles").click()  # the navigation leads to the profiles
+    page.wait_for_url("**/statement-profiles")
+    page.get_by_test_id("profile-edit").click()
+    page.wait_for_url(re.compile(r".*/statement-profiles/\d+$"))
+    assert page.get_by_test_id("edit-field-amount").input_value() == "Importe"
+    page.get_by_test_id("edit-name").fill("西班牙银行网银")
+    page.get_by_test_id("edit-field-remark").fill("Concepto")
+    page.get_by_test_id("edit-field-counterparty_name").fill("Ordenante")
+    screenshot(page, "statement-profile-edit")
+    page.get_by_test_id("save-profile-edit").click()
+
+    page.wait_for_url("**/statement-profiles")
+    assert page.get_by_test_id("profile-name").inner_text() == "西班牙银行网银"
+    row = page.get_by_test_id("profiles").inner_text()
+    assert "Ordenante" in row and "Concepto" in row and "王会计" in row

@@ -23,7 +23,7 @@ from reconcile.db.tables import audit_head
 from reconcile.db.uow import UnitOfWork
 from reconcile.services import tokens
 from reconcile.settings import load_settings
-from tests.conftest import TEST_DB_URL, _empty_postgres
+from tests.conftest import COUNTED_LEVELS, TEST_DB_URL, _empty_postgres
 from tests.integration.conftest import COLLECTION_ACCOUNT, COURT, _register_court
 
 # ---- the state of the database, and the check that a refusal left it as it was ----
@@ -85,7 +85,12 @@ def engine(database_url, pg_engine) -> Engine:
 
 @pytest.fixture(scope="module")
 def settings(database_url) -> dict:
-    return load_settings(environ={}, overrides={"database": {"url": database_url}})
+    # as tests/conftest.py: approval levels counted, no finance review (the world's
+    # approver tokens carry no position)
+    approvals = {**COUNTED_LEVELS, "finance_review": False}
+    return load_settings(
+        environ={}, overrides={"database": {"url": database_url}, "approvals": approvals}
+    )
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ def test_another_courts_case_answers_404_as_if_it_did_not_exist(client, court, f
 def test_another_courts_case_cannot_be_closed(client, court, foreign_case):
     response = client.patch(
         f"/api/v1/cases/{foreign_case['id']}",
-        json={"status": "closed"},
+        json={"status": "closed", "closure_type": "completed"},
         headers=court.headers("enforcement"),
     )
     assert response.status_code == 404

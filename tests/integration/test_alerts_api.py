@@ -197,8 +197,8 @@ def test_resolving_needs_a_note(client, uow, court):
     assert "note" in response.get_json()["errors"]
 
 
-@pytest.mark.parametrize(("role", "status"), [("approver", 403), ("enforcement", 403)])
-def test_only_desk_finance_and_admin_move_alerts(client, uow, court, role, status):
+@pytest.mark.parametrize(("role", "status"), [("approver", 200), ("enforcement", 403)])
+def test_only_desk_finance_approvers_and_admin_move_alerts(client, uow, court, role, status):
     alert_id = raise_one(uow, court.code)
     headers = court.headers(role)
     assert client.get(f"/api/v1/alerts/{alert_id}", headers=headers).status_code == 200

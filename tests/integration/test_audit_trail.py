@@ -32,7 +32,7 @@ def test_every_state_change_leaves_an_audit_record(engine, client, court, regist
     case = register_case()
     client.patch(
         f"/api/v1/cases/{case['id']}",
-        json={"status": "closed"},
+        json={"status": "closed", "closure_type": "completed"},
         headers=court.headers("enforcement"),
     )
     with engine.connect() as conn:
@@ -41,8 +41,8 @@ def test_every_state_change_leaves_an_audit_record(engine, client, court, regist
     assert records[1]["actor"] == "enforcement"
     assert records[1]["role"] == "enforcement"
     assert records[1]["court"] == "京0105"
-    assert records[1]["before"] == {"status": "open"}
-    assert records[1]["after"] == {"status": "closed"}
+    assert records[1]["before"] == {"status": "open", "closure_type": None}
+    assert records[1]["after"] == {"status": "closed", "closure_type": "completed"}
     assert audit_count(engine) == before + 2
 
 

@@ -112,7 +112,11 @@ def test_a_case_without_a_confirmed_payee_account_is_refused(client, court):
 def test_closing_and_reopening_a_case(client, court, register_case):
     case = register_case()
     url = f"/api/v1/cases/{case['id']}"
-    closed = client.patch(url, json={"status": "closed"}, headers=court.headers("enforcement"))
+    closed = client.patch(
+        url,
+        json={"status": "closed", "closure_type": "completed"},
+        headers=court.headers("enforcement"),
+    )
     assert closed.status_code == 200
     assert closed.get_json()["status"] == "closed"
     reopened = client.patch(url, json={"status": "open"}, headers=court.headers("enforcement"))

@@ -96,6 +96,18 @@ def build_world(client, court, engine, approver_headers) -> dict:
         },
         headers=finance,
     ).get_json()
+    exported = client.post(
+        f"/api/v1/cases/{case['id']}/disbursements",
+        json={"amount": "50.00", "payee_account_number": PAYEE, "note": "发放"},
+        headers=enforcement,
+    ).get_json()
+    client.post(
+        f"/api/v1/disbursements/{exported['id']}/approve",
+        json={},
+        headers=court.headers("approver"),
+    )
+    batch = client.get("/api/v1/disbursements/payment-file", headers=finance)
+    assert batch.status_code == 200, batch.get_json()
     made = (hold, payment, deferral, change, void, profile)
     assert all(isinstance(x, dict) and "id" in x for x in made), made
     return {
@@ -109,6 +121,7 @@ def build_world(client, court, engine, approver_headers) -> dict:
         "change_id": change["id"],
         "void_id": void["id"],
         "profile_id": profile["id"],
+        "batch_id": int(batch.headers["X-Payment-Batch-Id"]),
     }
 
 
@@ -152,12 +165,21 @@ BODIES = {
     "assign": {"case_id": 0, "reason": "来电确认"},
     "unassign": {"reason": "分配错误"},
     "refund": {"reason": "退回"},
+    "split": {"parts": [{"case_id": 1, "amount": "1.00"}], "reason": "分案"},
+    "expected-receipts": {
+        "source": "auction",
+        "reference": "R1",
+        "amount": "1.00",
+        "expected_by": "2026-03-10",
+    },
     "holds": {"amount": "1.00", "reason": "执行异议", "document_reference": "（2026）执异1号"},
     "release": {},
     "disbursements": {"amount": "1.00", "payee_account_number": PAYEE, "note": "发放"},
     "approve": {},
     "reject": {},
     "mark-paid": {"bank_reference": "B1"},
+    "review": {"decision": "approve"},
+    "resubmit": {},
     "acknowledge": {},
     "resolve": {"note": "已处理"},
     "void": {"reason": "导错了账户"},
@@ -168,7 +190,7 @@ BODIES = {
         "account_number": "6222020200119999888",
         "document_reference": "（2026）执3号",
     },
-    "{case_id}": {"status": "closed"},
+    "{case_id}": {"status": "closed", "closure_type": "completed"},
 }
 
 

@@ -36,7 +36,9 @@ def month(client, court, register_case, people):
     """Register four cases, import credits, pay one case, import the debits."""
     a, b, c, d = (register_case() for _ in range(4))
     client.patch(
-        f"/api/v1/cases/{c['id']}", json={"status": "closed"}, headers=court.headers("enforcement")
+        f"/api/v1/cases/{c['id']}",
+        json={"status": "closed", "closure_type": "completed"},
+        headers=court.headers("enforcement"),
     )
     credits = [
         Row("2026-11-02", "1000.00", "甲", "6222000000000001", "", a["sub_account_number"], "C1"),

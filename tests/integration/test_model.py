@@ -5,7 +5,8 @@ Hypothesis drives random sequences of what a court does — register and close c
 import statements (credits to sub-accounts, case numbers, payers, unidentifiable ones;
 debits for approved payments, to unnamed accounts, paid twice; twin lines, overlapping
 re-uploads of earlier days, the same file again), place and release holds, request,
-approve, reject and mark paid disbursements, assign, unassign and refund orphans —
+approve, reject and mark paid disbursements, assign, unassign and refund orphans, split
+credits across cases and assign many orphans at once —
 through the use cases against the real test database, and keeps a model of where every
 fen should be. After every step the books must agree with the model and with themselves:
 
@@ -13,7 +14,9 @@ fen should be. After every step the books must agree with the model and with the
   plus the suspense ledger's, the flagged debits and the payments not yet on a statement
   aside; the daily reconciliation leaves nothing unexplained;
 - no case is overdrawn: received ≥ pending + approved_unpaid + paid, available ≥ 0;
-- every credit line sits on exactly one ledger, its amount counted once;
+- every credit line sits on exactly one ledger, its amount counted once — or, split, on
+  the ledgers of its parts and the suspense ledger for what is left: every credit's amount
+  is the sum of its placed parts plus its orphan remainder;
 - nothing paid (or marked paid) goes to an account the case's documents do not name, or a
   refund anywhere but to the payer's own account;
 - each ledger's balance is the sum of its entries; the audit hash chain verifies.
@@ -48,6 +51,7 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import func, select
 
+from reconcile.case_closing import CaseHasFunds
 from reconcile.cases import AccountRef, NewCase, PartySpec
 from reconcile.clock import local_today
 from reconcile.db import audit_log
@@ -63,9 +67,10 @@ from reconcile.errors import (
     IllegalTransition,
     InsufficientAvailable,
     PayeeNotNamed,
+    ValidationFailed,
 )
 from reconcile.ledger import BUCKETS
-from reconcile.services import cases, holds, imports, transactions
+from reconcile.services import cases, holds, imports, splits, transactions
 from reconcile.services import disbursements as payments
 from reconcile.services.reconciliation import reconcile_day
 from reconcile.settings import load_settings
@@ -75,7 +80,15 @@ from tests.integration.statement_files import Row, csv_statement
 __all__ = ["fresh_database"]  # the fixture, imported for pytest
 
 FIRST_BANK_DAY = date(2026, 1, 1)
-TWO_LEVELS_ABOVE = 100_000_00  #: config/settings.toml: one approval up to 100000.00 yuan
+TWO_LEVELS_ABOVE = 100_000_00  #: COUNTED_LEVELS: one approval up to 100000.00 yuan
+#: The model's approvals: levels by count, no finance review (the older form of
+#: [approvals]); the court's flow by position is tests/integration/test_payment_flow.py.
+COUNTED_LEVELS = {
+    "approvals": {
+        "tiers": [{"up_to": "100000.00", "levels": 1}, {"levels": 2}],
+        "finance_review": False,
+    }
+}
 SUSPENSE = "suspense"
 AWAITING = ("approved", "marked_paid")
 
@@ -105,7 +118,13 @@ class LineModel:
     expected: str = ""  #: credit: case id or "orphan"; debit: disbursement id or "flagged"
     id: int | None = None  #: the statement line's id once imported
     status: str = ""
-    case: CaseModel | None = None
+    case: CaseModel | None = None  #: the case the import placed it on
+    parts: list[PartModel] = field(default_factory=list)  #: placed by staff (assign, split)
+
+    @property
+    def unplaced(self) -> int:
+        """Fen no case holds: the orphan's remainder (all of it before any part)."""
+        return 0 if self.case else self.amount - sum(part.amount for part in self.parts)
 
     @property
     def credit(self) -> bool:
@@ -124,6 +143,13 @@ class LineModel:
 
 
 @dataclass
+class PartModel:
+    id: int
+    case: CaseModel
+    amount: int
+
+
+@dataclass
 class PaymentModel:
     id: int
     kind: str  #: payment | refund
@@ -135,6 +161,16 @@ class PaymentModel:
     approvers: list[str] = field(default_factory=list)  #: who decided on it, in order
     bank_reference: str | None = None
     debited: bool = False  #: a statement debit settled it
+    line: LineModel | None = None  #: the orphan a refund returns
+
+    def follow(self, status: str) -> None:
+        """Keep a refund's orphan in step: refunded once paid, an orphan again if rejected."""
+        if self.line is None:
+            return
+        if status == "rejected":
+            self.line.status = "orphan"
+        elif status in ("marked_paid", "paid") and self.line.status == "refunding":
+            self.line.status = "refunded"
 
 
 @dataclass
@@ -159,7 +195,7 @@ class CourtMoney(RuleBasedStateMachine):
         self._database = type(self).fresh()
         self.engine = self._database.__enter__()
         self.office = open_court(self.engine)
-        self.settings = load_settings(environ={})
+        self.settings = load_settings(environ={}, overrides=COUNTED_LEVELS)
         self.enforcement = self.office.actor("enforcement", "执行员")
         self.finance = self.office.actor("finance", "财务")
         self.approvers = [self.office.actor("approver", f"审批人{i}") for i in range(3)]
@@ -215,9 +251,31 @@ class CourtMoney(RuleBasedStateMachine):
     @rule(case=cases_b)
     def close_or_reopen_case(self, case):
         status = "closed" if case.open else "open"
-        view = cases.set_case_status(self.uow(), self.enforcement, case.id, status)
+        expected = CaseHasFunds if case.open and self._has_business(case) else None
+        view = _attempt(
+            expected,
+            cases.set_case_status,
+            self.uow(),
+            self.enforcement,
+            case.id,
+            status,
+            "completed" if case.open else None,
+        )
+        if view is None:
+            return
         assert view["status"] == status
         case.open = not case.open
+
+    def _has_business(self, case) -> bool:
+        """What keeps a case open (art. 12): money on account, holds, payments on their way."""
+        books = self.books[case.id]
+        on_its_way = any(
+            p.ledger == case.id
+            and p.status in ("requested", "approved", "marked_paid")
+            and not p.debited
+            for p in self.payments.values()
+        )
+        return bool(books["received"] - books["paid"] or books["held"] or on_its_way)
 
     # ---- statements ----
 
@@ -267,7 +325,9 @@ class CourtMoney(RuleBasedStateMachine):
             if line is not None:
                 lines.append(line)
                 if line.credit and not line.reference and data.draw(st.booleans(), label="twin"):
-                    lines.append(LineModel(**{**line.__dict__}))  # paid twice, alike: both count
+                    lines.append(
+                        LineModel(**{**line.__dict__, "parts": []})
+                    )  # paid twice, alike: both count
         return lines or [self._line("unidentified", day, data, lines)]
 
     def _line(self, kind: str, day: date, data, so_far: list[LineModel]) -> LineModel | None:
@@ -371,6 +431,7 @@ class CourtMoney(RuleBasedStateMachine):
                     self.books[payment.ledger]["approved_unpaid"] -= payment.amount
                     self.books[payment.ledger]["paid"] += payment.amount
                 payment.status, payment.debited = "paid", True
+                payment.follow("paid")
 
     # ---- holds ----
 
@@ -436,10 +497,12 @@ class CourtMoney(RuleBasedStateMachine):
         if made is None:
             return multiple()
         line.status = "refunding"
-        self.books[SUSPENSE]["pending"] += line.amount
+        self.books[SUSPENSE]["pending"] += line.unplaced
         view = payments.get_disbursement(self.uow(), self.finance, made["refund_disbursement_id"])
-        assert (view["amount"], view["payee_account_number"]) == (line.amount, line.account)
-        return self._payment(view, "refund", SUSPENSE)
+        assert (view["amount"], view["payee_account_number"]) == (line.unplaced, line.account)
+        payment = self._payment(view, "refund", SUSPENSE)
+        payment.line = line
+        return payment
 
     def _payment(self, view: dict, kind: str, ledger) -> PaymentModel:
         levels = 2 if view["amount"] > TWO_LEVELS_ABOVE else 1
@@ -483,6 +546,7 @@ class CourtMoney(RuleBasedStateMachine):
         if view is None:
             return
         payment.status = "rejected"
+        payment.follow("rejected")
         payment.approvers.append(approver.id)  # whoever decided once may not decide again
         self.books[payment.ledger]["pending"] -= payment.amount
         assert view["status"] == "rejected"
@@ -502,6 +566,7 @@ class CourtMoney(RuleBasedStateMachine):
         if view is None:
             return
         payment.status, payment.bank_reference = "marked_paid", reference
+        payment.follow("marked_paid")
         self.books[payment.ledger]["approved_unpaid"] -= payment.amount
         self.books[payment.ledger]["paid"] += payment.amount
 
@@ -523,25 +588,101 @@ class CourtMoney(RuleBasedStateMachine):
         )
         if view is None:
             return
-        self.books[SUSPENSE]["received"] -= line.amount
-        self.books[case.id]["received"] += line.amount
-        line.status, line.case = "matched", case
+        self._place(line, case, line.unplaced, view["parts"][-1])
+        line.status = "matched"
+        assert view["status"] == "matched"
 
-    @rule(line=credits_b)
-    def unassign(self, line):
+    @rule(line=credits_b, data=st.data())
+    def split_credit(self, line, data):
+        """Place 1–3 parts of a credit on distinct cases; the parts may overshoot (refused)."""
+        picked = data.draw(
+            st.lists(st.sampled_from(self.cases), min_size=1, max_size=3, unique_by=id),
+            label="cases",
+        )
+        room = max(line.unplaced, 1)
+        amounts = [data.draw(st.integers(1, room), label="part") for _ in picked]
         expected = None
-        if line.status != "matched":
+        if line.status != "orphan":
             expected = IllegalTransition
-        elif _unreserved(self.books[line.case.id]) < line.amount:
-            expected = InsufficientAvailable
+        elif sum(amounts) > line.unplaced:
+            expected = ValidationFailed
+        elif not all(case.open for case in picked):
+            expected = IllegalTransition
+        parts = [(case.id, amount) for case, amount in zip(picked, amounts, strict=True)]
         view = _attempt(
-            expected, transactions.unassign, self.uow(), self.finance, line.id, "分配错误"
+            expected, splits.split_credit, self.uow(), self.finance, line.id, parts, "一笔付多案"
         )
         if view is None:
             return
-        self.books[line.case.id]["received"] -= line.amount
-        self.books[SUSPENSE]["received"] += line.amount
-        line.status, line.case = "orphan", None
+        for case, amount, shown in zip(picked, amounts, view["parts"][-len(picked) :], strict=True):
+            self._place(line, case, amount, shown)
+        line.status = "matched" if line.unplaced == 0 else "orphan"
+        assert (view["status"], view["unplaced_amount"]) == (line.status, line.unplaced)
+
+    @rule(data=st.data())
+    def assign_bulk(self, data):
+        """Assign several credits at once: one bad item refuses them all."""
+        lines = [line for day in self.days for line in day if line.credit]
+        if not lines:
+            return
+        picked = data.draw(
+            st.lists(st.sampled_from(lines), min_size=1, max_size=3, unique_by=lambda x: x.id),
+            label="lines",
+        )
+        targets = [data.draw(st.sampled_from(self.cases), label="case") for _ in picked]
+        ok = all(
+            line.status == "orphan" and case.open
+            for line, case in zip(picked, targets, strict=True)
+        )
+        items = [(line.id, case.id) for line, case in zip(picked, targets, strict=True)]
+        done = _attempt(
+            None if ok else ValidationFailed,
+            splits.assign_bulk,
+            self.uow(),
+            self.finance,
+            items,
+            "批量认领",
+        )
+        if done is None:
+            return
+        for line, case, view in zip(picked, targets, done["items"], strict=True):
+            self._place(line, case, line.unplaced, view["parts"][-1])
+            line.status = "matched"
+
+    def _place(self, line: LineModel, case: CaseModel, amount: int, shown: dict) -> None:
+        assert (shown["case_id"], shown["amount"]) == (case.id, amount)
+        assert shown["arrived_on"] == line.day
+        self.books[SUSPENSE]["received"] -= amount
+        self.books[case.id]["received"] += amount
+        line.parts.append(PartModel(shown["id"], case, amount))
+
+    @rule(line=credits_b, data=st.data())
+    def unassign(self, line, data):
+        part = data.draw(st.sampled_from(line.parts), label="part") if line.parts else None
+        on_case = line.case or (part.case if part else None)
+        amount = line.amount if line.case else (part.amount if part else 0)
+        expected = None
+        if line.status not in ("matched", "orphan") or on_case is None:
+            expected = IllegalTransition
+        elif _unreserved(self.books[on_case.id]) < amount:
+            expected = InsufficientAvailable
+        view = _attempt(
+            expected,
+            transactions.unassign,
+            self.uow(),
+            self.finance,
+            line.id,
+            "分配错误",
+            part_id=part.id if part else None,
+        )
+        if view is None:
+            return
+        self.books[on_case.id]["received"] -= amount
+        self.books[SUSPENSE]["received"] += amount
+        if part:
+            line.parts.remove(part)
+        line.case, line.status = None, "orphan"
+        assert (view["status"], view["unplaced_amount"]) == ("orphan", line.unplaced)
 
     # ---- the promise ----
 
@@ -601,11 +742,32 @@ class CourtMoney(RuleBasedStateMachine):
             stored = conn.execute(select(func.count()).select_from(statement_lines)).scalar_one()
         holding = {(t, c or SUSPENSE): s for t, c, s in net if s != 0}
         credits = [line for day in self.days for line in day if line.credit]
-        expected = {
-            (line.id, line.case.id if line.case else SUSPENSE): line.amount for line in credits
-        }
-        assert holding == expected
+        expected: Counter = Counter()
+        for line in credits:
+            if line.case:
+                expected[(line.id, line.case.id)] += line.amount
+            for part in line.parts:
+                expected[(line.id, part.case.id)] += part.amount
+            if line.unplaced:
+                expected[(line.id, SUSPENSE)] += line.unplaced
+        assert holding == dict(expected)
         assert stored == sum(len(day) for day in self.days)
+
+    @invariant()
+    def every_credit_is_its_placed_parts_plus_its_orphan_remainder(self):
+        shown = {
+            view["id"]: view
+            for view in transactions.list_transactions(
+                self.uow(), self.finance, direction="credit", limit=500
+            )
+        }
+        for line in (line for day in self.days for line in day if line.credit):
+            view = shown[line.id]
+            parts = [(p["id"], p["case_id"], p["amount"]) for p in view["parts"]]
+            assert parts == [(p.id, p.case.id, p.amount) for p in line.parts]
+            placed = sum(p["amount"] for p in view["parts"]) + (line.amount if line.case else 0)
+            assert placed + view["unplaced_amount"] == line.amount == view["amount"]
+            assert view["status"] == line.status
 
     @invariant()
     def nothing_is_paid_to_an_account_the_documents_do_not_name(self):
@@ -716,12 +878,20 @@ def test_an_orphan_whose_refund_is_rejected_can_be_resolved_again(fresh_database
         )
         [line] = transactions.list_transactions(UnitOfWork(engine), finance, status="orphan")
         refund = transactions.refund_orphan(
-            UnitOfWork(engine), finance, line["id"], "退回", settings=load_settings(environ={})
+            UnitOfWork(engine),
+            finance,
+            line["id"],
+            "退回",
+            settings=load_settings(environ={}, overrides=COUNTED_LEVELS),
         )
         payments.reject_disbursement(
             UnitOfWork(engine), office.actor("approver"), refund["refund_disbursement_id"]
         )
         again = transactions.refund_orphan(
-            UnitOfWork(engine), finance, line["id"], "再次退回", settings=load_settings(environ={})
+            UnitOfWork(engine),
+            finance,
+            line["id"],
+            "再次退回",
+            settings=load_settings(environ={}, overrides=COUNTED_LEVELS),
         )
         assert again["status"] == "refunding"

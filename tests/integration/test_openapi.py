@@ -36,4 +36,5 @@ def test_the_document_is_openapi_3_1_with_the_outgoing_webhooks(client):
             "X-Reconcile-Timestamp",
             "X-Reconcile-Signature",
             "X-Reconcile-Topic",
+            "X-Reconcile-Topic-Signature",
         }

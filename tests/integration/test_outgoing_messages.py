@@ -222,6 +222,7 @@ def test_the_documented_steps_and_answers_are_the_reference_receivers(document, 
         "missing_timestamp": ({**headers, webhooks.TIMESTAMP_HEADER: "soon"}, body),
         "stale_timestamp": (signed(body, timestamp - 301), body),
         "bad_signature": (headers, body.replace(b"}", b" }", 1)),
+        "bad_topic_signature": ({**headers, webhooks.TOPIC_HEADER: "case_event"}, body),
         "not_a_json_object_with_id": (signed(b'{"no":"id"}'), b'{"no":"id"}'),
     }
     answers = {

@@ -125,6 +125,8 @@ def test_every_problem_answered_is_documented_with_its_code(
         "account_number": case["sub_account_number"],
         "account": court.account,
         "date": date.today().isoformat(),
+        "court": court.code,
+        "month": date.today().strftime("%Y-%m"),
     }
     sweep = Sweep(client, document)
     uploads = itertools.count(1)

@@ -196,7 +196,12 @@ def test_twins_and_repeats_are_numbered_in_file_order_across_batches(
     balance = client.get(
         f"/api/v1/cases/{case['id']}", headers=court.headers("finance")
     ).get_json()["balance"]
-    assert balance["received"] == "1515.00"
+    assert balance["received"] == "1514.00"  # the 1.00 from a name alone stays an orphan
+    [orphan] = client.get(
+        "/api/v1/transactions", query_string={"status": "orphan"}, headers=court.headers("finance")
+    ).get_json()["items"]
+    assert (orphan["amount"], orphan["orphan_reason"]) == ("1.00", "payer_name_only")
+    assert orphan["suggestions"][0]["case_id"] == case["id"]
 
 
 def test_each_case_that_received_money_gets_one_event_queued_for_its_court(

@@ -174,8 +174,9 @@ def test_the_upload_page_keeps_an_unknown_file_and_asks_again_on_a_wrong_mapping
     )  # fmt: skip
     assert right.status_code == 302
     assert not right.headers["Location"].endswith("/layout")
-    listed = client.get("/statements/profiles").get_data(as_text=True)
+    assert client.get("/statements/profiles").headers["Location"] == "/statement-profiles"
+    listed = client.get("/statement-profiles").get_data(as_text=True)
     assert "es" in listed and "finance" in listed
-    (address,) = re.findall(r'href="(/statements/profiles/\d+\.toml)"', listed)
+    (address,) = re.findall(r'href="(/statement-profiles/\d+\.toml)"', listed)
     toml = client.get(address)
     assert tomllib.loads(toml.get_data(as_text=True))["columns"]["booked_on"] == ["Fecha"]

@@ -51,3 +51,25 @@ def test_a_refund_to_the_payers_own_account_is_a_named_destination():
     refund_to = "6222020200112233445"
     reconciler = DebitReconciler(awaiting((refund_to, 300_00, None)), {PAYEE})
     assert reconciler.explain(Debit(300_00, refund_to, None)).kind == "settles"
+
+
+def test_a_debit_carrying_a_reference_settles_exactly_that_payment():
+    from reconcile.disbursements import reference_of
+
+    reconciler = DebitReconciler(awaiting((PAYEE, 500_00, None), (PAYEE, 500_00, None)), {PAYEE})
+    second = reconciler.explain(Debit(500_00, PAYEE, "B1", remark=f"执行款 {reference_of(2)}"))
+    first = reconciler.explain(Debit(500_00, PAYEE, "B2", end_to_end_id=reference_of(1)))
+    assert (second.disbursement_id, first.disbursement_id) == (2, 1)
+
+
+def test_a_reference_to_a_payment_not_awaiting_or_of_another_amount_settles_nothing():
+    from reconcile.disbursements import reference_of
+
+    reconciler = DebitReconciler(awaiting((PAYEE, 500_00, None), (PAYEE, 400_00, None)), {PAYEE})
+    assert (
+        reconciler.explain(Debit(500_00, PAYEE, None, remark=reference_of(9))).kind == "unmatched"
+    )
+    assert (
+        reconciler.explain(Debit(400_00, PAYEE, None, remark=reference_of(1))).kind == "unmatched"
+    )
+    assert reconciler.explain(Debit(500_00, PAYEE, None)).disbursement_id == 1  # still awaiting

@@ -118,3 +118,11 @@ def test_only_an_approved_deferral_can_end():
     assert DEFERRAL_LIFECYCLE.after("approved", DeferralAction.END) == "ended"
     with pytest.raises(IllegalTransition):
         DEFERRAL_LIFECYCLE.after("requested", DeferralAction.END)
+
+
+def test_a_reference_names_its_disbursement_and_is_found_in_a_remark():
+    from reconcile.disbursements import reference_of, referenced_ids
+
+    assert reference_of(42) == "AK0000000042"
+    assert referenced_ids("执行款（2026）京0105执1号 AK0000000042", None, "AK0000000007") == [42, 7]
+    assert referenced_ids("AK00000000421", "AK42") == []  # eleven digits, or too few: none

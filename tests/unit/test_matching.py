@@ -1,8 +1,12 @@
 """Placing credits on cases: each rule, its evidence, and never a guess."""
 
+from dataclasses import replace
+from datetime import date
+
 import pytest
 
 from reconcile.case_index import CaseIndex, CaseRef
+from reconcile.expected_receipts import ExpectedReceipt
 from reconcile.matching import Credit, Matcher
 from reconcile.sub_accounts import issue_sub_account
 
@@ -120,9 +124,18 @@ def test_the_payers_account_places_the_credit_when_it_is_one_open_cases(index):
     assert (match.case_id, match.rule) == (1, "payer")
 
 
-def test_the_payers_exact_name_places_the_credit_when_it_is_one_open_cases(index):
+def test_the_payers_name_alone_never_places_money_but_suggests_the_case_first(index):
     match = Matcher(index).match(credit(name="刘强"))
-    assert (match.case_id, match.rule) == (4, "payer")
+    assert match.is_orphan
+    assert match.orphan_reason == "payer_name_only"
+    assert match.suggestions[0]["case_id"] == 4
+    assert match.suggestions[0]["reason"] == "the payer's name is a respondent's"
+
+
+def test_a_payers_name_with_an_unknown_account_is_only_a_suggestion(index):
+    match = Matcher(index).match(credit(name="刘强", account="6217000011112222"))
+    assert (match.case_id, match.orphan_reason) == (None, "payer_name_only")
+    assert [s["case_id"] for s in match.suggestions] == [4]
 
 
 def test_a_payer_who_is_respondent_in_two_open_cases_makes_an_orphan(index):
@@ -162,3 +175,24 @@ def test_a_credit_nothing_identifies_is_an_orphan_without_suggestions(index):
 def test_a_phone_number_in_the_remark_is_not_taken_for_a_sub_account(index):
     match = Matcher(index).match(credit(remark="联系电话13812345678 张伟"))
     assert match.case_id is None or match.rule == "payer"
+
+
+def test_a_credit_carrying_an_expected_receipts_reference_matches_it_once(index):
+    case = index.by_sub_account(sub(4))
+    receipt = ExpectedReceipt(7, case.case_number, 500_00, date(2026, 3, 10), "KH77", None)
+    matcher = Matcher(index, expected=[receipt])
+    match = matcher.match(credit(remark="网络扣划 KH77", name="某银行"))
+    assert (match.case_id, match.rule) == (case.id, "expected")
+    assert match.evidence == {"expected_receipt_id": 7, "by": "reference"}
+    assert matcher.match(credit(remark="网络扣划 KH77", name="某银行")).is_orphan
+
+
+def test_an_expected_receipt_fits_the_same_amount_from_its_payer_within_the_window(index):
+
+    case = index.by_sub_account(sub(4))
+    receipt = ExpectedReceipt(8, case.case_number, 500_00, date(2026, 3, 10), None, "62170001")
+    base = replace(credit(account="6217 0001", name="某人"), amount=500_00)
+    late = replace(base, booked_on=date(2026, 3, 21))
+    assert Matcher(index, expected=[receipt]).match(late).is_orphan
+    fits = replace(base, booked_on=date(2026, 3, 20))
+    assert Matcher(index, expected=[receipt]).match(fits).rule == "expected"

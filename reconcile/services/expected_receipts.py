@@ -1,0 +1,138 @@
+"""Registering money a case is waiting for, and placing it when it is already here.
+
+Enforcement registers a receipt (a deduction, auction proceeds, another court's
+collection). If an orphan credit the statement brought already fits it, the credit is
+placed on the case at once, `match_rule: "expected"`; credits imported later fit it in
+the matcher (reconcile/matching.py, with `expected_receipt_store.open_receipts`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from reconcile.account_numbers import normalise_account_number
+from reconcile.actors import Actor
+from reconcile.clock import utc_now
+from reconcile.db import expected_receipt_store, registry
+from reconcile.db.uow import UnitOfWork
+from reconcile.errors import IllegalTransition, NotFound, ValidationFailed
+from reconcile.expected_receipts import ExpectedReceipt, ExpectedSource, fits
+from reconcile.money import format_yuan
+from reconcile.permissions import Verb
+from reconcile.services import placements, transactions
+from reconcile.services.access import require
+from reconcile.statement_lines import LINE_LIFECYCLE, LineAction
+
+
+def register_expected_receipt(
+    uow: UnitOfWork,
+    actor: Actor,
+    case_id: int,
+    *,
+    source: str,
+    amount: int,
+    expected_by: date,
+    reference: str | None = None,
+    payer_account: str | None = None,
+) -> dict:
+    """Record money the case waits for; place an orphan already here that fits it."""
+    require(actor, Verb.REGISTER_CASE)
+    if source not in set(ExpectedSource):
+        raise ValidationFailed(f"unknown source {source!r}", field="source")
+    reference = (reference or "").strip() or None
+    payer = normalise_account_number(payer_account or "") or None
+    if reference is None and payer is None:
+        raise ValidationFailed(
+            "give the reference the credit will carry, or the account that will pay it",
+            field="reference",
+        )
+    with uow:
+        case = _open_case(uow, actor, case_id)
+        values = {
+            "case_id": case_id,
+            "source": source,
+            "reference": reference,
+            "amount": amount,
+            "payer_account": payer,
+            "expected_by": expected_by,
+            "created_by": actor.name,
+            "created_at": utc_now(),
+        }
+        receipt_id = expected_receipt_store.add(uow.conn, **values)
+        audited = {**values, "amount": format_yuan(amount), "created_at": None}
+        uow.audit(
+            actor,
+            "expected_receipt.registered",
+            "expected_receipt",
+            receipt_id,
+            court=case["court"],
+            after=audited,
+        )
+        receipt = expected_receipt_store.by_id(uow.conn, receipt_id)
+        _place_one_already_here(uow, actor, case, receipt)
+        result = _shown(expected_receipt_store.by_id(uow.conn, receipt_id))
+        uow.commit()
+    return result
+
+
+def list_expected_receipts(uow: UnitOfWork, actor: Actor, case_id: int) -> list[dict]:
+    """Return the receipts the case registered, oldest first."""
+    require(actor, Verb.READ)
+    with uow:
+        case = registry.case_by_id(uow.conn, case_id)
+        if case is None or not actor.may_see(case["court"]):
+            raise NotFound("case not found")
+        return [_shown(r) for r in expected_receipt_store.of_case(uow.conn, case_id)]
+
+
+def _open_case(uow: UnitOfWork, actor: Actor, case_id: int) -> dict:
+    case = registry.case_by_id(uow.conn, case_id)
+    if case is None or not actor.may_see(case["court"]):
+        raise NotFound("case not found")
+    if case["status"] != "open":
+        raise IllegalTransition("the case is closed: it waits for no money")
+    return case
+
+
+def _place_one_already_here(uow: UnitOfWork, actor: Actor, case: dict, receipt: dict) -> None:
+    expected = ExpectedReceipt(
+        receipt["id"],
+        case["case_number"],
+        receipt["amount"],
+        receipt["expected_by"],
+        receipt["reference"],
+        receipt["payer_account"],
+    )
+    account = case["collection_account_id"]
+    for candidate in expected_receipt_store.orphans_fitting(uow.conn, receipt, account):
+        how = fits(
+            expected,
+            text=f"{candidate['remark'] or ''} {candidate['bank_reference'] or ''}",
+            amount=candidate["amount"],
+            payer_account=candidate["counterparty_account"],
+            booked_on=candidate["booked_on"],
+        )
+        if how:
+            _place(uow, actor, case, receipt, candidate["id"], how)
+            return
+
+
+def _place(uow: UnitOfWork, actor: Actor, case: dict, receipt: dict, line_id: int, how: str):
+    line = transactions.orphan_line(uow, actor, line_id)
+    LINE_LIFECYCLE.after(line["status"], LineAction.ASSIGN)
+    note = f"expected receipt {receipt['id']} ({receipt['source']}, {how})"
+    part_id = placements.place_part(uow, actor, line, case, line["amount"], note)
+    parts = [{"id": part_id, "case_id": case["id"], "amount": line["amount"]}]
+    after = {
+        **placements.line_after(line, parts, rule="expected"),
+        "match_evidence": {"expected_receipt_id": receipt["id"], "by": how},
+        "resolution_note": note,
+    }
+    transactions.resolve_orphan_alerts(uow, actor, line, f"{note}: case {case['case_number']}")
+    transactions.change_line(uow, actor, line, LineAction.ASSIGN, after)
+    expected_receipt_store.mark_received(uow.conn, receipt["id"], line_id, utc_now())
+
+
+def _shown(receipt: dict) -> dict:
+    status = "expected" if receipt["transaction_id"] is None else "received"
+    return {**receipt, "status": status}
