@@ -17,6 +17,7 @@ from reconcile.services import (
     checkpoints,
     courts,
     disbursements,
+    expected_receipts,
     holds,
     imports,
     payment_files,
@@ -196,6 +197,44 @@ def _load_statement(engine: Engine, settings: dict) -> Iterator[str]:
     director = _director(engine, settings)
     yield from _hold_after_approval(engine, settings, numbered[2]["id"], director)
     yield from _pay_by_payment_file(engine, settings, numbered[1]["id"], director)
+    yield from _expect_auction_proceeds(engine, numbered[2]["id"])
+    yield from _close_a_withdrawn_case(engine)
+
+
+#: a case withdrawn (销案) before any money came: registered and closed with its type
+WITHDRAWN_CASE = NewCase(
+    case_number="（2026）京0105执2050号",
+    court=COURT,
+    amount_due=800_000,
+    applicants=(
+        PartySpec(
+            "陈静", (AccountRef("6222021001122334455", "陈静", "中国工商银行北京三里屯支行"),)
+        ),
+    ),
+    respondents=(PartySpec("北京华彩广告有限公司", ()),),
+    filed_on=date(2026, 11, 9),
+)
+
+
+def _expect_auction_proceeds(engine: Engine, case_id: int) -> Iterator[str]:
+    """Enforcement registers auction proceeds the case waits for (match_rule: expected)."""
+    expected_receipts.register_expected_receipt(
+        UnitOfWork(engine),
+        cli_actor("demo"),
+        case_id,
+        source="auction",
+        amount=20_000_000,
+        expected_by=date(2026, 12, 31),
+        reference="京0105执2001号拍卖款",
+    )
+    yield "expected receipt: auction proceeds of 200,000.00 for 〔2026〕京0105执2001号"
+
+
+def _close_a_withdrawn_case(engine: Engine) -> Iterator[str]:
+    actor = cli_actor("demo")
+    case = cases.register_case(UnitOfWork(engine), actor, WITHDRAWN_CASE)
+    cases.set_case_status(UnitOfWork(engine), actor, case["id"], "closed", "withdrawn")
+    yield f"case {case['case_number']} closed as withdrawn (销案)"
 
 
 def demo_statement(first: str, second: str, third: str) -> bytes:
