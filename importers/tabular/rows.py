@@ -21,22 +21,9 @@ from importers.tabular.cells import (
     text_value,
 )
 from importers.tabular.header import SINGLE_FIELDS, cell_matches, profile_index
-from importers.tabular.profiles import TEXT_FIELDS, Profile
+from importers.tabular.profiles import COLUMN_FIELDS, Profile
 
-FIELDS = (
-    "booked_on",
-    "time",
-    "value_date",
-    "transaction_date",
-    "amount",
-    "debit",
-    "credit",
-    "flag",
-    "balance",
-    "currency",
-    "remark",
-    *TEXT_FIELDS,
-)
+FIELDS = COLUMN_FIELDS  #: the fields a row is read into: those a profile may map
 _FLAG_SPLIT = re.compile(r"[\s/|,、()（）]+")
 DATE_CACHE = 4096  #: distinct booking-date cells remembered per file
 CHECKED_FOR_MANGLING = ("counterparty_account", "sub_account", "account", "bank_reference")
