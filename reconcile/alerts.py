@@ -25,6 +25,7 @@ class AlertKind(StrEnum):
     PAID_WHILE_HELD = "paid_while_held"  #: the bank paid money a hold placed since covers
     NOTICE_DUE_SOON = "notice_due_soon"  #: the payment notice's deadline is near
     NOTICE_OVERDUE = "notice_overdue"  #: no payment notice within 10 working days
+    PAYMENT_DUE_SOON = "payment_due_soon"  #: the payment's deadline is near
     PAYMENT_OVERDUE = "payment_overdue"  #: no payment within 5 working days of the notice
     PAYMENT_UNCONFIRMED = "payment_unconfirmed"  #: approved and paid, no statement debit yet
     BALANCE_MISMATCH = "balance_mismatch"  #: bank balance ≠ case balances + orphans
@@ -37,6 +38,8 @@ class AlertKind(StrEnum):
     #: an alert unresolved past its due time, reported to the supervisors (art. 8)
     ALERT_ESCALATED = "alert_escalated"
     STATEMENT_MISSING = "statement_missing"  #: no statement of an account for N working days
+    #: an orphan still unidentified N working days after its booking (art. 22)
+    IDENTIFICATION_OVERDUE = "identification_overdue"
 
 
 class Severity(StrEnum):
@@ -56,6 +59,7 @@ SEVERITY: dict[AlertKind, Severity] = {
     K.PAID_WHILE_HELD: S.CRITICAL,
     K.NOTICE_DUE_SOON: S.INFO,
     K.NOTICE_OVERDUE: S.WARNING,
+    K.PAYMENT_DUE_SOON: S.INFO,
     K.PAYMENT_OVERDUE: S.WARNING,
     K.PAYMENT_UNCONFIRMED: S.WARNING,
     K.BALANCE_MISMATCH: S.CRITICAL,
@@ -66,6 +70,7 @@ SEVERITY: dict[AlertKind, Severity] = {
     K.DELIVERY_DEAD_LETTER: S.CRITICAL,
     K.ALERT_ESCALATED: S.CRITICAL,
     K.STATEMENT_MISSING: S.WARNING,
+    K.IDENTIFICATION_OVERDUE: S.WARNING,
 }
 
 

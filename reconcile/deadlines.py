@@ -2,9 +2,13 @@
 
 Clock 1 (notice): releasable money — arrived, not held, not yet in a payment notice, on
 an open case — needs a payment notice within `notice_working_days` of becoming
-releasable (arrival, or the release of a hold). Money is taken first in, first out, so
+releasable (arrival, on the bank's booking day even when the money was identified later
+from the orphan queue, or the release of a hold). Money is taken first in, first out, so
 the clock runs from the oldest money still waiting.
-Clock 2 (payment): each payment notice needs payment within `payment_working_days`.
+Clock 2 (payment): each payment notice needs payment within `payment_working_days` of
+the notice to finance: the request's final approval (its last approval level) by default,
+or the request itself (`notice_to_finance = "request"`). Finance's own review after the
+last level does not move it: finance reviewing late must not buy finance time.
 The day the clock starts is not counted; approved deferrals pause both clocks.
 """
 
@@ -26,6 +30,12 @@ class Notice:
     requested_on: date
     amount: int  #: fen
     paid_on: date | None = None
+    #: the day its last approval level approved it (None: not finally approved yet)
+    approved_on: date | None = None
+
+    def notified_on(self, notice_to_finance: str) -> date | None:
+        """The day finance was told to pay: the payment clock starts then."""
+        return self.requested_on if notice_to_finance == "request" else self.approved_on
 
 
 @dataclass(frozen=True)
@@ -47,15 +57,25 @@ class Rules:
     notice_working_days: int
     payment_working_days: int
     warning_lead_working_days: int
+    notice_to_finance: str = "final_approval"  #: or "request": when the payment clock starts
 
     @classmethod
     def from_settings(cls, settings: dict) -> Rules:
         section = settings["deadlines"]
+        notice_to_finance = section.get("notice_to_finance", "final_approval")
+        if notice_to_finance not in NOTICE_TO_FINANCE:
+            raise ValueError(
+                f"[deadlines] notice_to_finance must be one of {', '.join(NOTICE_TO_FINANCE)}"
+            )
         return cls(
             section["notice_working_days"],
             section["payment_working_days"],
             section["warning_lead_working_days"],
+            notice_to_finance,
         )
+
+
+NOTICE_TO_FINANCE = ("request", "final_approval")
 
 
 class ClockKind(StrEnum):
@@ -90,7 +110,7 @@ class Clock:
 class Finding:
     """An alert kind due for a clock as of a day."""
 
-    kind: str  #: notice_due_soon | notice_overdue | payment_overdue
+    kind: str  #: notice_due_soon | notice_overdue | payment_due_soon | payment_overdue
     clock: Clock
 
 
@@ -140,7 +160,8 @@ def _move(tranches: deque[list], day: date, change: int) -> None:
 
 
 def clocks(facts: CaseFacts, rules: Rules, calendar: WorkingDayCalendar) -> list[Clock]:
-    """Return the running clocks of a case: clock 1 if money waits, clock 2 per unpaid notice."""
+    """Return the running clocks of a case: clock 1 if money waits, clock 2 per unpaid notice
+    finance was told of."""
     found = []
     waiting = releasable_since(facts) if facts.open else None
     if waiting is not None:
@@ -150,15 +171,16 @@ def clocks(facts: CaseFacts, rules: Rules, calendar: WorkingDayCalendar) -> list
         )
         found.append(Clock(ClockKind.NOTICE, facts.case_id, start, amount, deadline))
     for notice in facts.notices:
-        if notice.paid_on is None:
+        notified = notice.notified_on(rules.notice_to_finance)
+        if notice.paid_on is None and notified is not None:
             deadline = calendar.add_working_days_with_pauses(
-                notice.requested_on, rules.payment_working_days, facts.pauses
+                notified, rules.payment_working_days, facts.pauses
             )
             found.append(
                 Clock(
                     ClockKind.PAYMENT,
                     facts.case_id,
-                    notice.requested_on,
+                    notified,
                     notice.amount,
                     deadline,
                     notice.disbursement_id,
@@ -186,6 +208,7 @@ def findings(
     kinds = {
         (ClockKind.NOTICE, ClockState.DUE_SOON): "notice_due_soon",
         (ClockKind.NOTICE, ClockState.OVERDUE): "notice_overdue",
+        (ClockKind.PAYMENT, ClockState.DUE_SOON): "payment_due_soon",
         (ClockKind.PAYMENT, ClockState.OVERDUE): "payment_overdue",
     }
     result = []

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from api.context import services
-from api.web import queues
+from api.web import approval_requests, queues
 from api.web.auth import staff_required
 from api.web.errors import back_with_error
 from api.web.format import yuan
@@ -16,7 +16,15 @@ from api.web.i18n import translate
 from reconcile.actors import Actor
 from reconcile.errors import DomainError
 from reconcile.permissions import Verb
-from reconcile.services import cases, disbursements, holds, statement_voids, transactions
+from reconcile.services import (
+    cases,
+    deferrals,
+    disbursements,
+    holds,
+    payee_accounts,
+    statement_voids,
+    transactions,
+)
 
 bp = Blueprint("approvals", __name__, url_prefix="/approvals")
 
@@ -36,6 +44,7 @@ def index(actor: Actor):
             _with_context(actor, d, levels[d["id"]]) for d in requested if levels[d["id"]]["yours"]
         ],
         voids=[{"void": v, **void_levels[v["id"]]} for v in voids if void_levels[v["id"]]["yours"]],
+        case_requests=approval_requests.waiting(actor),
     )
 
 
@@ -73,6 +82,16 @@ DECISIONS = (
      "Approve a statement void at the next level; the last level reverses the import."),
     ("reject_void", "/statement-voids/<int:void_id>/reject", statement_voids.reject_void,
      _void_said("void.rejected"), "Reject a statement void: the import stays as it is."),
+    ("approve_deferral", "/deferrals/<int:deferral_id>/approve", deferrals.approve_deferral,
+     approval_requests.said("deferral"), "Approve a deferral or escrow at the next level."),
+    ("reject_deferral", "/deferrals/<int:deferral_id>/reject", deferrals.reject_deferral,
+     approval_requests.said("deferral"), "Reject a deferral or escrow request."),
+    ("approve_payee_change", "/payee-changes/<int:change_id>/approve",
+     payee_accounts.approve_payee_change, approval_requests.said("payee_change"),
+     "Approve a payee-account change at the next level; the last names the account."),
+    ("reject_payee_change", "/payee-changes/<int:change_id>/reject",
+     payee_accounts.reject_payee_change, approval_requests.said("payee_change"),
+     "Reject a payee-account change."),
 )  # fmt: skip
 
 

@@ -19,7 +19,15 @@ from reconcile.clock import local_today
 from reconcile.errors import ValidationFailed
 from reconcile.money import InvalidAmount, parse_yuan
 from reconcile.permissions import Verb
-from reconcile.services import case_search, cases, deadlines, disbursements, holds, lookups
+from reconcile.services import (
+    case_search,
+    cases,
+    deadlines,
+    deferrals,
+    disbursements,
+    holds,
+    lookups,
+)
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -93,6 +101,11 @@ def case_list_totals(actor: Actor, filters: CaseFilters, items: list[dict]) -> d
 @staff_required(Verb.READ)
 def view(actor: Actor, case_id: int):
     """Show a case with its ledger (paged), holds, disbursements and deadlines."""
+    return case_page(actor, case_id)
+
+
+def case_page(actor: Actor, case_id: int, refusal: dict | None = None) -> str:
+    """Render a case's page; `refusal` puts a refused action's words and input at its form."""
     uow, settings = services().uow, services().settings
     case = cases.get_case(uow(read_only=True), actor, case_id)
     after = _int_arg("after")
@@ -107,6 +120,10 @@ def view(actor: Actor, case_id: int):
         holds=holds.holds_of_case(uow(read_only=True), actor, case_id),
         payments=disbursements.list_disbursements(uow(read_only=True), actor, case_id=case_id),
         deadlines=deadlines.case_deadlines(uow(read_only=True), actor, case_id, settings),
+        deferrals=deferrals.deferrals_of_case(uow(read_only=True), actor, case_id),
+        refusal=refusal,
+        payees=[(p["name"], a) for p in case["applicants"] for a in p["payee_accounts"]],
+        today=local_today().isoformat(),
     )
 
 

@@ -25,7 +25,7 @@ def index(actor: Actor):
     open_alerts = queues.every(alerts.list_alerts, actor, status="open")
     return render_template(
         "home.html",
-        orphans=len(queues.orphans(actor)),
+        orphans=queues.orphan_totals(actor)["count"],
         approvals=len(queues.waiting_for(actor)) if may(actor.role, Verb.APPROVE) else None,
         severities=Counter(a["severity"] for a in open_alerts),
         deadlines=[a for a in open_alerts if a["kind"] in DEADLINE_KINDS][:8],

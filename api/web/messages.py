@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from api.web.messages_case_actions import CASE_ACTION_MESSAGES
 from api.web.messages_cases import CASE_LIST_MESSAGES
 from api.web.messages_lists import LIST_MESSAGES
 from api.web.messages_payments import PAYMENT_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    **CASE_ACTION_MESSAGES,
     **CASE_LIST_MESSAGES,
     **LIST_MESSAGES,
     **PAYMENT_MESSAGES,
@@ -724,6 +726,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "kind.alert_escalated": ("预警超期上报", "Alert escalated"),
     "kind.statement_missing": ("银行流水未按时导入", "Statement missing"),
+    "kind.identification_overdue": ("不明款未按时识别", "Identification overdue"),
+    "summary.identification_overdue": (
+        "{booked_on} 收到 {amount} 元不明款，应于 {due} 前识别，至今未分配或退回。",
+        "Unidentified credit of {amount} yuan booked on {booked_on}: it was due to be "
+        "identified by {due}.",
+    ),
     "summary.alert_escalated": (
         "预警 #{alert_id} 超过办结时限（{due_at}）仍未办结，已报告负责同志。",
         "Alert #{alert_id} is unresolved past its due time ({due_at}); reported to the "
@@ -748,6 +756,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kind.paid_while_held": ("争议款被支付", "Disputed money paid"),
     "kind.notice_due_soon": ("支付通知即将到期", "Payment notice due soon"),
     "kind.notice_overdue": ("支付通知已超期", "Payment notice overdue"),
+    "kind.payment_due_soon": ("案款发放即将到期", "Payment due soon"),
     "kind.payment_overdue": ("案款发放已超期", "Payment overdue"),
     "kind.payment_unconfirmed": ("付款未经流水确认", "Payment unconfirmed"),
     "kind.balance_mismatch": ("账实不符", "Balance mismatch"),
@@ -789,6 +798,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         None,
     ),
     "summary.notice_overdue": ("案件 {case_number}：{amount} 元，支付通知已于 {due} 到期。", None),
+    "summary.payment_due_soon": ("案件 {case_number}：{amount} 元，应于 {due} 前发放。", None),
     "summary.payment_overdue": ("案件 {case_number}：{amount} 元，应于 {due} 前发放。", None),
     "summary.balance_mismatch": (
         "{date} 银行余额 {bank_balance} 元，账面 {books} 元，相差 {difference} 元。",

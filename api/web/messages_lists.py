@@ -1,4 +1,5 @@
-"""The words of the alerts and statements lists and the charts page (Chinese, English) (#20)."""
+"""The words of the alerts, statements and orphans lists and the charts page (Chinese,
+English) (#20)."""
 
 LIST_MESSAGES = {
     # what every filtered list says
@@ -77,6 +78,28 @@ LIST_MESSAGES = {
     "history.col.debits": ("付款金额", "Debits"),
     "history.col.orphans": ("不明款", "Orphans"),
     "history.col.status": ("状态", "Status"),
+    # orphans (不明款)
+    "orphans.booked_from": ("入账日期起", "Booked from"),
+    "orphans.booked_to": ("入账日期止", "Booked to"),
+    "orphans.amount_min": ("金额下限（元）", "Amount from (yuan)"),
+    "orphans.amount_max": ("金额上限（元）", "Amount to (yuan)"),
+    "orphans.amount_refused": (
+        "金额“{amounts}”格式有误，未按金额筛选（示例：1234.50）",
+        "“{amounts}” is not an amount (e.g. 1234.50): not filtered by it",
+    ),
+    "orphans.items": ("笔", "credits"),
+    "orphans.export_title": ("不明款", "Unidentified funds"),
+    "orphans.col.id": ("流水号", "Line"),
+    "orphans.col.booked_on": ("入账日期", "Booked on"),
+    "orphans.col.age": ("账龄（天）", "Age (days)"),
+    "orphans.col.amount": ("金额（元）", "Amount (yuan)"),
+    "orphans.col.unplaced": ("未分配余额（元）", "Left to place (yuan)"),
+    "orphans.col.payer": ("付款人", "Payer"),
+    "orphans.col.payer_account": ("付款账号", "Payer's account"),
+    "orphans.col.remark": ("附言", "Remark"),
+    "orphans.col.sub_account": ("子账号", "Sub-account"),
+    "orphans.col.why": ("原因", "Why"),
+    "orphans.col.court": ("法院", "Court"),
     # charts
     "nav.charts": ("图表", "Charts"),
     "charts.title": ("统计图表", "Charts"),

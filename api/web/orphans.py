@@ -1,17 +1,20 @@
-"""The orphan queue (不明款): oldest first, with suggestions; assign (one, many at once,
-or a credit split across cases) or refund, with a reason; take a placed part off again."""
+"""The orphan queue (不明款): oldest booking first, filtered, paged, totalled and exported,
+with suggestions; assign (one, many at once, or a credit split across cases) or refund,
+with a reason; take a placed part off again."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from api.context import services
-from api.web import queues
+from api.web import exports, listing, queues
 from api.web.auth import staff_required
 from api.web.cases import find_case
-from api.web.errors import back_with_error
-from api.web.format import yuan
-from api.web.i18n import translate
+from api.web.errors import back_with_error, same_site_referrer
+from api.web.format import days_since, yuan
+from api.web.i18n import label, translate
 from reconcile.actors import Actor
 from reconcile.errors import DomainError, NotFound, ValidationFailed
 from reconcile.money import InvalidAmount, parse_yuan
@@ -21,12 +24,113 @@ from reconcile.services import cases, splits, transactions
 bp = Blueprint("orphans", __name__, url_prefix="/orphans")
 
 
+PAGE = 50
+EXPORT_BATCH = 500
+
+
 @bp.get("")
 @staff_required(Verb.RESOLVE_ORPHAN)
 def index(actor: Actor):
-    """List the orphan credits, oldest first, with their suggested cases."""
-    lines = queues.orphans(actor)
-    return render_template("orphans.html", lines=lines, partial=len(lines) >= queues.MOST)
+    """List the orphan credits the filters show, oldest booking first, a page at a time,
+    with their suggested cases and the 合计 of them all."""
+    chosen, typed, refused = _filters()
+    if kind := listing.export_format():
+        return _export(actor, chosen, kind)
+    found = queues.orphans(
+        actor, after=_cursor(request.args.get("after", "")), limit=PAGE + 1, **chosen
+    )
+    lines = found[:PAGE]
+    shown = max(request.args.get("shown", 0, type=int), 0)
+    return render_template(
+        "orphans.html",
+        lines=lines,
+        totals=queues.orphan_totals(actor, **chosen),
+        more=_next_cursor(lines[-1]) if len(found) > PAGE else None,
+        shown=shown,
+        first=shown + 1,
+        chosen=chosen,
+        typed=typed,
+        refused=refused,
+        query=listing.filter_args(),
+    )
+
+
+def _filters() -> tuple[dict, dict, list[str]]:
+    """Return the filters of the query, the amounts as typed, and the amounts refused."""
+    chosen = {"booked_from": listing.day_arg("from"), "booked_to": listing.day_arg("to")}
+    typed, refused = {}, []
+    for arg, name in (("min", "amount_min"), ("max", "amount_max")):
+        typed[arg] = request.args.get(arg, "").strip()
+        text = typed[arg].replace(",", "").replace("，", "")
+        try:
+            chosen[name] = parse_yuan(text) if text else None
+        except InvalidAmount:
+            chosen[name] = None
+            refused.append(typed[arg])
+    return {k: v for k, v in chosen.items() if v is not None}, typed, refused
+
+
+def _cursor(text: str) -> tuple[date | None, int]:
+    """Read the `after` of a page link, `day.id`; anything else is the first page."""
+    day, _, line_id = text.partition(".")
+    try:
+        return (date.fromisoformat(day), int(line_id)) if line_id.isdigit() else (None, 0)
+    except ValueError:
+        return (None, 0)
+
+
+def _next_cursor(last: dict) -> str:
+    return f"{last['booked_on'].isoformat()}.{last['id']}"
+
+
+EXPORT_COLUMNS = (
+    "id",
+    "booked_on",
+    "age",
+    "amount",
+    "unplaced",
+    "payer",
+    "payer_account",
+    "remark",
+    "sub_account",
+    "why",
+    "court",
+)
+
+
+def _export(actor: Actor, chosen: dict, kind: str):
+    header = [translate(f"orphans.col.{c}") for c in EXPORT_COLUMNS]
+    court = listing.court_label(None, sorted(actor.courts), translate("list.all_courts"))
+    rows = (_export_row(line) for line in _every(actor, chosen))
+    title, cut = translate("orphans.export_title"), translate("list.export_cut")
+    return listing.download(kind, title, header, rows, court, cut=cut)
+
+
+def _every(actor: Actor, chosen: dict):
+    """Yield every orphan the filters show, in the page's order, a batch at a time."""
+    after: tuple[date | None, int] = (None, 0)
+    while True:
+        batch = queues.orphans(actor, after=after, limit=EXPORT_BATCH, **chosen)
+        yield from batch
+        if len(batch) < EXPORT_BATCH:
+            return
+        after = (batch[-1]["booked_on"], batch[-1]["id"])
+
+
+def _export_row(line: dict) -> list:
+    return [
+        line["id"],
+        line["booked_on"],
+        days_since(line["booked_on"]),
+        exports.yuan(line["amount"]),
+        exports.yuan(line["unplaced_amount"]),
+        line["counterparty_name"],
+        line["counterparty_account"],
+        line["remark"],
+        line["sub_account"],
+        label("orphan", line["orphan_reason"] or "unidentified"),
+        line["court"],
+    ]
 
 
 @bp.post("/<int:line_id>/assign")
@@ -39,12 +143,12 @@ def assign(actor: Actor, line_id: int):
             services().uow(), actor, line_id, case["id"], request.form.get("reason", "")
         )
     except DomainError as refusal:
-        return back_with_error(refusal, url_for("web.orphans.index"))
+        return back_with_error(refusal, _back())
     flash(
         translate("orphans.assigned", amount=yuan(line["amount"]), case=case["case_number"]),
         "success",
     )
-    return redirect(url_for("web.orphans.index"))
+    return redirect(_back())
 
 
 @bp.post("/<int:line_id>/refund")
@@ -60,9 +164,9 @@ def refund(actor: Actor, line_id: int):
             settings=services().settings,
         )
     except DomainError as refusal:
-        return back_with_error(refusal, url_for("web.orphans.index"))
+        return back_with_error(refusal, _back())
     flash(translate("orphans.refunding", amount=yuan(line["amount"])), "success")
-    return redirect(url_for("web.orphans.index"))
+    return redirect(_back())
 
 
 @bp.post("/<int:line_id>/split")
@@ -75,7 +179,7 @@ def split(actor: Actor, line_id: int):
             services().uow(), actor, line_id, parts, request.form.get("reason", "")
         )
     except DomainError as refusal:
-        return back_with_error(refusal, url_for("web.orphans.index"))
+        return back_with_error(refusal, _back())
     placed = sum(amount for _, amount in parts)
     flash(
         translate(
@@ -86,7 +190,7 @@ def split(actor: Actor, line_id: int):
         ),
         "success",
     )
-    return redirect(url_for("web.orphans.index"))
+    return redirect(_back())
 
 
 @bp.post("/assign-bulk")
@@ -104,9 +208,9 @@ def assign_bulk(actor: Actor):
             raise ValidationFailed("tick at least one credit", field="items")
         done = splits.assign_bulk(services().uow(), actor, items, request.form.get("reason", ""))
     except DomainError as refusal:
-        return back_with_error(refusal, url_for("web.orphans.index"))
+        return back_with_error(refusal, _back())
     flash(translate("orphans.bulk_done", count=done["assigned"]), "success")
-    return redirect(url_for("web.orphans.index"))
+    return redirect(_back())
 
 
 @bp.post("/<int:line_id>/parts/<int:part_id>/unassign")
@@ -118,9 +222,14 @@ def unassign_part(actor: Actor, line_id: int, part_id: int):
             services().uow(), actor, line_id, request.form.get("reason", ""), part_id=part_id
         )
     except DomainError as refusal:
-        return back_with_error(refusal, url_for("web.orphans.index"))
+        return back_with_error(refusal, _back())
     flash(translate("orphans.part_taken_off"), "success")
-    return redirect(url_for("web.orphans.index"))
+    return redirect(_back())
+
+
+def _back() -> str:
+    """The page of the queue the form was sent from, with its filters; else the first."""
+    return same_site_referrer() or url_for("web.orphans.index")
 
 
 def _parts(actor: Actor) -> list[tuple[int, int]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from api.context import services
 from reconcile.actors import Actor
@@ -28,10 +29,29 @@ def every(list_page: Callable, actor: Actor, **filters) -> list[dict]:
     return found
 
 
-def orphans(actor: Actor) -> list[dict]:
-    """Return the orphan credits of the actor's courts, oldest booking first."""
-    lines = every(transactions.list_transactions, actor, status="orphan", direction="credit")
-    return sorted(lines, key=lambda line: (line["booked_on"], line["id"]))
+def orphans(
+    actor: Actor, *, after: tuple[date | None, int] = (None, 0), limit: int = MOST, **filters
+) -> list[dict]:
+    """Return a page of the orphan credits of the actor's courts, oldest booking first,
+    after the line (booking day, id) `after` (by default the oldest MOST of them)."""
+    return transactions.list_transactions(
+        services().uow(read_only=True),
+        actor,
+        status="orphan",
+        direction="credit",
+        by_booking=True,
+        after_booked_on=after[0],
+        after_id=after[1],
+        limit=limit,
+        **filters,
+    )
+
+
+def orphan_totals(actor: Actor, **filters) -> dict:
+    """Return the count and the unplaced fen of every orphan credit the filters show."""
+    return transactions.transaction_totals(
+        services().uow(read_only=True), actor, status="orphan", direction="credit", **filters
+    )
 
 
 def waiting_for(actor: Actor) -> list[dict]:

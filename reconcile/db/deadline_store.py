@@ -21,17 +21,18 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from reconcile.clock import COURT_TZ, as_utc, utc_now
-from reconcile.db import disbursement_store, ledger_store, request_store
+from reconcile.db import ledger_store, request_store
 from reconcile.db.tables import cases, courts, ledger_accounts, ledger_entries
 from reconcile.db.tables_alerts import alerts
 from reconcile.db.tables_deadlines import deadline_scan_batches
-from reconcile.db.tables_payments import deferrals, disbursements
+from reconcile.db.tables_payments import approvals, deferrals, disbursements
 from reconcile.db.tables_statements import statement_lines
 from reconcile.deadlines import CaseFacts, Notice
 from reconcile.deferrals import pause_of
-from reconcile.ledger import ARRIVALS, EntryKind
+from reconcile.ledger import ARRIVALS
 
 le, la, sb = ledger_entries.c, ledger_accounts.c, deadline_scan_batches.c
+ap, dc = approvals.c, disbursements.c
 
 
 def local_day(moment: datetime) -> date:
@@ -42,9 +43,11 @@ def local_day(moment: datetime) -> date:
 def arrivals(conn: Connection, case_id: int) -> list[tuple[date, int]]:
     """Return the money that arrived on the case as (arrival day, fen).
 
-    A credit the statement placed arrived on the line's booking day; an orphan that staff
-    assigned later arrived, for the case, on the day it was assigned. Money taken off the
-    case again (an arrival a later entry reverses) has not arrived.
+    Money arrived on the day it reached the bank, its statement line's booking day, whether
+    the import placed it or staff identified it later from the orphan queue (an assignment
+    or a split part): identifying it late, or unassigning and reassigning it, does not
+    restart the clock (art. 22). Money taken off the case again (an arrival a later entry
+    reverses) has not arrived.
     """
     ledger_id = ledger_store.case_ledger_id(conn, case_id)
     reversed_ = (
@@ -68,7 +71,8 @@ def arrivals(conn: Connection, case_id: int) -> list[tuple[date, int]]:
 
 
 def _arrival_day(row) -> date:
-    if row.kind == EntryKind.CREDIT and row.booked_on is not None:
+    """The booking day of the entry's statement line; without a line, the day it was posted."""
+    if row.booked_on is not None:
         return row.booked_on
     return local_day(row.created_at)
 
@@ -90,10 +94,7 @@ def _entries(conn: Connection, case_id: int, *conditions) -> list[tuple[date, in
 
 def case_facts(conn: Connection, case: dict) -> CaseFacts:
     """Return everything the clocks of `case` (id, court, status) depend on."""
-    notices = [
-        Notice(n["id"], local_day(n["requested_at"]), n["amount"], n["paid_on"])
-        for n in disbursement_store.notices_of_case(conn, case["id"])
-    ]
+    notices = [_notice(row) for row in conn.execute(_notices(dc.case_id == case["id"]))]
     pauses = [
         pause_of(p["approved_on"], p["ended_on"], p["until"])
         for p in request_store.pauses_of_case(conn, case["id"])
@@ -120,7 +121,7 @@ def batches_to_scan(conn: Connection, size: int) -> dict[int, int]:
 def _may_have_clocks() -> tuple:
     """The cases that may have a running clock: money received, or an unpaid notice."""
     unpaid = select(disbursements.c.case_id).where(
-        disbursements.c.status.in_(("requested", "approved"))
+        disbursements.c.status.in_(("requested", "in_review", "approved"))
     )
     return (la.case_id.is_not(None), or_(la.received > 0, la.case_id.in_(unpaid)))
 
@@ -213,10 +214,8 @@ def facts_of_cases(conn: Connection, found: dict[int, dict], low: int, high: int
             holds[case_id].append((local_day(row.created_at), row.amount))
         else:
             arrivals_[case_id].append((_arrival_day(row), row.amount))
-    for row in conn.execute(_notices_in(low, high)).all():
-        notices[row.case_id].append(
-            Notice(row.id, local_day(row.requested_at), row.amount, row.paid_on)
-        )
+    for row in conn.execute(_notices(dc.case_id >= low, dc.case_id < high)).all():
+        notices[row.case_id].append(_notice(row))
     for row in conn.execute(_pauses_in(low, high)).all():
         pause = pause_of(row.approved_on, row.ended_on, row.until)
         if pause is not None:
@@ -273,21 +272,34 @@ def _arrivals_and_holds_in(low: int, high: int, ledger_ids: list[int] | None = N
     )
 
 
-def _notices_in(low: int, high: int):
-    dc = disbursements.c
+def _notices(*conditions):
+    """The payment notices (requests neither rejected nor returned) of some cases, each with
+    when its last approval level approved it."""
+    final_approval = select(func.min(ap.decided_at)).where(
+        ap.subject_type == "disbursement",
+        ap.subject_id == dc.id,
+        ap.decision == "approve",
+        ap.level >= dc.levels_required,
+    )
     return (
         select(dc.case_id, dc.id, dc.amount, dc.requested_at, dc.paid_on)
-        .where(dc.case_id >= low, dc.case_id < high, dc.status != "rejected")
+        .add_columns(final_approval.scalar_subquery().label("approved_at"))
+        .where(*conditions, dc.status.not_in(("rejected", "returned")))
         .order_by(dc.case_id, dc.id)
     )
 
 
+def _notice(row) -> Notice:
+    approved_on = local_day(row.approved_at) if row.approved_at is not None else None
+    return Notice(row.id, local_day(row.requested_at), row.amount, row.paid_on, approved_on)
+
+
 def _pauses_in(low: int, high: int):
-    dc = deferrals.c
+    fc = deferrals.c
     return (
-        select(dc.case_id, dc.approved_on, dc.ended_on, dc.until)
-        .where(dc.case_id >= low, dc.case_id < high, dc.status.in_(("approved", "ended")))
-        .order_by(dc.case_id, dc.id)
+        select(fc.case_id, fc.approved_on, fc.ended_on, fc.until)
+        .where(fc.case_id >= low, fc.case_id < high, fc.status.in_(("approved", "ended")))
+        .order_by(fc.case_id, fc.id)
     )
 
 

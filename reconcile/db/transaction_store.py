@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Connection, insert, or_, select, update
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
 from reconcile.db.tables import cases, collection_accounts, courts
 from reconcile.db.tables_parts import transaction_parts
@@ -37,20 +37,96 @@ def list_lines(
     status: str | None = None,
     case_id: int | None = None,
     direction: str | None = None,
+    booked_from: date | None = None,
+    booked_to: date | None = None,
+    amount_min: int | None = None,
+    amount_max: int | None = None,
+    by_booking: bool = False,
+    after_booked_on: date | None = None,
     after_id: int = 0,
     limit: int = 50,
 ) -> list[dict]:
-    """Return a page of lines, oldest first (so orphans list by age); None courts: all."""
-    query = _query().where(sl.id > after_id).order_by(sl.id).limit(limit)
+    """Return a page of lines, oldest first (so orphans list by age); None courts: all.
+
+    By id (after `after_id`), or `by_booking`: by booking day, then id, after the line
+    (`after_booked_on`, `after_id`) — none given, from the start.
+    """
+    query = _filtered(
+        _query(),
+        court_codes=court_codes,
+        status=status,
+        case_id=case_id,
+        direction=direction,
+        booked_from=booked_from,
+        booked_to=booked_to,
+        amount_min=amount_min,
+        amount_max=amount_max,
+    ).limit(limit)
+    if not by_booking:
+        query = query.where(sl.id > after_id).order_by(sl.id)
+    else:
+        if after_booked_on is not None:
+            query = query.where(
+                or_(
+                    sl.booked_on > after_booked_on,
+                    and_(sl.booked_on == after_booked_on, sl.id > after_id),
+                )
+            )
+        query = query.order_by(sl.booked_on, sl.id)
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def line_totals(conn: Connection, *, court_codes: frozenset[str] | None, **filters) -> dict:
+    """Return the count of the lines the filters (of `list_lines`) select, their amount,
+    and the fen of their parts still placed on cases: two aggregate queries."""
+    chosen = _filtered(select(sl.id, sl.amount), court_codes=court_codes, **filters).subquery()
+    count, amount = conn.execute(
+        select(func.count(), func.coalesce(func.sum(chosen.c.amount), 0))
+    ).one()
+    placed = conn.execute(
+        select(func.coalesce(func.sum(tp.amount), 0)).where(
+            tp.reversed_at.is_(None), tp.transaction_id.in_(select(chosen.c.id))
+        )
+    ).scalar_one()
+    return {"count": count, "amount": int(amount), "placed": int(placed)}
+
+
+def _filtered(
+    query,
+    *,
+    court_codes: frozenset[str] | None,
+    status: str | None = None,
+    case_id: int | None = None,
+    direction: str | None = None,
+    booked_from: date | None = None,
+    booked_to: date | None = None,
+    amount_min: int | None = None,
+    amount_max: int | None = None,
+):
+    # the accounts named outright, so that ix_statement_lines_status (account, status)
+    # serves the query; with no courts, every account: else the index is of no use
+    accounts = select(collection_accounts.c.id)
     if court_codes is not None:
-        query = query.where(courts.c.code.in_(court_codes))
+        accounts = accounts.join(courts, courts.c.id == collection_accounts.c.court_id).where(
+            courts.c.code.in_(court_codes)
+        )
+    if court_codes is not None or status is not None:
+        query = query.where(sl.collection_account_id.in_(accounts))
     for column, value in (("status", status), ("direction", direction)):
         if value is not None:
             query = query.where(sl[column] == value)
     if case_id is not None:  # the case's own lines, and the lines with a part placed on it
         placed = select(tp.transaction_id).where(tp.case_id == case_id, tp.reversed_at.is_(None))
         query = query.where(or_(sl.case_id == case_id, sl.id.in_(placed)))
-    return [dict(r._mapping) for r in conn.execute(query)]
+    if booked_from is not None:
+        query = query.where(sl.booked_on >= booked_from)
+    if booked_to is not None:
+        query = query.where(sl.booked_on <= booked_to)
+    if amount_min is not None:
+        query = query.where(sl.amount >= amount_min)
+    if amount_max is not None:
+        query = query.where(sl.amount <= amount_max)
+    return query
 
 
 def set_line(conn: Connection, line_id: int, **values) -> None:

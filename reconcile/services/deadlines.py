@@ -103,6 +103,9 @@ def scan_deadlines(engine: Engine, settings: dict, as_of: date, actor: Actor = S
     report.update(
         {
             "orphan_ageing": watch.scan_orphan_ageing(engine, settings, calendar, as_of, actor),
+            "identification_overdue": watch.scan_identification(
+                engine, settings, calendar, as_of, actor
+            ),
             "payment_unconfirmed": watch.scan_unconfirmed_payments(
                 engine, settings, calendar, as_of, actor
             ),

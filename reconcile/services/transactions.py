@@ -23,7 +23,12 @@ from reconcile.statement_lines import LINE_LIFECYCLE, LineAction, LineStatus
 def list_transactions(
     uow: UnitOfWork, actor: Actor, *, after_id: int = 0, limit: int = 50, **filters
 ) -> list[dict]:
-    """Return a page of statement lines, oldest first, of the actor's courts."""
+    """Return a page of statement lines, oldest first, of the actor's courts.
+
+    Filters: status, direction, case_id, booked_from/booked_to (days, inclusive),
+    amount_min/amount_max (fen, inclusive); `by_booking` pages by booking day then id,
+    after (`after_booked_on`, `after_id`).
+    """
     require(actor, Verb.READ)
     courts = None if actor.all_courts else actor.courts
     with uow:
@@ -31,6 +36,20 @@ def list_transactions(
             uow.conn, court_codes=courts, after_id=after_id, limit=limit, **filters
         )
         return placements.with_parts(uow, lines)
+
+
+def transaction_totals(uow: UnitOfWork, actor: Actor, **filters) -> dict:
+    """Return the 合计 of the lines `list_transactions` shows with these filters: their
+    `count`, `amount`, and (for orphan credits) `unplaced`, the fen no case holds yet."""
+    require(actor, Verb.READ)
+    courts = None if actor.all_courts else actor.courts
+    with uow:
+        found = transaction_store.line_totals(uow.conn, court_codes=courts, **filters)
+    return {
+        "count": found["count"],
+        "amount": found["amount"],
+        "unplaced": found["amount"] - found["placed"],
+    }
 
 
 def get_transaction(uow: UnitOfWork, actor: Actor, line_id: int) -> dict:
@@ -219,7 +238,7 @@ def change_line(
 
 
 def resolve_orphan_alerts(uow: UnitOfWork, actor: Actor, line: dict, note: str) -> None:
-    for kind in ("orphan_funds", "closed_case_credit"):
+    for kind in ("orphan_funds", "closed_case_credit", "identification_overdue"):
         alert_store.resolve_by_subject(
             uow, actor, kind=kind, subject=f"transaction:{line['id']}", note=note
         )

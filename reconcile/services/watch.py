@@ -42,6 +42,48 @@ def scan_orphan_ageing(
     return raised
 
 
+def scan_identification(
+    engine: Engine, settings: dict, calendar: WorkingDayCalendar, as_of: date, actor: Actor = SYSTEM
+) -> int:
+    """Alert each orphan not identified within `identification_working_days` of its booking
+    (art. 22: the notice clock already runs from that day); return how many new.
+
+    Raised once per orphan (subject `transaction:<id>`, as orphan_funds): assigning it, the
+    split placing its last part, or its refund request resolves it."""
+    window = settings["orphans"]["identification_working_days"]
+    raised = 0
+    with UnitOfWork(engine) as uow:
+        court_of = watch_store.court_codes_by_account(uow.conn)
+        for line in watch_store.open_orphans(uow.conn):
+            due = calendar.add_working_days(line.booked_on, window).due
+            if due is not None and as_of > due:
+                raised += (
+                    _raise_unidentified(uow, actor, line, due, court_of[line.collection_account_id])
+                    is not None
+                )
+        uow.commit()
+    return raised
+
+
+def _raise_unidentified(uow, actor, line, due: date, court: str) -> int | None:
+    return alert_store.raise_alert(
+        uow,
+        actor,
+        kind="identification_overdue",
+        court=court,
+        subject=f"transaction:{line.id}",
+        transaction_id=line.id,
+        facts={
+            "amount": format_yuan(line.amount),
+            "booked_on": line.booked_on.isoformat(),
+            "due": due.isoformat(),
+            "reason": line.orphan_reason,
+        },
+        detail=f"unidentified credit of {format_yuan(line.amount)} yuan from "
+        f"{line.booked_on.isoformat()} was due to be identified by {due.isoformat()}",
+    )
+
+
 def _raise_ageing(uow, actor, line, age: int, threshold: int, court: str) -> int | None:
     return alert_store.raise_alert(
         uow,

@@ -68,6 +68,7 @@ def test_staff_sign_in_and_see_todays_work(new_page, staff):
     assert page.get_by_test_id("count-orphans").locator(".stat-value").inner_text() == "0"
     screenshot(page, "home-empty")
     page.get_by_role("button", name="English").click()
+    page.locator("h1", has_text="Today's work").wait_for()
     assert page.locator("h1").inner_text() == "Today's work"
     screenshot(page, "home-english")
 

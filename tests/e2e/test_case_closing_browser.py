@@ -36,6 +36,7 @@ def test_enforcement_closes_only_an_emptied_case(new_page, staff, register_case,
     page.wait_for_url(f"**/cases/{empty['id']}/execution-fee")
     page.fill("input[name=basis]", "1000000.00")
     page.get_by_role("button", name="计算").click()
+    page.wait_for_url("**basis=1000000.00**")
     assert page.get_by_test_id("fee-amount").inner_text() == "12,400.00"
     assert "壹万贰仟肆佰元整" in page.get_by_test_id("fee-in-words").inner_text()
     screenshot(page, "execution-fee")

@@ -99,6 +99,7 @@ def test_finance_splits_a_transfer_and_assigns_two_orphans_at_once(
     assert card.get_by_test_id("unplaced").inner_text() == "4,000.00 元"
 
     page.get_by_role("button", name="English").click()
+    page.get_by_role("button", name="Split").wait_for()
     assert page.get_by_role("button", name="Split").count() == 1
     assert page.get_by_test_id("split").first.locator("h3").inner_text() == "Split across cases"
     screenshot(page, "orphans-split-english")

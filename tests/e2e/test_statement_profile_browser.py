@@ -70,6 +70,7 @@ def test_a_clerk_teaches_an_unknown_layout_once(new_page, staff, court, tmp_path
     assert page.get_by_test_id("profile-created-by").inner_text() == "李会计"
     screenshot(page, "statement-profiles")
     page.get_by_role("button", name="English").click()
+    page.locator("h1", has_text="Statement profiles").wait_for()
     assert page.locator("h1").inner_text() == "Statement profiles"
 
 

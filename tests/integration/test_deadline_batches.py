@@ -23,7 +23,7 @@ from tests.integration.money import credit_case, on_day
 from tests.integration.payments import PAYEE
 
 people = payments.people  # the payment tests' fixtures
-DEADLINE_KINDS = ("notice_due_soon", "notice_overdue", "payment_overdue")
+DEADLINE_KINDS = ("notice_due_soon", "notice_overdue", "payment_due_soon", "payment_overdue")
 
 
 @pytest.fixture
@@ -90,7 +90,12 @@ def varied_cases(client, court, engine, register_case, people, count: int) -> li
                 _post(client, url, {}, enforcement, then + timedelta(days=6))
         if n % 5 == 2:
             body = {"amount": "10.00", "payee_account_number": PAYEE, "note": "发放"}
-            _post(client, f"/api/v1/cases/{case['id']}/disbursements", body, enforcement, then)
+            made = _post(
+                client, f"/api/v1/cases/{case['id']}/disbursements", body, enforcement, then
+            )
+            if n % 10 == 2:  # the payment clock runs from the final approval
+                url = f"/api/v1/disbursements/{made['id']}/approve"
+                _post(client, url, {}, approver, then + timedelta(days=1))
         if n % 7 == 3:
             body = {
                 "ground": "依法提存",

@@ -81,11 +81,14 @@ def test_the_case_shows_its_deadlines_and_their_state(client, court, engine, reg
 
 
 def test_an_unpaid_notice_raises_payment_overdue_after_five_working_days(
-    client, court, engine, settings, register_case
+    client, court, engine, settings, register_case, people
 ):
     case = register_case()
     credit_case(engine, case["id"], 10_000_00, arrived_on=date(2026, 9, 28))
     made = notice(client, court, case["id"], "10000.00", on=date(2026, 9, 30))
+    with on_day(date(2026, 9, 30)):
+        url = f"/api/v1/disbursements/{made['id']}/approve"
+        assert client.post(url, json={}, headers=people("approver", "审批人")).status_code == 200
     [clock] = deadlines(client, court, case["id"], "2026-10-13")["deadlines"]
     assert (clock["clock"], clock["disbursement_id"], clock["due"]) == (
         "payment",
@@ -94,7 +97,8 @@ def test_an_unpaid_notice_raises_payment_overdue_after_five_working_days(
     )
     assert scan(engine, settings, date(2026, 10, 13)).get("payment_overdue") is None
     assert scan(engine, settings, date(2026, 10, 14))["payment_overdue"] == 1
-    assert alert_kinds(engine) == {"payment_overdue": 1}
+    deadline_kinds = {k: n for k, n in alert_kinds(engine).items() if k != "payment_unconfirmed"}
+    assert deadline_kinds == {"payment_due_soon": 1, "payment_overdue": 1}
 
 
 def test_an_approved_deferral_pauses_the_clock_and_its_end_restarts_it(
@@ -178,6 +182,7 @@ def test_two_scheduler_instances_raise_and_deliver_each_alert_once(
     monkeypatch.setattr("reconcile.webhooks.post", desk)
     settings = copy.deepcopy(settings)
     settings["desk"].update(webhook_url="http://desk.test/alerts", webhook_secret="s3cret")
+    settings["deadlines"]["notice_to_finance"] = "request"  # the notice is not approved
     schedulers = [start_scheduler(engine, settings) for _ in range(2)]
     try:
         wait_for(lambda: sum(alert_kinds(engine).values()) == 2)

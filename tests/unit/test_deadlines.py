@@ -53,7 +53,7 @@ def test_a_notice_on_the_eve_of_national_day_is_paid_by_13_october_counting_satu
     # 10-08, 10-09, 10-10 (Sat, make-up), 10-12, 10-13.
     case = facts(
         arrivals=[(date(2026, 9, 29), 100_00)],
-        notices=[Notice(1, date(2026, 9, 30), 100_00)],
+        notices=[Notice(1, date(2026, 9, 30), 100_00, approved_on=date(2026, 9, 30))],
     )
     [clock] = clocks(case, RULES, calendar)
     assert clock.kind == ClockKind.PAYMENT
@@ -132,7 +132,7 @@ def test_a_closed_case_runs_no_notice_clock_but_its_notices_must_still_be_paid(c
     case = facts(
         open=False,
         arrivals=[(date(2026, 3, 2), 100_00)],
-        notices=[Notice(1, date(2026, 3, 3), 60_00)],
+        notices=[Notice(1, date(2026, 3, 3), 60_00, approved_on=date(2026, 3, 3))],
     )
     assert [c.kind for c in clocks(case, RULES, calendar)] == [ClockKind.PAYMENT]
 
@@ -185,7 +185,8 @@ def test_a_warning_comes_before_the_deadline_and_an_alert_after_it(calendar):
 
 def test_an_unpaid_notice_past_its_deadline_is_a_payment_overdue_alert(calendar):
     case = facts(
-        arrivals=[(date(2026, 3, 2), 100_00)], notices=[Notice(9, date(2026, 3, 3), 100_00)]
+        arrivals=[(date(2026, 3, 2), 100_00)],
+        notices=[Notice(9, date(2026, 3, 3), 100_00, approved_on=date(2026, 3, 3))],
     )  # due 3-10
     [finding] = findings(clocks(case, RULES, calendar), date(2026, 3, 11), RULES, calendar)
     assert finding.kind == "payment_overdue"
@@ -196,3 +197,37 @@ def test_each_deadline_has_a_stable_subject_so_its_alerts_are_raised_once(calend
     case = facts(arrivals=[(date(2026, 3, 2), 100_00)])
     first, again = clocks(case, RULES, calendar), clocks(case, RULES, calendar)
     assert first[0].subject == again[0].subject == "case:7:notice:money:2026-03-02:2026-03-16"
+
+
+# ---- the payment clock runs from the notice to finance ----
+
+
+def test_the_payment_clock_runs_from_the_final_approval_by_default(calendar):
+    notice = Notice(3, date(2026, 3, 5), 100_00, approved_on=date(2026, 3, 10))
+    case = facts(arrivals=[(date(2026, 3, 2), 100_00)], notices=[notice])
+    [clock] = clocks(case, RULES, calendar)
+    assert (clock.started_on, clock.deadline.due) == (date(2026, 3, 10), date(2026, 3, 17))
+    kinds = [f.kind for f in findings([clock], date(2026, 3, 13), RULES, calendar)]
+    assert kinds == ["payment_due_soon"]
+
+
+def test_a_notice_not_finally_approved_runs_no_payment_clock_yet(calendar):
+    case = facts(
+        arrivals=[(date(2026, 3, 2), 100_00)], notices=[Notice(3, date(2026, 3, 5), 100_00)]
+    )
+    assert clocks(case, RULES, calendar) == []
+
+
+def test_the_payment_clock_may_run_from_the_request(calendar):
+    rules = Rules(10, 5, 2, notice_to_finance="request")
+    notice = Notice(3, date(2026, 3, 5), 100_00, approved_on=date(2026, 3, 10))
+    case = facts(arrivals=[(date(2026, 3, 2), 100_00)], notices=[notice])
+    [clock] = clocks(case, rules, calendar)
+    assert (clock.started_on, clock.deadline.due) == (date(2026, 3, 5), date(2026, 3, 12))
+
+
+def test_an_unknown_notice_to_finance_is_refused():
+    settings = {"deadlines": {"notice_working_days": 10, "payment_working_days": 5}}
+    settings["deadlines"] |= {"warning_lead_working_days": 2, "notice_to_finance": "payment"}
+    with pytest.raises(ValueError, match="notice_to_finance"):
+        Rules.from_settings(settings)
