@@ -268,65 +268,14 @@ def _payee(engine, case_id: int, case_count: int) -> str:
 def _read_reconciliation_per_line() -> None:
     """Swap in the reconciliation's reads as they were before the daily totals (0018):
     sums over every line and entry up to the day, for the figures before and after."""
-    from datetime import UTC, datetime, time
-
-    from sqlalchemy import and_, case, func, or_, select
-
-    from reconcile.clock import COURT_TZ
+    from bench import per_line_reads as before
     from reconcile.db import reconciliation_store as store
-    from reconcile.db.tables import ledger_accounts, ledger_entries
-    from reconcile.db.tables_statements import statement_lines
 
-    sl, le, la = statement_lines.c, ledger_entries.c, ledger_accounts.c
-    signed = case((sl.direction == "credit", sl.amount), else_=-sl.amount)
-
-    def lines_sum(conn, account_id, after, until):
-        return conn.execute(
-            select(func.coalesce(func.sum(signed), 0)).where(
-                sl.collection_account_id == account_id,
-                sl.status != "void",
-                sl.booked_on > after,
-                sl.booked_on <= until,
-            )
-        ).scalar_one()
-
-    def books(conn, account_id, day):
-        cutoff = datetime.combine(day + timedelta(days=1), time(), COURT_TZ).astimezone(UTC)
-        effective = or_(
-            and_(sl.booked_on.is_not(None), sl.booked_on <= day),
-            and_(sl.booked_on.is_(None), le.created_at < cutoff),
-        )
-        net = case((le.bucket == "received", le.amount), (le.bucket == "paid", -le.amount), else_=0)
-        unpaid = case((le.bucket == "approved_unpaid", le.amount), else_=0)
-        rows = conn.execute(
-            select(la.kind, func.coalesce(func.sum(net), 0), func.coalesce(func.sum(unpaid), 0))
-            .select_from(ledger_entries)
-            .join(ledger_accounts, la.id == le.ledger_account_id)
-            .outerjoin(statement_lines, sl.id == le.transaction_id)
-            .where(la.collection_account_id == account_id, effective)
-            .group_by(la.kind)
-        ).all()
-        figures = {"case": 0, "suspense": 0, "approved_unpaid": 0}
-        for kind, on_account, approved_unpaid in rows:
-            figures[kind] = on_account
-            figures["approved_unpaid"] += approved_unpaid
-        return figures
-
-    def statement_days(conn, account_id, since, until):
-        rows = conn.execute(
-            select(sl.booked_on)
-            .where(
-                sl.collection_account_id == account_id,
-                sl.status != "void",
-                sl.booked_on >= since,
-                sl.booked_on <= until,
-            )
-            .distinct()
-            .order_by(sl.booked_on)
-        )
-        return [r.booked_on for r in rows]
-
-    store._lines_sum, store.books, store.statement_days = lines_sum, books, statement_days
+    store._lines_sum, store.books, store.statement_days = (
+        before.lines_sum,
+        before.books,
+        before.statement_days,
+    )
 
 
 # --- measuring ---------------------------------------------------------------------

@@ -30,3 +30,8 @@ def local_iso(moment: datetime | None) -> str | None:
 def local_today() -> date:
     """Return today's date in the court's local time."""
     return utc_now().astimezone(COURT_TZ).date()
+
+
+def local_day(moment: datetime) -> date:
+    """Return the court's local date of a moment (stored moments are UTC)."""
+    return as_utc(moment).astimezone(COURT_TZ).date()

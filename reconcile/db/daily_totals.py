@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from reconcile.clock import COURT_TZ
+from reconcile.clock import COURT_TZ, local_day
 from reconcile.db.tables import ledger_accounts, ledger_entries
 from reconcile.db.tables_statements import statement_lines
 from reconcile.db.tables_totals import daily_totals
@@ -42,11 +42,6 @@ BOOKS = ("cases", "suspense", "approved_unpaid")
 FIGURES = (*BANK, *BOOKS)
 
 _signed_line = case((sl.direction == "credit", sl.amount), else_=-sl.amount)
-
-
-def local_day(moment: datetime) -> date:
-    """The court's calendar day of a moment."""
-    return moment.astimezone(COURT_TZ).date()
 
 
 def _add(conn: Connection, source: Select, figures: tuple[str, ...]) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from reconcile.clock import COURT_TZ, as_utc, utc_now
+from reconcile.clock import local_day, utc_now
 from reconcile.db import ledger_store, request_store
 from reconcile.db.tables import cases, courts, ledger_accounts, ledger_entries
 from reconcile.db.tables_alerts import alerts
@@ -33,11 +33,6 @@ from reconcile.ledger import ARRIVALS
 
 le, la, sb = ledger_entries.c, ledger_accounts.c, deadline_scan_batches.c
 ap, dc = approvals.c, disbursements.c
-
-
-def local_day(moment: datetime) -> date:
-    """Return the court's local date of a stored moment."""
-    return as_utc(moment).astimezone(COURT_TZ).date()
 
 
 def arrivals(conn: Connection, case_id: int) -> list[tuple[date, int]]:

@@ -17,7 +17,18 @@ sl, si = statement_lines.c, statement_imports.c
 
 def bank_balance(conn: Connection, account_id: int, day: date) -> int | None:
     """Return the bank's balance at the end of `day`, from a stated balance and the lines."""
-    anchor = conn.execute(
+    anchor = balance_anchor(conn, account_id, day)
+    if anchor is None:
+        return None
+    balance, after = anchor
+    return balance + _lines_sum(conn, account_id, after, day)
+
+
+def balance_anchor(conn: Connection, account_id: int, day: date) -> tuple[int, date] | None:
+    """Return the last balance a statement in force states by `day`, and the day it holds at
+    the end of (lines after it count on top): a closing balance, else the first opening
+    balance (at the end of the day before its period). None: no statement states one."""
+    closing = conn.execute(
         select(si.period_end, si.closing_balance)
         .where(
             si.collection_account_id == account_id,
@@ -29,8 +40,8 @@ def bank_balance(conn: Connection, account_id: int, day: date) -> int | None:
         .order_by(si.period_end.desc(), si.id.desc())
         .limit(1)
     ).first()
-    if anchor is not None:
-        return anchor.closing_balance + _lines_sum(conn, account_id, anchor.period_end, day)
+    if closing is not None:
+        return closing.closing_balance, closing.period_end
     opening = conn.execute(
         select(si.period_start, si.opening_balance)
         .where(
@@ -45,9 +56,7 @@ def bank_balance(conn: Connection, account_id: int, day: date) -> int | None:
     ).first()
     if opening is None:
         return None
-    return opening.opening_balance + _lines_sum(
-        conn, account_id, opening.period_start - timedelta(days=1), day
-    )
+    return opening.opening_balance, opening.period_start - timedelta(days=1)
 
 
 def _lines_sum(conn: Connection, account_id: int, after: date, until: date) -> int:

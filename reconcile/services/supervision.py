@@ -11,9 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from reconcile.actors import SYSTEM, Actor
-from reconcile.clock import as_utc
+from reconcile.clock import as_utc, local_day
 from reconcile.db import alert_store, supervision_store
-from reconcile.db.deadline_store import local_day
 from reconcile.db.handles import Engine
 from reconcile.db.uow import UnitOfWork
 from reconcile.supervision import ESCALATION_KIND, due_at, owner_role

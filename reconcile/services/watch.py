@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 from reconcile.actors import SYSTEM, Actor
+from reconcile.clock import local_day
 from reconcile.db import alert_store, watch_store
-from reconcile.db.deadline_store import local_day
 from reconcile.db.handles import Engine
 from reconcile.db.uow import UnitOfWork
 from reconcile.money import format_yuan

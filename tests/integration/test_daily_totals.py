@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import itertools
 import threading
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import hypothesis.strategies as st
 import pytest
@@ -28,13 +28,14 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import select
 
+from bench import per_line_reads
 from reconcile.cases import AccountRef, NewCase, PartySpec
-from reconcile.clock import COURT_TZ
+from reconcile.clock import local_day
 from reconcile.db import daily_totals, ledger_store
-from reconcile.db.tables import ledger_accounts, ledger_entries
-from reconcile.db.tables_statements import statement_imports, statement_lines
+from reconcile.db.tables import ledger_accounts
+from reconcile.db.tables_statements import statement_lines
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import DomainError
 from reconcile.ledger import EntryKind, Posting
@@ -49,7 +50,7 @@ from tests.integration.statement_files import Row, csv_statement
 __all__ = ["fresh_database"]  # the fixture, imported for pytest
 
 FIRST_DAY = date(2026, 3, 2)
-sl, si, le, la = statement_lines.c, statement_imports.c, ledger_entries.c, ledger_accounts.c
+sl, la = statement_lines.c, ledger_accounts.c
 
 
 class DailyTotals(RuleBasedStateMachine):
@@ -230,86 +231,15 @@ class DailyTotals(RuleBasedStateMachine):
             for offset in range(-1, 9):
                 day = FIRST_DAY + timedelta(days=offset)
                 result = reconcile_day(conn, account_id, day)
-                figures = summed_books(conn, account_id, day)
+                figures = per_line_reads.books(conn, account_id, day)
                 assert (result.cases_on_account, result.orphans, result.approved_unpaid) == (
                     figures["case"],
                     figures["suspense"],
                     figures["approved_unpaid"],
                 ), day
-                assert result.bank_balance == summed_bank_balance(conn, account_id, day), day
-
-
-# --- the reconciliation's figures as they were read before the totals: every row -----
-
-
-_signed = case((sl.direction == "credit", sl.amount), else_=-sl.amount)
-
-
-def summed_books(conn, account_id: int, day: date) -> dict[str, int]:
-    cutoff = datetime.combine(day + timedelta(days=1), time(), COURT_TZ).astimezone(UTC)
-    effective = or_(
-        and_(sl.booked_on.is_not(None), sl.booked_on <= day),
-        and_(sl.booked_on.is_(None), le.created_at < cutoff),
-    )
-    amount = case((le.bucket == "received", le.amount), (le.bucket == "paid", -le.amount), else_=0)
-    unpaid = case((le.bucket == "approved_unpaid", le.amount), else_=0)
-    rows = conn.execute(
-        select(la.kind, func.coalesce(func.sum(amount), 0), func.coalesce(func.sum(unpaid), 0))
-        .select_from(ledger_entries)
-        .join(ledger_accounts, la.id == le.ledger_account_id)
-        .outerjoin(statement_lines, sl.id == le.transaction_id)
-        .where(la.collection_account_id == account_id, effective)
-        .group_by(la.kind)
-    ).all()
-    figures = {"case": 0, "suspense": 0, "approved_unpaid": 0}
-    for kind, on_account, approved_unpaid in rows:
-        figures[kind] = on_account
-        figures["approved_unpaid"] += approved_unpaid
-    return figures
-
-
-def _lines_sum(conn, account_id: int, after: date, until: date) -> int:
-    return conn.execute(
-        select(func.coalesce(func.sum(_signed), 0)).where(
-            sl.collection_account_id == account_id,
-            sl.status != "void",
-            sl.booked_on > after,
-            sl.booked_on <= until,
-        )
-    ).scalar_one()
-
-
-def summed_bank_balance(conn, account_id: int, day: date) -> int | None:
-    anchor = conn.execute(
-        select(si.period_end, si.closing_balance)
-        .where(
-            si.collection_account_id == account_id,
-            si.voided_at.is_(None),
-            si.closing_balance.is_not(None),
-            si.period_end.is_not(None),
-            si.period_end <= day,
-        )
-        .order_by(si.period_end.desc(), si.id.desc())
-        .limit(1)
-    ).first()
-    if anchor is not None:
-        return anchor.closing_balance + _lines_sum(conn, account_id, anchor.period_end, day)
-    opening = conn.execute(
-        select(si.period_start, si.opening_balance)
-        .where(
-            si.collection_account_id == account_id,
-            si.voided_at.is_(None),
-            si.opening_balance.is_not(None),
-            si.period_start.is_not(None),
-            si.period_start <= day,
-        )
-        .order_by(si.period_start, si.id)
-        .limit(1)
-    ).first()
-    if opening is None:
-        return None
-    after = opening.period_start - timedelta(days=1)
-    return opening.opening_balance + _lines_sum(conn, account_id, after, day)
+                assert result.bank_balance == per_line_reads.bank_balance(conn, account_id, day), (
+                    day
+                )
 
 
 def test_the_daily_totals_equal_a_recomputation_after_every_step(fresh_database):
@@ -414,7 +344,7 @@ def test_the_migration_fills_the_totals_from_the_rows_already_there(client, cour
     with engine.connect() as conn:
         kept = conn.execute(select(totals).order_by(totals.c.day)).all()
     assert len(kept) == 3
-    assert kept[-1].day == daily_totals.local_day(datetime.now(UTC))
+    assert kept[-1].day == local_day(datetime.now(UTC))
     assert kept[-1].suspense == 7_00
     path = next((migrate.MIGRATIONS / "versions").glob("0018_*.py"))
     spec = importlib.util.spec_from_file_location("migration_0018", path)
