@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.e2e.accessibility import PHONE, sized_page
 from tests.integration.conftest import court, other_court, register_case  # noqa: F401
 from tests.integration.staff_pages import PASSWORD, staff  # noqa: F401
 
@@ -87,6 +88,21 @@ def new_page(browser, live_server):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def at_size(browser, live_server):
+    """Return a factory of pages of a window size: "desktop" (1366 px) or "phone" (390 px)."""
+    pages = []
+
+    def make(size: str):
+        page = sized_page(browser, live_server, VIEWPORT if size == "desktop" else PHONE)
+        pages.append(page)
+        return page
+
+    yield make
+    for page in pages:
+        page.context.close()
 
 
 def sign_in(page, username: str, password: str = PASSWORD) -> None:

@@ -10,33 +10,16 @@ from openpyxl import load_workbook
 
 from api.web import statements as statements_page
 from tests.e2e.accessibility import (
-    PHONE,
     assert_accessible,
     assert_no_sideways_scroll,
-    sized_page,
 )
-from tests.e2e.conftest import VIEWPORT, screenshot, sign_in
+from tests.e2e.conftest import screenshot, sign_in
 from tests.integration.alerting import raise_many
 from tests.integration.statement_files import Row, csv_statement, upload
 
 pytestmark = pytest.mark.browser
 
 SIZES = pytest.mark.parametrize("size", ["desktop", "phone"])
-
-
-@pytest.fixture
-def at_size(browser, live_server):
-    """Return a factory of pages of a window size (desktop 1366 px, phone 390 px)."""
-    pages = []
-
-    def make(size: str):
-        page = sized_page(browser, live_server, VIEWPORT if size == "desktop" else PHONE)
-        pages.append(page)
-        return page
-
-    yield make
-    for page in pages:
-        page.context.close()
 
 
 def rows_shown(page) -> int:

@@ -9,8 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 from api.web import orphans as orphans_page
-from tests.e2e.accessibility import PHONE, assert_accessible, assert_no_sideways_scroll, sized_page
-from tests.e2e.conftest import VIEWPORT, screenshot, sign_in
+from tests.e2e.accessibility import assert_accessible, assert_no_sideways_scroll
+from tests.e2e.conftest import screenshot, sign_in
 from tests.integration.statement_files import Row, csv_statement, upload
 
 pytestmark = pytest.mark.browser
@@ -19,20 +19,6 @@ pytestmark = pytest.mark.browser
 def typo(number: str) -> str:
     """The sub-account one digit off, as a payer might type it."""
     return number[:-3] + str((int(number[-3]) + 1) % 10) + number[-2:]
-
-
-@pytest.fixture
-def at_size(browser, live_server):
-    pages = []
-
-    def make(size: str):
-        page = sized_page(browser, live_server, VIEWPORT if size == "desktop" else PHONE)
-        pages.append(page)
-        return page
-
-    yield make
-    for page in pages:
-        page.context.close()
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
