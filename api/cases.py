@@ -17,6 +17,7 @@ from reconcile.case_closing import ClosureType
 from reconcile.case_search import MAX_QUERY as MAX_SEARCH
 from reconcile.case_search import CaseFilters, CaseSort, read_query
 from reconcile.cases import AccountRef, NewCase, PartySpec
+from reconcile.payee_identity import agent_from
 from reconcile.services import case_search, cases
 
 blp = Blueprint("cases", __name__, url_prefix="/cases", description="Enforcement cases")
@@ -28,13 +29,35 @@ class AccountSchema(ma.Schema):
     bank_name = Text(MAX_NAME, load_default=None, allow_none=True)
 
 
+class AgentSchema(ma.Schema):
+    name = Text(MAX_NAME, required=True, metadata={"description": "the agent (代理人)"})
+    authorisation_document = Text(
+        MAX_NAME, required=True, metadata={"description": "the special authorisation (特别授权)"}
+    )
+
+
+class PayeeAccountSchema(AccountSchema):
+    agent = ma.fields.Nested(
+        AgentSchema,
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "an account in the agent's name: named on the case once the "
+            "payee-account change it opens is approved"
+        },
+    )
+
+
 class ApplicantSchema(ma.Schema):
     name = ma.fields.String(required=True, validate=ma.validate.Length(1, 200))
-    payee_accounts = ma.fields.List(ma.fields.Nested(AccountSchema), required=True)
+    #: 身份证号 / 统一社会信用代码: stored as given, shown masked (first four and last four)
+    id_number = Text(64, load_default=None, allow_none=True)
+    payee_accounts = ma.fields.List(ma.fields.Nested(PayeeAccountSchema), required=True)
 
 
 class RespondentSchema(ma.Schema):
     name = ma.fields.String(required=True, validate=ma.validate.Length(1, 200))
+    id_number = Text(64, load_default=None, allow_none=True)
     accounts = ma.fields.List(ma.fields.Nested(AccountSchema), load_default=list)
 
 
@@ -185,15 +208,30 @@ def new_case_from(data: dict) -> NewCase:
         court=data["court"],
         amount_due=data["amount_due"],
         applicants=tuple(
-            PartySpec(a["name"], tuple(AccountRef(**acc) for acc in a["payee_accounts"]))
+            PartySpec(
+                a["name"],
+                tuple(_account(acc) for acc in a["payee_accounts"]),
+                id_number=a["id_number"],
+            )
             for a in data["applicants"]
         ),
         respondents=tuple(
-            PartySpec(r["name"], tuple(AccountRef(**acc) for acc in r["accounts"]))
+            PartySpec(
+                r["name"], tuple(_account(acc) for acc in r["accounts"]), id_number=r["id_number"]
+            )
             for r in data["respondents"]
         ),
         filed_on=data["filed_on"],
         sub_account_number=data["sub_account_number"],
+    )
+
+
+def _account(data: dict) -> AccountRef:
+    return AccountRef(
+        data["account_number"],
+        data["account_name"],
+        data["bank_name"],
+        agent=agent_from(data.get("agent")),
     )
 
 
@@ -230,6 +268,7 @@ class Cases(MethodView):
             current_actor(),
             new_case_from(data),
             collection_account=data["collection_account"],
+            payee_change_levels=services().settings["approvals"]["payee_change_levels"],
         )
 
 

@@ -39,6 +39,7 @@ def import_command(ctx, file: Path, account: str | None, format_: str | None) ->
                 batch_size=ctx.settings["imports"]["batch_size"],
                 progress=_show_progress(file.name),
                 booking_window=BookingWindow.from_settings(ctx.settings["imports"]),
+                return_window_days=ctx.settings["imports"].get("returned_payment_window_days", 30),
             )
         except DomainError as e:
             click.echo(f"\nerror: {e.message}", err=True)

@@ -81,6 +81,13 @@ class DisbursementSchema(RequestSchema):
     paid_on = ma.fields.Date(allow_none=True)
     transaction_id = ma.fields.Integer(allow_none=True)
     confirmed = ma.fields.Boolean(metadata={"description": "the statement debit confirms it"})
+    returned_on = ma.fields.Date(
+        allow_none=True,
+        metadata={"description": "退汇 (status bounced): the booking day of the bank's return"},
+    )
+    return_transaction_id = ma.fields.Integer(
+        allow_none=True, metadata={"description": "the statement credit that returned it"}
+    )
 
 
 class DisbursementQuerySchema(PageQuerySchema):

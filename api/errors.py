@@ -26,10 +26,13 @@ STATUS_OF = {
     "conflict": 409,
     "illegal_transition": 409,
     "case_has_funds": 409,
+    "case_closed": 409,
     "validation_error": 422,
     "insufficient_available": 422,
     "payee_not_named": 422,
+    "exceeds_entitlement": 422,  # reconcile/entitlements.py
     "unlawful_payee_account": 422,
+    "payee_name_mismatch": 422,
     "invalid_file": 422,
     "unknown_account": 422,
     "statement_money_used": 409,

@@ -36,6 +36,8 @@ def idempotent(view):
         claim = Claim(current_actor().id, key, _request_hash())
         stored = _find(claim)
         if stored is not None:
+            if stored["status_code"] is None:  # the first request committed, not yet answered
+                stored = _wait_for_response(claim)
             return _replay(stored, claim)
         g.idempotency_claim = claim
         try:

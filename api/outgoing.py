@@ -161,6 +161,25 @@ FACTS: dict[str, dict] = {
         },
         "reason": {"type": "string"},
     },
+    # 退汇: reconcile/services/returned_payments.py
+    "payment_returned": {
+        "disbursement_id": _ID,
+        "amount": {**_YUAN, "description": "the returned payment, yuan"},
+        "reference": {"type": "string", "description": "the payment's reference, AK + 10 digits"},
+        "payee_account_number": {"type": "string", "description": "masked: the last four digits"},
+        "paid_on": {"type": ["string", "null"], "format": "date"},
+        "returned_on": {
+            "type": "string",
+            "format": "date",
+            "description": "the return's booking day",
+        },
+        "transaction_id": {**_ID, "description": "the statement credit that returned it"},
+        "by": {
+            "type": ["string", "null"],
+            "enum": ["reference", "reversal", "payee_account", None],
+            "description": "how the credit was recognised as the return",
+        },
+    },
 }
 
 
@@ -173,6 +192,7 @@ FACTS_SCHEMA = {
     "payment_approved": "PaymentFacts",
     "payment_paid": "PaymentFacts",
     "money_reversed": "MoneyReversedFacts",
+    "payment_returned": "PaymentReturnedFacts",
 }
 
 

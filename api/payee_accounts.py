@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 
 from api.approvals import RequestRoutes, RequestSchema
+from api.cases import AgentSchema
 from api.fields import MAX_NAME, Text
 from reconcile.services import payee_accounts
 
@@ -20,6 +21,12 @@ class PayeeChangeCreateSchema(ma.Schema):
     account_name = Text(MAX_NAME, load_default=None, allow_none=True)
     bank_name = Text(MAX_NAME, load_default=None, allow_none=True)
     document_reference = ma.fields.String(required=True, validate=ma.validate.Length(1, 200))
+    agent = ma.fields.Nested(
+        AgentSchema,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "an account in the name of the applicant's agent (特别授权)"},
+    )
 
 
 class PayeeChangeSchema(RequestSchema):
@@ -28,6 +35,8 @@ class PayeeChangeSchema(RequestSchema):
     account_name = ma.fields.String(allow_none=True)
     bank_name = ma.fields.String(allow_none=True)
     document_reference = ma.fields.String()
+    agent_name = ma.fields.String(allow_none=True)
+    authorisation_document = ma.fields.String(allow_none=True)
     status = ma.fields.String(metadata={"description": "requested | approved | rejected"})
 
 

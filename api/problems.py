@@ -59,6 +59,12 @@ MEANINGS: dict[str, str] = {
     "(职务): `level` and `position` name it, `your_position` is yours",
     "case_has_funds": "the case may not close while money, active holds, payments on their "
     "way or open deferrals remain on it: `blockers` lists each",
+    "case_closed": "the case is closed for good (执行完毕 and every final closure type): "
+    "money for it is refunded to the payer, never placed on it; a case closed as 终结本次执行 "
+    "takes it, with a `resume_needed` alert",
+    "payee_name_mismatch": "the payee account's `account_name` is not the applicant's name: "
+    "register it as an agent's account (`agent` with its `authorisation_document`, 特别授权), "
+    "which needs approval",
     "no_payments_to_export": "every approved payment of the court is in a payment file "
     "already: download one again (`batch`)",
 }
@@ -69,7 +75,11 @@ _DECISION = {403: ("forbidden",), 409: ("conflict", "illegal_transition")}
 #: the codes each operation answers beyond those of its shape, by `METHOD /path` (below
 #: /api/v1) and status
 PROBLEMS: dict[str, dict[int, tuple[str, ...]]] = {
-    "POST /cases": {403: ("forbidden",), 409: ("conflict",)},
+    "POST /cases": {
+        403: ("forbidden",),
+        409: ("conflict",),
+        422: ("payee_name_mismatch", "unlawful_payee_account"),
+    },
     "PATCH /cases/{case_id}": {
         403: ("forbidden",),
         409: ("illegal_transition", "case_has_funds"),
@@ -98,7 +108,7 @@ PROBLEMS: dict[str, dict[int, tuple[str, ...]]] = {
     "POST /statement-voids/{void_id}/reject": _DECISION,
     "POST /transactions/{transaction_id}/assign": {
         403: ("forbidden",),
-        409: ("illegal_transition",),
+        409: ("illegal_transition", "case_closed"),
         422: ("total_too_large",),
     },
     "POST /transactions/{transaction_id}/unassign": {
@@ -112,7 +122,7 @@ PROBLEMS: dict[str, dict[int, tuple[str, ...]]] = {
     },
     "POST /transactions/{transaction_id}/split": {
         403: ("forbidden",),
-        409: ("illegal_transition",),
+        409: ("illegal_transition", "case_closed"),
         422: ("insufficient_available", "total_too_large"),
     },
     "POST /transactions/assign-bulk": {403: ("forbidden",)},
@@ -186,7 +196,7 @@ PROBLEMS: dict[str, dict[int, tuple[str, ...]]] = {
     "POST /cases/{case_id}/payee-accounts": {
         403: ("forbidden",),
         409: ("conflict", "illegal_transition"),
-        422: ("unlawful_payee_account",),
+        422: ("unlawful_payee_account", "payee_name_mismatch"),
     },
     # statement profiles (#14)
     "POST /statement-profiles": {403: ("forbidden",), 404: ("not_found",), 409: ("conflict",)},

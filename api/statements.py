@@ -325,6 +325,7 @@ class Statements(MethodView):
             dry_run=dry_run,
             preview_limit=settings["preview_lines"],
             booking_window=BookingWindow.from_settings(settings),
+            return_window_days=settings.get("returned_payment_window_days", 30),
         )
         if dry_run:  # a Response: the 201 schema above would drop the preview's lines
             return jsonify(PreviewSchema().dump(report))

@@ -26,6 +26,12 @@ class SuggestionSchema(ma.Schema):
     case_number = ma.fields.String()
     sub_account_number = ma.fields.String()
     reason = ma.fields.String()
+    action = ma.fields.String(
+        metadata={
+            "description": "what to do with the money, where proposed: refund_to_payer "
+            "(the case is closed for good)"
+        }
+    )
 
 
 class PartSchema(ma.Schema):

@@ -40,6 +40,10 @@ class AlertKind(StrEnum):
     STATEMENT_MISSING = "statement_missing"  #: no statement of an account for N working days
     #: an orphan still unidentified N working days after its booking (art. 22)
     IDENTIFICATION_OVERDUE = "identification_overdue"
+    #: money was placed on a case closed as 终结本次执行: it may need 恢复执行 (执恢)
+    RESUME_NEEDED = "resume_needed"
+    #: the bank sent a paid disbursement back (退汇): the money is on the case again
+    PAYMENT_RETURNED = "payment_returned"
 
 
 class Severity(StrEnum):
@@ -71,6 +75,8 @@ SEVERITY: dict[AlertKind, Severity] = {
     K.ALERT_ESCALATED: S.CRITICAL,
     K.STATEMENT_MISSING: S.WARNING,
     K.IDENTIFICATION_OVERDUE: S.WARNING,
+    K.RESUME_NEEDED: S.WARNING,
+    K.PAYMENT_RETURNED: S.WARNING,
 }
 
 

@@ -16,6 +16,7 @@ class CaseEvent(StrEnum):
     PAYMENT_APPROVED = "payment_approved"  #: a disbursement passed every approval level
     PAYMENT_PAID = "payment_paid"  #: the bank executed the disbursement
     MONEY_REVERSED = "money_reversed"  #: a voided import took credits back off the case
+    PAYMENT_RETURNED = "payment_returned"  #: the bank sent a paid payout back (退汇)
 
 
 def subscriber_for(subscribers: list[dict], court: str) -> dict | None:

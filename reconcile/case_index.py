@@ -22,6 +22,7 @@ class CaseRef:
     case_number: str
     sub_account: str
     open: bool
+    closure_type: str | None = None  #: how a closed case closed (reconcile.case_closing)
 
 
 class _SortedMultimap:
@@ -104,6 +105,7 @@ class CaseIndex:
         self.check_digits = check_digits
         self._ids = array("q")
         self._open = bytearray()
+        self._closure: dict[int, str] = {}  #: position -> closure type, closed cases only
         self._numbers: list[bytes] = []
         self._subs: list[bytes] = []
         self._by_number = _SortedMultimap()
@@ -119,6 +121,8 @@ class CaseIndex:
         number, sub = case.case_number.encode(), case.sub_account.encode()
         self._ids.append(case.id)
         self._open.append(case.open)
+        if case.closure_type:
+            self._closure[position] = case.closure_type
         self._numbers.append(number)
         self._subs.append(sub)
         self._by_number.add(number, position)
@@ -169,4 +173,5 @@ class CaseIndex:
             self._numbers[position].decode(),
             self._subs[position].decode(),
             bool(self._open[position]),
+            self._closure.get(position),
         )

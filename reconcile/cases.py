@@ -10,6 +10,7 @@ from reconcile.account_numbers import normalise_account_number
 from reconcile.case_numbers import CaseNumber, InvalidCaseNumber, normalise_case_number
 from reconcile.errors import ValidationFailed
 from reconcile.lifecycle import Lifecycle
+from reconcile.payee_identity import Agent
 
 
 class CaseStatus(StrEnum):
@@ -50,6 +51,8 @@ class AccountRef:
     account_number: str
     account_name: str | None = None
     bank_name: str | None = None
+    #: an applicant's agent's account (reconcile/payee_identity.py): named once approved
+    agent: Agent | None = None
 
 
 @dataclass(frozen=True)

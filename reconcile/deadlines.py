@@ -3,8 +3,9 @@
 Clock 1 (notice): releasable money — arrived, not held, not yet in a payment notice, on
 an open case — needs a payment notice within `notice_working_days` of becoming
 releasable (arrival, on the bank's booking day even when the money was identified later
-from the orphan queue, or the release of a hold). Money is taken first in, first out, so
-the clock runs from the oldest money still waiting.
+from the orphan queue, or the release of a hold, or the bank's return of a payout: 退汇,
+from the return's booking day). Money is taken first in, first out, so the clock runs
+from the oldest money still waiting.
 Clock 2 (payment): each payment notice needs payment within `payment_working_days` of
 the notice to finance: the request's final approval (its last approval level) by default,
 or the request itself (`notice_to_finance = "request"`). Finance's own review after the
@@ -32,6 +33,8 @@ class Notice:
     paid_on: date | None = None
     #: the day its last approval level approved it (None: not finally approved yet)
     approved_on: date | None = None
+    #: 退汇: the day the bank's return of it was booked; its money waits again from then
+    returned_on: date | None = None
 
     def notified_on(self, notice_to_finance: str) -> date | None:
         """The day finance was told to pay: the payment clock starts then."""
@@ -123,7 +126,8 @@ def releasable_since(facts: CaseFacts) -> tuple[date, int] | None:
     events = sorted(
         [(d, 0, a, 0) for d, a in facts.arrivals]
         + [(d, 1, 0, h) for d, h in facts.holds]
-        + [(n.requested_on, 1, -n.amount, 0) for n in facts.notices],
+        + [(n.requested_on, 1, -n.amount, 0) for n in facts.notices]
+        + [(n.returned_on, 1, n.amount, 0) for n in facts.notices if n.returned_on],
     )
     tranches: deque[list] = deque()
     received = held = releasable = 0

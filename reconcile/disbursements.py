@@ -6,6 +6,7 @@
         └──reject──▶ rejected
     approved ──mark paid──▶ marked_paid ──debit──▶ paid
         └───────────statement debit──────────────▶ paid
+    paid (or marked_paid) ──the bank sends it back (退汇)──▶ bounced
 
 Money moves with the state: a request reserves it (pending), finance's review (or the
 last approval, where no review is configured) moves it to approved_unpaid, and payment
@@ -41,6 +42,9 @@ class DisbursementStatus(StrEnum):
     RETURNED = "returned"  #: finance sent it back to the requester; its money is available again
     MARKED_PAID = "marked_paid"  #: finance recorded the bank payment; the statement will confirm
     PAID = "paid"  #: the statement debit confirms the payment
+    #: 退汇: the bank sent the paid money back (reconcile/returned_payments.py); it is on
+    #: the case again. Not RETURNED, which is finance sending a request back.
+    BOUNCED = "bounced"
 
 
 class DisbursementAction(StrEnum):
@@ -52,6 +56,7 @@ class DisbursementAction(StrEnum):
     RETURN = "returned"  #: finance sent it back, with the reason
     MARK_PAID = "marked paid"  #: finance paid it at the bank
     SETTLE = "settled"  #: the statement debit confirms it
+    BOUNCE = "bounced"  #: a statement credit returns the paid money (退汇)
 
 
 S, A = DisbursementStatus, DisbursementAction
@@ -67,6 +72,8 @@ DISBURSEMENT_LIFECYCLE = Lifecycle(
         (S.APPROVED, A.MARK_PAID): S.MARKED_PAID,
         (S.APPROVED, A.SETTLE): S.PAID,
         (S.MARKED_PAID, A.SETTLE): S.PAID,
+        (S.PAID, A.BOUNCE): S.BOUNCED,
+        (S.MARKED_PAID, A.BOUNCE): S.BOUNCED,
     },
 )
 

@@ -39,6 +39,8 @@ class EntryKind(StrEnum):
     DISBURSEMENT_REJECTED = "disbursement_rejected"  #: reverses the reservation
     DISBURSEMENT_MARKED_PAID = "disbursement_marked_paid"
     DISBURSEMENT_PAID = "disbursement_paid"
+    #: 退汇: a returned payout's credit, and its payment, taken back (each reverses one)
+    PAYMENT_RETURNED = "payment_returned"
 
 
 #: entry kinds that bring money to a case (the notice clock starts from them)

@@ -15,7 +15,9 @@ respondent makes an orphan (`payer_name_only`) with that case as its first sugge
 An explicit reference that does not resolve (a sub-account failing its check digits or
 belonging to no case, a case number of no case here) makes an orphan at once: money is
 never moved to a different case by guesswork. Several candidates make an orphan too.
-A credit for a closed case is an orphan held for review.
+A credit for a closed case follows its closure type (reconcile/closed_case_credits.py):
+placed on a case that may resume (终结本次执行), evidence `closed_case`; else an orphan
+(`closed_case`) whose first suggestion names the case and proposes refund to the payer.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from datetime import date
 from reconcile.account_numbers import normalise_account_number
 from reconcile.case_index import CaseIndex, CaseRef
 from reconcile.case_numbers import find_case_numbers, normalise_case_number
+from reconcile.closed_case_credits import CLOSED_REASON, REFUND_TO_PAYER, resume_needed
 from reconcile.expected_receipts import ExpectedReceipt, fits
 from reconcile.sub_accounts import (
     InvalidSubAccount,
@@ -152,20 +155,25 @@ class Matcher:
         return None
 
     def _place(self, case: CaseRef, rule: str, evidence: dict, credit: Credit) -> Match:
+        status = "open" if case.open else "closed"
+        if resume_needed(status, case.closure_type):
+            return Match(case.id, rule, {**evidence, "closed_case": case.closure_type})
         if not case.open:
             evidence = {
                 **evidence,
                 "rule": rule,
                 "case_id": case.id,
                 "case_number": case.case_number,
+                "closure_type": case.closure_type,
             }
             match = self._orphan(credit, "closed_case", evidence)
+            first = {**_suggestion(case, CLOSED_REASON), "action": REFUND_TO_PAYER}
             return Match(
                 None,
                 None,
                 evidence,
                 "closed_case",
-                [_suggestion(case, "the case is closed"), *match.suggestions],
+                [first, *(s for s in match.suggestions if s["case_id"] != case.id)],
             )
         return Match(case.id, rule, evidence)
 
@@ -174,7 +182,8 @@ class Matcher:
 
 
 def _open(cases: list[CaseRef]) -> list[CaseRef]:
-    return [case for case in cases if case.open]
+    """The cases that take credits: open ones, and closed ones that may resume."""
+    return [c for c in cases if c.open or resume_needed("closed", c.closure_type)]
 
 
 def suggest(index: CaseIndex, credit: Credit, evidence: dict) -> list[dict]:

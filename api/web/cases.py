@@ -12,6 +12,8 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from api.context import services
 from api.web import exports
 from api.web.auth import staff_required
+from api.web.case_returns import return_sections
+from api.web.case_sections import more_sections
 from api.web.i18n import translate
 from reconcile.actors import Actor
 from reconcile.case_search import MAX_QUERY, CaseFilters, CaseSort, MatchKind, read_query
@@ -124,6 +126,8 @@ def case_page(actor: Actor, case_id: int, refusal: dict | None = None) -> str:
         refusal=refusal,
         payees=[(p["name"], a) for p in case["applicants"] for a in p["payee_accounts"]],
         today=local_today().isoformat(),
+        **more_sections(actor, case_id),
+        **return_sections(actor, case_id),
     )
 
 

@@ -6,12 +6,16 @@ from api.web.messages_case_actions import CASE_ACTION_MESSAGES
 from api.web.messages_cases import CASE_LIST_MESSAGES
 from api.web.messages_lists import LIST_MESSAGES
 from api.web.messages_payments import PAYMENT_MESSAGES
+from api.web.messages_print import PRINT_MESSAGES
+from api.web.messages_returns import RETURN_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
     **CASE_ACTION_MESSAGES,
     **CASE_LIST_MESSAGES,
     **LIST_MESSAGES,
     **PAYMENT_MESSAGES,
+    **PRINT_MESSAGES,
+    **RETURN_MESSAGES,
     # the application
     "app.name": ("执行款对账", "Enforcement Funds Reconciliation"),
     "app.tagline": ("一案一账号 · 执行款专户管理", "One case, one account"),
@@ -407,6 +411,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.validation_error": ("输入有误", "Invalid input"),
     "error.insufficient_available": ("可发放余额不足", "Not enough available money"),
     "error.payee_not_named": ("收款账户未经法律文书载明", "Payee account not named"),
+    "error.exceeds_entitlement": ("超出该申请执行人未付应得款", "Above the unpaid entitlement"),
     "error.invalid_file": ("文件无法导入", "The file cannot be imported"),
     "error.unknown_account": ("未登记的执行款专户", "Unknown collection account"),
     "error.domain_error": ("操作被拒绝", "Refused"),

@@ -6,20 +6,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 
 from api.context import services
 from api.web import exports, listing, queues
 from api.web.auth import staff_required
 from api.web.cases import find_case
-from api.web.errors import back_with_error, same_site_referrer
+from api.web.errors import same_site_referrer
 from api.web.format import days_since, yuan
 from api.web.i18n import label, translate
 from reconcile.actors import Actor
+from reconcile.clock import local_today
+from reconcile.disbursements import DisbursementKind
 from reconcile.errors import DomainError, NotFound, ValidationFailed
 from reconcile.money import InvalidAmount, parse_yuan
 from reconcile.permissions import Verb
-from reconcile.services import cases, splits, transactions
+from reconcile.services import cases, disbursements, refund_reads, splits, transactions
 
 bp = Blueprint("orphans", __name__, url_prefix="/orphans")
 
@@ -44,6 +46,12 @@ def index(actor: Actor):
     return render_template(
         "orphans.html",
         lines=lines,
+        card_refusal=session.pop(CARD_REFUSAL, None),
+        rejected_refunds=refund_reads.rejected_refunds(
+            services().uow(read_only=True), actor, lines
+        ),
+        open_refunds=refund_reads.open_refunds(services().uow(read_only=True), actor),
+        today=local_today().isoformat(),
         totals=queues.orphan_totals(actor, **chosen),
         more=_next_cursor(lines[-1]) if len(found) > PAGE else None,
         shown=shown,
@@ -143,7 +151,7 @@ def assign(actor: Actor, line_id: int):
             services().uow(), actor, line_id, case["id"], request.form.get("reason", "")
         )
     except DomainError as refusal:
-        return back_with_error(refusal, _back())
+        return _refused_at_card(line_id, "assign", refusal)
     flash(
         translate("orphans.assigned", amount=yuan(line["amount"]), case=case["case_number"]),
         "success",
@@ -164,9 +172,46 @@ def refund(actor: Actor, line_id: int):
             settings=services().settings,
         )
     except DomainError as refusal:
-        return back_with_error(refusal, _back())
+        return _refused_at_card(line_id, "refund", refusal)
     flash(translate("orphans.refunding", amount=yuan(line["amount"])), "success")
     return redirect(_back())
+
+
+@bp.post("/refunds/<int:disbursement_id>/paid")
+@staff_required(Verb.PAY)
+def refund_paid(actor: Actor, disbursement_id: int):
+    """Record that finance paid an approved refund back to the payer at the bank."""
+    refund = disbursements.get_disbursement(services().uow(read_only=True), actor, disbursement_id)
+    if refund["kind"] != DisbursementKind.REFUND:
+        abort(404)
+    try:
+        reference = (request.form.get("bank_reference") or "").strip()
+        if not reference:
+            raise ValidationFailed("the bank reference is missing", field="bank_reference")
+        paid = disbursements.mark_paid(
+            services().uow(),
+            actor,
+            disbursement_id,
+            bank_reference=reference,
+            paid_on=_paid_on(request.form.get("paid_on")),
+        )
+    except DomainError as refusal:
+        flash(card_refusal_text(refusal), "error")
+        return redirect(url_for("web.orphans.index") + "#refunds")
+    flash(
+        translate("orphans.refund_marked_paid", id=paid["id"], amount=yuan(paid["amount"])),
+        "success",
+    )
+    return redirect(url_for("web.orphans.index") + "#refunds")
+
+
+def _paid_on(text: str | None) -> date | None:
+    if not (text or "").strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as wrong:
+        raise ValidationFailed("not a date", field="paid_on") from wrong
 
 
 @bp.post("/<int:line_id>/split")
@@ -179,7 +224,7 @@ def split(actor: Actor, line_id: int):
             services().uow(), actor, line_id, parts, request.form.get("reason", "")
         )
     except DomainError as refusal:
-        return back_with_error(refusal, _back())
+        return _refused_at_card(line_id, "split", refusal)
     placed = sum(amount for _, amount in parts)
     flash(
         translate(
@@ -208,7 +253,8 @@ def assign_bulk(actor: Actor):
             raise ValidationFailed("tick at least one credit", field="items")
         done = splits.assign_bulk(services().uow(), actor, items, request.form.get("reason", ""))
     except DomainError as refusal:
-        return back_with_error(refusal, _back())
+        flash(card_refusal_text(refusal), "error")
+        return redirect(_back())
     flash(translate("orphans.bulk_done", count=done["assigned"]), "success")
     return redirect(_back())
 
@@ -222,9 +268,37 @@ def unassign_part(actor: Actor, line_id: int, part_id: int):
             services().uow(), actor, line_id, request.form.get("reason", ""), part_id=part_id
         )
     except DomainError as refusal:
-        return back_with_error(refusal, _back())
+        return _refused_at_card(line_id, f"part-{part_id}", refusal)
     flash(translate("orphans.part_taken_off"), "success")
     return redirect(_back())
+
+
+#: the session key of a refused card form, shown at its card once, with what was typed
+CARD_REFUSAL = "orphan_card_refusal"
+
+
+def _refused_at_card(line_id: int, form: str, error: DomainError):
+    """Go back to the queue's page the form came from, to its card, where the refusal shows
+    in the page's language with the card's input kept."""
+    values = {key: request.form.getlist(key) for key in request.form if key != "csrf_token"}
+    session[CARD_REFUSAL] = {
+        "line": line_id,
+        "form": form,
+        "message": card_refusal_text(error),
+        "values": values,
+    }
+    return redirect(_back().split("#")[0] + f"#orphan-{line_id}")
+
+
+def card_refusal_text(error: DomainError) -> str:
+    """Say a refusal at an orphan's card from its code and facts, never its English."""
+    kind = translate(f"error.{error.code}", default=translate("error.domain_error"))
+    if isinstance(error, NotFound) and "case" in error.facts:
+        return translate("orphans.refused.no_case", case=error.facts["case"])
+    field = getattr(error, "field", None)
+    words = translate(f"orphans.refused.{error.code}.{field}", default="") if field else ""
+    words = words or translate(f"orphans.refused.{error.code}", default="", **error.facts)
+    return f"{kind}：{words}" if words else kind
 
 
 def _back() -> str:
@@ -243,7 +317,7 @@ def _parts(actor: Actor) -> list[tuple[int, int]]:
             continue
         case = find_case(actor, ref) if ref else None
         if case is None:
-            raise NotFound(f"no case {ref} in your courts")
+            raise NotFound(f"no case {ref} in your courts", case=ref)
         try:
             parts.append((case["id"], parse_yuan(amount)))
         except InvalidAmount as e:
@@ -258,5 +332,5 @@ def _chosen_case(actor: Actor) -> dict:
         raise ValidationFailed("choose a suggested case or type a case number", field="case")
     case = find_case(actor, typed) if typed else None
     if typed and case is None:
-        raise NotFound(f"no case {typed} in your courts")
+        raise NotFound(f"no case {typed} in your courts", case=typed)
     return case or cases.get_case(services().uow(read_only=True), actor, int(chosen))

@@ -6,13 +6,12 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from api.context import services
-from api.web import queues
+from api.web import print_documents, queues
 from api.web.auth import staff_required
 from api.web.errors import back_with_error
 from api.web.format import yuan
 from api.web.i18n import translate
 from reconcile.actors import Actor
-from reconcile.amount_in_words import in_capitals
 from reconcile.errors import DomainError
 from reconcile.payment_files import EXTENSIONS, FORMATS, MEDIA_TYPES
 from reconcile.permissions import Verb
@@ -108,6 +107,4 @@ def approval_form(actor: Actor, disbursement_id: int):
     """The printable 案款发放审批表: each level with its position, who decided it and when,
     and finance's review."""
     payment = disbursements.get_disbursement(services().uow(read_only=True), actor, disbursement_id)
-    return render_template(
-        "payments/approval_form.html", d=payment, in_words=in_capitals(payment["amount"])
-    )
+    return print_documents.approval_form_page(actor, payment)

@@ -15,6 +15,8 @@ from lxml import etree
 from importers.base import StatementParseError
 
 RECORD_TAGS = frozenset({"Stmt", "Rpt", "Ntfctn"})
+_HEAD_BYTES = 64 * 1024
+_DOCTYPE_REFUSED = "a DOCTYPE is not allowed in a CAMT file (entity expansion / external entities)"
 _FILTER = tuple(f"{{*}}{tag}" for tag in ("Document", "Ntry", *RECORD_TAGS))
 
 
@@ -25,10 +27,13 @@ class LimitedReader:
         self.stream = stream
         self.limit = limit
         self.consumed = 0
+        self.head = b""  #: the first bytes read: the prolog, where a DOCTYPE would stand
 
     def read(self, size: int = -1) -> bytes:
         chunk = self.stream.read(size)
         self.consumed += len(chunk)
+        if len(self.head) < _HEAD_BYTES:
+            self.head += chunk[: _HEAD_BYTES - len(self.head)]
         if self.consumed > self.limit:
             raise StatementParseError(f"file larger than the {self.limit}-byte limit")
         return chunk
@@ -55,6 +60,9 @@ def guarded_events(source: LimitedReader) -> Iterator[tuple[str, etree._Element]
             break
         yield from events
     except etree.XMLSyntaxError as error:
+        # libxml2 2.13+ stops an entity bomb inside the prolog, before the first event
+        if b"<!DOCTYPE" in source.head.upper():
+            raise StatementParseError(_DOCTYPE_REFUSED, line=1) from error
         reason = f"not well-formed XML: {error.msg}"
         raise StatementParseError(reason, line=error.lineno) from error
 
@@ -62,10 +70,7 @@ def guarded_events(source: LimitedReader) -> Iterator[tuple[str, etree._Element]
 def _refuse_doctype(element: etree._Element) -> None:
     docinfo = element.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
-        raise StatementParseError(
-            "a DOCTYPE is not allowed in a CAMT file (entity expansion / external entities)",
-            line=1,
-        )
+        raise StatementParseError(_DOCTYPE_REFUSED, line=1)
     root = element.getroottree().getroot()
     if local_name(root) != "Document":
         raise StatementParseError(f"root element is {local_name(root)}, not Document", line=1)

@@ -182,6 +182,38 @@ def resolve_by_subject(
     ).one_or_none()
     if row is None:
         return None
+    return _resolve_row(uow, actor, row, note)
+
+
+def resolve_by_subject_prefix(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    kind: str,
+    prefix: str,
+    note: str,
+    transaction_id: int | None = None,
+    case_id: int | None = None,
+) -> list[int]:
+    """Resolve every unresolved alert of this kind whose subject starts with `prefix`
+    (an ageing alert per threshold, a rejected refund's alert) in the open unit of work.
+
+    `transaction_id` or `case_id`, when the alerts carry it, lets an index find them: a
+    LIKE prefix cannot use the (kind, subject) index under PostgreSQL's collations."""
+    found = select(a.id, a.court, a.status).where(
+        a.kind == kind,
+        a.subject.startswith(prefix, autoescape=True),
+        a.status != AlertStatus.RESOLVED,
+    )
+    if transaction_id is not None:
+        found = found.where(a.transaction_id == transaction_id)
+    if case_id is not None:
+        found = found.where(a.case_id == case_id)
+    rows = uow.conn.execute(found.order_by(a.id)).all()
+    return [i for i in (_resolve_row(uow, actor, row, note) for row in rows) if i is not None]
+
+
+def _resolve_row(uow: UnitOfWork, actor: Actor, row, note: str) -> int | None:
     if not set_status(uow.conn, row.id, row.status, AlertStatus.RESOLVED, by=actor.name, note=note):
         return None  # resolved meanwhile by someone else
     uow.audit(

@@ -21,12 +21,18 @@ def load_case_index(conn: Connection, account: dict) -> CaseIndex:
     )
     c = cases.c
     for row in conn.execute(
-        select(c.id, c.case_number, c.sub_account_number, c.status)
+        select(c.id, c.case_number, c.sub_account_number, c.status, c.closure_type)
         .where(c.collection_account_id == account["id"])
         .order_by(c.id)
     ):
         index.add_case(
-            CaseRef(row.id, row.case_number, row.sub_account_number, row.status == "open")
+            CaseRef(
+                row.id,
+                row.case_number,
+                row.sub_account_number,
+                row.status == "open",
+                None if row.status == "open" else row.closure_type,
+            )
         )
     _add_respondents(conn, account["id"], index)
     return index

@@ -277,7 +277,7 @@ def _notices(*conditions):
         ap.level >= dc.levels_required,
     )
     return (
-        select(dc.case_id, dc.id, dc.amount, dc.requested_at, dc.paid_on)
+        select(dc.case_id, dc.id, dc.amount, dc.requested_at, dc.paid_on, dc.returned_on)
         .add_columns(final_approval.scalar_subquery().label("approved_at"))
         .where(*conditions, dc.status.not_in(("rejected", "returned")))
         .order_by(dc.case_id, dc.id)
@@ -286,7 +286,9 @@ def _notices(*conditions):
 
 def _notice(row) -> Notice:
     approved_on = local_day(row.approved_at) if row.approved_at is not None else None
-    return Notice(row.id, local_day(row.requested_at), row.amount, row.paid_on, approved_on)
+    return Notice(
+        row.id, local_day(row.requested_at), row.amount, row.paid_on, approved_on, row.returned_on
+    )
 
 
 def _pauses_in(low: int, high: int):

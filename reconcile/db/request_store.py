@@ -115,6 +115,8 @@ def add_payee_account(conn: Connection, change: dict, party_id: int, at) -> int:
             account_name=change["account_name"],
             bank_name=change["bank_name"],
             document_reference=change["document_reference"],
+            agent_name=change.get("agent_name"),
+            authorisation_document=change.get("authorisation_document"),
             added_at=at,
         )
     )

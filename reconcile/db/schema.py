@@ -6,6 +6,7 @@ from reconcile.db import (  # noqa: F401
     tables_deadlines,
     tables_parts,
     tables_payments,
+    tables_plans,
     tables_search,
     tables_statements,
     tables_totals,

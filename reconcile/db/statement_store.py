@@ -28,6 +28,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
     true,
     update,
@@ -252,6 +253,7 @@ def staged_preview(conn: Connection, account_id: int, limit: int) -> list[dict]:
             st.match_rule,
             st.orphan_reason,
             stored_before.label("duplicate"),
+            cases.c.status.label("case_status"),  # a closed case's credit: resume_needed
         )
         .select_from(numbered.join(staging, st.seq == numbered.c.seq))
         .outerjoin(cases, cases.c.id == st.case_id)
@@ -323,6 +325,8 @@ def received_by_case(import_id: int):
     return (
         select(sl.case_id, func.sum(sl.amount).label("total"), func.count().label("payments"))
         .where(sl.statement_id == import_id, sl.status == "matched")
+        # a returned payout (退汇) is not money the respondent paid: payment_returned tells it
+        .where(or_(sl.match_rule.is_(None), sl.match_rule != "returned_payment"))
         .group_by(sl.case_id)
     )
 

@@ -131,6 +131,9 @@ party_accounts = Table(
     Column("bank_name", String(200)),
     Column("added_at", Timestamp, nullable=False),
     Column("document_reference", String(200)),  #: the court document naming it, when added later
+    #: an agent's account (代理人账户): the agent, and the 特别授权 document naming it
+    Column("agent_name", String(200)),
+    Column("authorisation_document", String(200)),
     CheckConstraint("kind in ('payee', 'known')", name="kind"),
 )
 

@@ -50,6 +50,8 @@ alerts = Table(
     CheckConstraint("severity in ('info', 'warning', 'critical')", name="severity"),
 )
 Index("ix_alerts_court_status", alerts.c.court, alerts.c.status, alerts.c.id)
+#: the alerts list, newest or oldest first, read as a range of one court's ids (no sort)
+Index("ix_alerts_court_id", alerts.c.court, alerts.c.id)
 
 #: Case events for the enforcement system's subscriber (art. 11); kept even with none.
 case_events = Table(

@@ -97,6 +97,9 @@ disbursements = Table(
     Column("review_note", Text),  #: finance's note, or the reason it was returned
     #: the returned disbursement this one asks for again
     Column("resubmission_of", Id, ForeignKey("disbursements.id"), unique=True),
+    #: 退汇: the booking day of the credit that brought it back, and that credit (a line)
+    Column("returned_on", Date),
+    Column("return_transaction_id", Id),
     CheckConstraint("amount > 0", name="amount"),
     CheckConstraint("kind in ('payment', 'refund')", name="kind"),
     CheckConstraint(check_sql("status", DisbursementStatus), name="status"),
@@ -157,6 +160,9 @@ payee_account_changes = Table(
     Column("document_reference", String(200), nullable=False),
     *_request_columns(),
     Column("party_account_id", Id, ForeignKey("party_accounts.id")),  #: added on approval
+    #: an agent's account (代理人账户): the agent, and the 特别授权 document naming it
+    Column("agent_name", String(200)),
+    Column("authorisation_document", String(200)),
     CheckConstraint(check_sql("status", ChangeStatus), name="status"),
 )
 

@@ -18,7 +18,9 @@ from reconcile.db.handles import Connection
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import Conflict, NotFound, ValidationFailed
 from reconcile.ledger import BUCKETS, Balance, EntryKind
+from reconcile.payee_identity import mask_identity_number
 from reconcile.permissions import Verb
+from reconcile.services import payee_identity
 from reconcile.services.access import require, require_court
 from reconcile.services.payee_accounts import check_payee
 from reconcile.sub_accounts import InvalidSubAccount, issue_sub_account, validate_sub_account
@@ -40,12 +42,22 @@ LEDGER_ENTRY_KEYS = (
 
 
 def register_case(
-    uow: UnitOfWork, actor: Actor, spec: NewCase, *, collection_account: str | None = None
+    uow: UnitOfWork,
+    actor: Actor,
+    spec: NewCase,
+    *,
+    collection_account: str | None = None,
+    payee_change_levels: int = 1,
 ) -> dict:
-    """Register a case with its parties and accounts, and give it its sub-account number."""
+    """Register a case with its parties and accounts, and give it its sub-account number.
+
+    An agent's payee account is not named yet: it opens a payee-account change that
+    `payee_change_levels` approve (services/payee_identity.py)."""
     require(actor, Verb.REGISTER_CASE)
     require_court(actor, spec.court, "court")
     number = check_new_case(spec)
+    payee_identity.check_applicants(spec)
+    spec, agents = payee_identity.without_agents(spec)
     with uow:
         account = _collection_account_for(uow.conn, spec.court, collection_account)
         if registry.case_by_number(uow.conn, str(number)):
@@ -72,6 +84,9 @@ def register_case(
                 check_payee(uow.conn, case_id, payee.account_number)
         ledger_store.open_case_ledger(uow.conn, account["id"], case_id)
         case_search_store.index_case(uow.conn, case_id)
+        payee_identity.open_agent_requests(
+            uow, actor, case_id, spec.court, agents, levels=payee_change_levels
+        )
         case = case_view(uow.conn, registry.case_by_id(uow.conn, case_id))
         uow.audit(actor, "case.registered", "case", case_id, court=spec.court, after=case)
         uow.commit()
@@ -263,6 +278,7 @@ def case_view(conn: Connection, row: dict, parties: list[dict] | None = None) ->
 def _party_view(party: dict, accounts_key: str) -> dict:
     return {
         "name": party["name"],
+        "id_number": mask_identity_number(party.get("id_number")),  # never shown whole
         accounts_key: [
             {
                 "account_number": a["account_number"],

@@ -9,7 +9,7 @@ from reconcile.db import alert_store, disbursement_store, statement_store
 from reconcile.db.uow import UnitOfWork
 from reconcile.debits import Debit, DebitReconciler
 from reconcile.money import format_yuan
-from reconcile.services import disbursement_books, disbursements
+from reconcile.services import closed_case_credits, disbursement_books, disbursements
 from reconcile.statement_lines import LineStatus
 
 ALERT_BATCH = 1000
@@ -94,7 +94,8 @@ def _flag(uow: UnitOfWork, actor: Actor, account: dict, line: dict, kind: str) -
 
 
 def raise_credit_alerts(uow: UnitOfWork, actor: Actor, account: dict, import_id: int) -> None:
-    """Alert the desk of every new orphan, and of credits for closed cases."""
+    """Alert the desk of every new orphan, and of credits for closed cases (an orphan's
+    `closed_case_credit`; `resume_needed` for one placed on a case that may resume)."""
     batch: list[dict] = []
     for line in statement_store.new_lines(uow.conn, import_id, status=LineStatus.ORPHAN):
         batch.append(_orphan_alert(account, line))
@@ -102,6 +103,7 @@ def raise_credit_alerts(uow: UnitOfWork, actor: Actor, account: dict, import_id:
             alert_store.raise_alerts_bulk(uow.conn, batch)
             batch = []
     alert_store.raise_alerts_bulk(uow.conn, batch)
+    closed_case_credits.alert_import(uow, actor, account["court"], import_id)
 
 
 def _orphan_alert(account: dict, line: dict) -> dict:

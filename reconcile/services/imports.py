@@ -31,13 +31,16 @@ from reconcile.db import (
     statement_store,
 )
 from reconcile.db.case_index import load_case_index
+from reconcile.db.returned_payment_store import RETURNED_PAYMENT
 from reconcile.db.uow import UnitOfWork
 from reconcile.debits import Debit, DebitReconciler
 from reconcile.errors import InvalidFile, NotFound, UnknownAccount
 from reconcile.matching import Credit, Matcher
 from reconcile.money import decimal_to_fen
 from reconcile.permissions import Verb
-from reconcile.services import import_followups, statement_profiles
+from reconcile.returned_payments import DEFAULT_WINDOW_DAYS as DEFAULT_RETURN_WINDOW_DAYS
+from reconcile.returned_payments import IncomingCredit, ReturnFinder
+from reconcile.services import import_followups, returned_payments, statement_profiles
 from reconcile.services.access import require
 from reconcile.statement_lines import LineFacts, LineStatus, line_facts
 
@@ -58,6 +61,7 @@ class _Run:
     import_id: int
     matcher: Matcher
     debits: DebitReconciler
+    returns: ReturnFinder | None = None  #: recognises returned payouts (退汇)
     lines_total: int = 0
     credits_total: int = 0  #: fen, every credit staged
     balance_checks: list[str] = field(default_factory=list)
@@ -111,6 +115,7 @@ def import_statement(
     preview_limit: int = 10_000,
     profile: str | None = None,
     booking_window: BookingWindow = DEFAULT_WINDOW,
+    return_window_days: int = DEFAULT_RETURN_WINDOW_DAYS,
 ) -> dict:
     """Import a statement file; return its report (`duplicate: true` for a file seen before).
 
@@ -160,6 +165,7 @@ def import_statement(
                 expected=expected_receipt_store.open_receipts(uow.conn, collection["id"]),
             ),
             import_followups.debit_reconciler(uow.conn, collection),
+            returned_payments.finder(uow.conn, collection, return_window_days),
             account_choice=choice,
             booking_bounds=booking_window.bounds(local_today()),
         )
@@ -184,9 +190,13 @@ def _previewed(report: dict, lines: list[dict]) -> dict:
 
 def _outcome(run: _Run, line: dict) -> dict:
     """Return a staged line as the preview shows it: what the import does with it, and why."""
-    status = line.pop("status")
+    status, case_status = line.pop("status"), line.pop("case_status")
     outcome, reason = ("duplicate" if line.pop("duplicate") else status), None
-    if outcome == LineStatus.ORPHAN:
+    if outcome == LineStatus.MATCHED and line["match_rule"] == "returned_payment":
+        reason = "returned_payment"
+    elif outcome == LineStatus.MATCHED and case_status == "closed":
+        reason = "resume_needed"  # placed on a case closed as 终结本次执行
+    elif outcome == LineStatus.ORPHAN:
         reason = line["orphan_reason"]
     elif outcome == LineStatus.FLAGGED:
         debit = Debit(line["amount"], line["counterparty_account"], line["bank_reference"])
@@ -481,6 +491,11 @@ def _match_columns(run: _Run, line: StatementLine, facts: LineFacts) -> tuple:
         )
         paid = run.debits.settles(debit)
         return (_FLAGGED if paid is None else _RECONCILED, None, None, None, None, None, paid)
+    returned = run.returns.find(_incoming(line, facts)) if run.returns else None
+    if returned is not None:  # 退汇: back on the payout's case (services/returned_payments.py)
+        payout = returned.payout
+        return (_MATCHED, payout.case_id, RETURNED_PAYMENT, returned.evidence, None, None,
+                payout.id)  # fmt: skip
     match = run.matcher.match(
         Credit(
             line.sub_account,
@@ -495,6 +510,18 @@ def _match_columns(run: _Run, line: StatementLine, facts: LineFacts) -> tuple:
     status = _ORPHAN if match.is_orphan else _MATCHED
     return (status, match.case_id, match.rule, match.evidence, match.orphan_reason,
             match.suggestions or None, None)  # fmt: skip
+
+
+def _incoming(line: StatementLine, facts: LineFacts) -> IncomingCredit:
+    return IncomingCredit(
+        facts.amount,
+        line.booked_on,
+        facts.counterparty_account,
+        remark=line.remark,
+        bank_reference=line.bank_reference,
+        end_to_end_id=line.extra.get("end_to_end_id"),
+        reversal=bool(line.extra.get("reversal")),
+    )
 
 
 def _cut(text: str | None, size: int) -> str | None:
@@ -565,6 +592,7 @@ def _store_and_post(uow: UnitOfWork, actor: Actor, run: _Run, format_name: str) 
     suspense = ledger_store.suspense_ledger_id(conn, run.account["id"])
     statement_store.post_orphan_credits(conn, run.import_id, suspense, now, run.credits_total)
     debits = import_followups.follow_debits(uow, actor, run.account, run.import_id, run.debits)
+    returned_payments.follow_returns(uow, actor, run.account, run.import_id)
     import_followups.raise_credit_alerts(uow, actor, run.account, run.import_id)
     report = _report(conn, run, format_name, lines_new, debits)
     import_followups.after_import(uow, run.account, run.import_id)

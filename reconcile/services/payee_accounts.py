@@ -11,6 +11,7 @@ from reconcile.db.request_store import PAYEE_CHANGES
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import ValidationFailed
 from reconcile.payee_changes import CHANGE_LIFECYCLE, check_applicant, check_lawful_payee
+from reconcile.payee_identity import agent_from, check_payee_identity
 from reconcile.permissions import Verb
 from reconcile.services.access import require
 from reconcile.services.approving import RequestKind, open_case_request
@@ -85,9 +86,13 @@ def request_payee_account(
     document_reference: str,
     account_name: str | None = None,
     bank_name: str | None = None,
+    agent: dict | None = None,
     settings: dict,
 ) -> dict:
-    """Ask to name another payee account for an applicant; it counts only once approved."""
+    """Ask to name another payee account for an applicant; it counts only once approved.
+
+    In a name other than the applicant's it is refused (`payee_name_mismatch`) unless it is
+    the account of the applicant's `agent` (`name`, `authorisation_document`: 特别授权)."""
     require(actor, Verb.REQUEST)
     if not document_reference.strip():
         raise ValidationFailed("name the court document", field="document_reference")
@@ -95,12 +100,17 @@ def request_payee_account(
     def values(conn) -> dict:
         applicants = list(request_store.applicants_of(conn, case_id))
         check_payee(conn, case_id, account_number)
+        applicant = check_applicant(applicant_name, applicants)
+        agent_ = agent_from(agent)
+        check_payee_identity(applicant, account_name, agent_)  # reconcile/payee_identity.py
         return {
-            "applicant_name": check_applicant(applicant_name, applicants),
+            "applicant_name": applicant,
             "account_number": normalise_account_number(account_number),
             "account_name": account_name,
             "bank_name": bank_name,
             "document_reference": document_reference.strip(),
+            "agent_name": agent_.name if agent_ else None,
+            "authorisation_document": agent_.authorisation_document if agent_ else None,
         }
 
     levels = settings["approvals"]["payee_change_levels"]

@@ -148,6 +148,9 @@ def mark_paid(
             paid_on=paid_on or clock.local_today(),
         )
         view = _audited(uow, actor, row, "disbursement.marked_paid")
+        resolve_payment_alerts(
+            uow, actor, row, "marked paid", ("payment_due_soon", "payment_overdue")
+        )
         emit(uow, view, "payment_paid")
         uow.commit()
     return view
@@ -173,9 +176,31 @@ def settle_by_debit(
         confirmed_at=clock.utc_now(),
     )
     view = _audited(uow, actor, row, "disbursement.confirmed")
+    resolve_payment_alerts(uow, actor, row, "confirmed by the statement", PAYMENT_ALERT_KINDS)
     if row["status"] == DisbursementStatus.APPROVED:  # marked paid: told already
         emit(uow, view, "payment_paid")
     return view
+
+
+#: the alerts whose cause a confirmed payment ends (subjects: reconcile/deadlines.py, watch.py)
+PAYMENT_ALERT_KINDS = ("payment_due_soon", "payment_overdue", "payment_unconfirmed")
+
+
+def resolve_payment_alerts(
+    uow: UnitOfWork, actor: Actor, row: dict, note: str, kinds: tuple[str, ...]
+) -> None:
+    """Resolve the payment's deadline and unconfirmed alerts: it has been paid."""
+    prefixes = {"payment_unconfirmed": f"disbursement:{row['id']}:"}
+    clock_prefix = f"case:{row['case_id']}:payment:disbursement:{row['id']}:"
+    for kind in kinds:
+        alert_store.resolve_by_subject_prefix(
+            uow,
+            actor,
+            kind=kind,
+            prefix=prefixes.get(kind, clock_prefix),
+            note=note,
+            case_id=row["case_id"],
+        )
 
 
 def _audited(uow: UnitOfWork, actor: Actor, row: dict, action: str) -> dict:

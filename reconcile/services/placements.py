@@ -11,13 +11,17 @@ from __future__ import annotations
 from reconcile.actors import Actor
 from reconcile.case_events import CaseEvent
 from reconcile.clock import utc_now
+from reconcile.closed_case_credits import refuse_if_closed_for_good
 from reconcile.db import alert_store, ledger_store, registry, transaction_store
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import IllegalTransition, NotFound
 from reconcile.ledger import EntryKind, Posting
 from reconcile.money import format_yuan
+from reconcile.services import closed_case_credits
 from reconcile.services.access import require_court
 from reconcile.statement_lines import LineStatus
+
+_CASE_STATE = ("case_number", "closure_type", "status")
 
 
 def unplaced(line: dict, parts: list[dict]) -> int:
@@ -59,10 +63,7 @@ def open_case_for(uow: UnitOfWork, actor: Actor, line: dict, case_id: int) -> di
     if case is None or case["collection_account_id"] != line["collection_account_id"]:
         raise NotFound("case not found under this collection account", case_id=case_id)
     require_court(actor, case["court"], "case")
-    if case["status"] != "open":
-        raise IllegalTransition(
-            "the case is closed: reopen it before assigning money to it", case_id=case_id
-        )
+    refuse_if_closed_for_good(case)  # 终结本次执行 takes it, with a resume_needed alert
     return case
 
 
@@ -104,6 +105,16 @@ def place_part(
         after={**facts, "amount": format_yuan(amount), "reason": reason},
     )
     _tell(uow, line, case["id"], CaseEvent.MONEY_RECEIVED, {"amount": amount, "payments": 1})
+    closed_case_credits.alert_placed(
+        uow,
+        actor,
+        court=line["court"],
+        case={"case_id": case["id"], **{k: case[k] for k in _CASE_STATE}},
+        transaction_id=line["id"],
+        amount=amount,
+        booked_on=line["booked_on"],
+        how="manual",
+    )
     return part_id
 
 

@@ -58,6 +58,7 @@ def preview_upload(
             dry_run=True,
             preview_limit=config["preview_lines"],
             booking_window=BookingWindow.from_settings(config),
+            return_window_days=config.get("returned_payment_window_days", 30),
         )
     except imports.UnknownLayoutFile as refusal:
         layout = {
@@ -125,6 +126,7 @@ def confirm_upload(uow: UnitOfWork, actor: Actor, preview_id: str, settings: dic
         account=kept["account"],
         batch_size=settings["imports"]["batch_size"],
         booking_window=BookingWindow.from_settings(settings["imports"]),
+        return_window_days=settings["imports"].get("returned_payment_window_days", 30),
     )
     discard_upload(uow, actor, preview_id)
     return report

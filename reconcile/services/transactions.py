@@ -94,6 +94,8 @@ def unassign(
         parts = transaction_store.placed_parts(uow.conn, [line_id])[line_id]
         if line["direction"] != "credit" or not _on_a_case(line, parts):
             raise IllegalTransition("only a credit placed on a case can be taken off it")
+        if line["match_rule"] == "returned_payment":  # its entries are reversed already
+            raise IllegalTransition("a returned payout (退汇) stays with the payment it returns")
         if parts:
             part = _part_named(parts, part_id)
             placements.take_part_off(uow, actor, line, part, reason)
@@ -237,10 +239,22 @@ def change_line(
     )
 
 
+#: the alerts an orphan's resolution ends: ageing ones are per threshold
+#: (`transaction:<id>:age:<n>`), a rejected refund's `transaction:<id>:refund_rejected:<d>`
+ORPHAN_ALERT_KINDS = (
+    "orphan_funds",
+    "closed_case_credit",
+    "identification_overdue",
+    "orphan_ageing",
+)
+
+
 def resolve_orphan_alerts(uow: UnitOfWork, actor: Actor, line: dict, note: str) -> None:
-    for kind in ("orphan_funds", "closed_case_credit", "identification_overdue"):
-        alert_store.resolve_by_subject(
-            uow, actor, kind=kind, subject=f"transaction:{line['id']}", note=note
+    subject = f"transaction:{line['id']}"
+    for kind in ORPHAN_ALERT_KINDS:
+        alert_store.resolve_by_subject(uow, actor, kind=kind, subject=subject, note=note)
+        alert_store.resolve_by_subject_prefix(
+            uow, actor, kind=kind, prefix=subject + ":", note=note, transaction_id=line["id"]
         )
 
 

@@ -160,3 +160,28 @@ def test_the_check_sees_a_full_scan(engine, book):
     """The test's own check: a query no index serves is caught."""
     scans = full_scans(engine, [("SELECT count(*) FROM statement_lines WHERE remark = '货款'", ())])
     assert len(scans) == 1
+
+
+SQLITE_SORT = re.compile(r"USE TEMP B-TREE FOR ORDER BY")
+PG_SORT = re.compile(r"^\s*(->\s*)?(Incremental )?Sort\b")
+
+
+def test_the_alerts_list_reads_a_range_not_a_sort(client, court, book, engine, recorded):
+    # An index of (court, status, id) serves the filter but not the order: every alert of
+    # the court would be read and sorted to show a page of them.
+    response = client.get("/api/v1/alerts", headers=court.headers("desk"))
+    assert response.status_code == 200, response.get_json()
+    pages = [(sql, p) for sql, p in recorded if "FROM alerts" in sql and "ORDER BY" in sql]
+    assert pages, "the alerts page query was not recorded"
+    with engine.connect() as conn:
+        postgres = conn.dialect.name == "postgresql"
+        if postgres:
+            conn.exec_driver_sql("SET enable_seqscan = off")
+            conn.exec_driver_sql("SET enable_sort = off")
+        for sql, parameters in pages:
+            prefix = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
+            plan = conn.exec_driver_sql(prefix + sql, parameters).all()
+            details = [row[0] if postgres else row[-1] for row in plan]
+            pattern = PG_SORT if postgres else SQLITE_SORT
+            assert not any(pattern.search(d) for d in details), sql + "\n" + "\n".join(details)
+        conn.rollback()

@@ -15,6 +15,7 @@ from reconcile.db.tables import ledger_entries
 from reconcile.db.tables_statements import statement_lines
 from reconcile.deferrals import DeferralStatus
 from reconcile.disbursements import DisbursementStatus
+from reconcile.distribution import PlanStatus
 from reconcile.holds import HoldStatus
 from reconcile.ledger import EntryKind
 from reconcile.payee_changes import ChangeStatus
@@ -66,6 +67,7 @@ STATUS_ENUMS = {
     ("deliveries", "status"): DeliveryStatus,
     ("ledger_entries", "kind"): EntryKind,
     ("statement_voids", "status"): VoidStatus,
+    ("distribution_plans", "status"): PlanStatus,
 }
 
 

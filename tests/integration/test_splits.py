@@ -201,7 +201,7 @@ def test_the_same_case_twice_a_closed_case_and_a_matched_line_are_refused(
     assert post(client, court, path, {"parts": twice, "reason": "x"}).status_code == 422
     to_closed = [{"case_id": closed["id"], "amount": "1.00"}]
     refused = post(client, court, path, {"parts": to_closed, "reason": "x"})
-    assert (refused.status_code, refused.get_json()["code"]) == (409, "illegal_transition")
+    assert (refused.status_code, refused.get_json()["code"]) == (409, "case_closed")
     all_of_it = [{"case_id": a["id"], "amount": "10000.00"}]
     assert post(client, court, path, {"parts": all_of_it, "reason": "x"}).status_code == 200
     again = post(
