@@ -34,12 +34,12 @@ def place_hold(actor: Actor, case_id: int):
             services().uow(),
             actor,
             case_id,
-            amount=_amount(form.get("amount")),
+            amount=amount_field(form.get("amount")),
             reason=form.get("reason", ""),
             document_reference=form.get("document_reference", ""),
         )
     except DomainError as refusal:
-        return _refused(actor, case_id, "hold", refusal)
+        return refused_at_form(actor, case_id, "hold", refusal)
     flash(translate("case_actions.hold_placed", amount=yuan(hold["amount"])), "success")
     return redirect(url_for("web.cases.view", case_id=case_id) + "#holds")
 
@@ -58,11 +58,11 @@ def release_hold(actor: Actor, case_id: int, hold_id: int):
             uow(),
             actor,
             hold_id,
-            amount=_amount(text) if text else None,
+            amount=amount_field(text) if text else None,
             document_reference=(form.get("document_reference") or "").strip() or None,
         )
     except DomainError as refusal:
-        return _refused(actor, case_id, f"release-{hold_id}", refusal)
+        return refused_at_form(actor, case_id, f"release-{hold_id}", refusal)
     key = "case_actions.hold_released" if hold["held"] == 0 else "case_actions.hold_released_part"
     flash(translate(key, held=yuan(hold["held"]), released=yuan(hold["released"])), "success")
     return redirect(url_for("web.cases.view", case_id=case_id) + "#holds")
@@ -78,13 +78,13 @@ def request_payment(actor: Actor, case_id: int):
             services().uow(),
             actor,
             case_id,
-            amount=_amount(form.get("amount")),
+            amount=amount_field(form.get("amount")),
             payee_account_number=form.get("payee_account_number", ""),
             note=(form.get("note") or "").strip() or None,
             settings=services().settings,
         )
     except DomainError as refusal:
-        return _refused(actor, case_id, "payment", refusal)
+        return refused_at_form(actor, case_id, "payment", refusal)
     flash(
         translate(
             "case_actions.payment_requested",
@@ -118,7 +118,7 @@ def mark_paid(actor: Actor, case_id: int, disbursement_id: int):
             paid_on=_date(form.get("paid_on")),
         )
     except DomainError as refusal:
-        return _refused(actor, case_id, f"paid-{disbursement_id}", refusal)
+        return refused_at_form(actor, case_id, f"paid-{disbursement_id}", refusal)
     flash(
         translate("case_actions.marked_paid", id=paid["id"], amount=yuan(paid["amount"])),
         "success",
@@ -143,7 +143,7 @@ def request_deferral(actor: Actor, case_id: int):
             settings=services().settings,
         )
     except DomainError as refusal:
-        return _refused(actor, case_id, "deferral", refusal)
+        return refused_at_form(actor, case_id, "deferral", refusal)
     kind = translate(f"case_actions.deferral_kind.{made['kind']}")
     flash(translate("case_actions.deferral_requested", id=made["id"], kind=kind), "success")
     return redirect(url_for("web.cases.view", case_id=case_id) + "#deferrals")
@@ -163,7 +163,7 @@ def refusal_text(error: DomainError, form: str = "") -> str:
     return text or translate(f"error.{error.code}", default=translate("error.domain_error"))
 
 
-def _refused(actor: Actor, case_id: int, form: str, error: DomainError):
+def refused_at_form(actor: Actor, case_id: int, form: str, error: DomainError):
     if isinstance(error, Conflict):  # it moved meanwhile: its form may be gone, so say it on top
         flash(refusal_text(error, form.split("-")[0]), "error")
         return redirect(url_for("web.cases.view", case_id=case_id))
@@ -172,7 +172,7 @@ def _refused(actor: Actor, case_id: int, form: str, error: DomainError):
     return case_page(actor, case_id, refusal=refusal), STATUS_OF.get(error.code, 422)
 
 
-def _amount(text: str | None) -> int:
+def amount_field(text: str | None) -> int:
     try:
         return parse_yuan((text or "").strip())
     except InvalidAmount as wrong:

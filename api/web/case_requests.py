@@ -9,15 +9,12 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, request, url_for
 
 from api.context import services
-from api.errors import STATUS_OF
 from api.web.auth import staff_required
-from api.web.case_actions import refusal_text
-from api.web.cases import case_page
+from api.web.case_actions import amount_field, refused_at_form
 from api.web.format import yuan
 from api.web.i18n import translate
 from reconcile.actors import Actor
-from reconcile.errors import Conflict, DomainError, ValidationFailed
-from reconcile.money import InvalidAmount, parse_yuan
+from reconcile.errors import DomainError, ValidationFailed
 from reconcile.permissions import Verb
 from reconcile.services import (
     deferrals,
@@ -45,7 +42,7 @@ def resubmit(actor: Actor, case_id: int, disbursement_id: int):
             settings=services().settings,
         )
     except DomainError as refusal:
-        return _refused(actor, case_id, f"resubmit-{disbursement_id}", refusal)
+        return refused_at_form(actor, case_id, f"resubmit-{disbursement_id}", refusal)
     flash(
         translate(
             "more.resubmitted",
@@ -70,7 +67,7 @@ def end_deferral(actor: Actor, case_id: int, deferral_id: int):
     try:
         ended = deferrals.end_deferral(services().uow(), actor, deferral_id)
     except DomainError as refusal:
-        return _refused(actor, case_id, f"end-{deferral_id}", refusal)
+        return refused_at_form(actor, case_id, f"end-{deferral_id}", refusal)
     flash(translate("more.deferral_ended", id=ended["id"]), "success")
     return redirect(url_for("web.cases.view", case_id=case_id) + "#deferrals")
 
@@ -86,13 +83,13 @@ def register_expected(actor: Actor, case_id: int):
             actor,
             case_id,
             source=form.get("source", ""),
-            amount=_amount(form.get("amount")),
+            amount=amount_field(form.get("amount")),
             expected_by=_day(form.get("expected_by")),
             reference=form.get("reference"),
             payer_account=form.get("payer_account"),
         )
     except DomainError as refusal:
-        return _refused(actor, case_id, "expected", refusal)
+        return refused_at_form(actor, case_id, "expected", refusal)
     source = translate(f"more.source.{receipt['source']}", default=receipt["source"])
     flash(
         translate("more.expected_registered", amount=yuan(receipt["amount"]), source=source),
@@ -112,7 +109,7 @@ def unassign(actor: Actor, case_id: int, line_id: int):
     try:
         transactions.unassign(uow(), actor, line_id, request.form.get("reason", ""))
     except DomainError as refusal:
-        return _refused(actor, case_id, f"unassign-{line_id}", refusal)
+        return refused_at_form(actor, case_id, f"unassign-{line_id}", refusal)
     flash(translate("more.unassigned", amount=yuan(line["amount"])), "success")
     return redirect(url_for("web.cases.view", case_id=case_id) + "#credits")
 
@@ -136,7 +133,7 @@ def request_payee_account(actor: Actor, case_id: int):
             settings=services().settings,
         )
     except DomainError as refusal:
-        return _refused(actor, case_id, "payee", refusal)
+        return refused_at_form(actor, case_id, "payee", refusal)
     flash(
         translate("more.payee_requested", id=made["id"], account=made["account_number"]),
         "success",
@@ -155,22 +152,6 @@ def _payment_of(actor: Actor, case_id: int, disbursement_id: int) -> dict:
     if found["case_id"] != case_id:
         abort(404)
     return found
-
-
-def _refused(actor: Actor, case_id: int, form: str, error: DomainError):
-    if isinstance(error, Conflict):
-        flash(refusal_text(error, form.split("-")[0]), "error")
-        return redirect(url_for("web.cases.view", case_id=case_id))
-    message = refusal_text(error, form.split("-")[0])
-    refusal = {"form": form, "message": message, "values": request.form.to_dict()}
-    return case_page(actor, case_id, refusal=refusal), STATUS_OF.get(error.code, 422)
-
-
-def _amount(text: str | None) -> int:
-    try:
-        return parse_yuan((text or "").strip())
-    except InvalidAmount as wrong:
-        raise ValidationFailed("the amount is not a sum of yuan", field="amount") from wrong
 
 
 def _day(text: str | None) -> date:
