@@ -1,7 +1,9 @@
 """Fixtures shared by every test: settings, a migrated database, the app, tokens.
 
 RECONCILE_TEST_DATABASE_URL selects the database (PostgreSQL in CI's second run);
-without it each test gets a fresh SQLite file copied from one migrated template.
+without it each test gets a fresh SQLite file copied from one migrated template. Under
+pytest-xdist (`-n 2`, as the Makefile runs it) each worker gets a PostgreSQL database of
+its own, named after the given one and the worker (`test_gw0`, …), made on first use.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, insert, text
+from sqlalchemy import Engine, create_engine, insert, make_url, text
 
 from reconcile.actors import Actor, cli_actor
 from reconcile.db import migrate
@@ -21,7 +23,26 @@ from reconcile.db.tables import audit_head
 from reconcile.db.uow import UnitOfWork
 from reconcile.settings import load_settings
 
-TEST_DB_URL = os.environ.get("RECONCILE_TEST_DATABASE_URL")
+
+def _worker_database(url: str | None) -> str | None:
+    """Return the database URL for this xdist worker: its own database beside the given one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker or not url.startswith("postgresql"):
+        return url
+    given = make_url(url)
+    own = given.set(database=f"{given.database}_{worker}")
+    admin = create_engine(given.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
+        ).first()
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{own.database}"'))
+    admin.dispose()
+    return own.render_as_string(hide_password=False)
+
+
+TEST_DB_URL = _worker_database(os.environ.get("RECONCILE_TEST_DATABASE_URL"))
 
 
 def pytest_collection_modifyitems(config, items):

@@ -109,10 +109,12 @@ def test_a_killed_import_leaves_no_partial_statement_and_imports_cleanly_again(
 
 
 TRIAL_LINES = 4_000
+_seeds = random.Random(os.environ.get("PYTEST_XDIST_TESTRUNUID"))
 SEEDS = (
     [int(os.environ["RECONCILE_CRASH_SEED"])]
     if os.environ.get("RECONCILE_CRASH_SEED")
-    else [random.randrange(10**6) for _ in range(25 if LONG else 3)]
+    # the workers of one xdist run share its run id, so they collect the same seeds
+    else [_seeds.randrange(10**6) for _ in range(25 if LONG else 3)]
 )
 
 
