@@ -97,6 +97,7 @@ RESOURCES = (
     "verify",
     "statements",
     "statement_profiles",
+    "line_rules",
     "transactions",
     "expected_receipts",
     "holds",
@@ -108,6 +109,7 @@ RESOURCES = (
     "deferrals",
     "payee_accounts",
     "deadlines",
+    "distribution_plans",
 )
 
 

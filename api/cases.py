@@ -49,10 +49,45 @@ class PayeeAccountSchema(AccountSchema):
 
 
 class ApplicantSchema(ma.Schema):
+    party_id = ma.fields.Integer(
+        dump_only=True,
+        metadata={"description": "the applicant's id on the case (a plan's `claims[].party_id`)"},
+    )
     name = ma.fields.String(required=True, validate=ma.validate.Length(1, 200))
     #: 身份证号 / 统一社会信用代码: stored as given, shown masked (first four and last four)
     id_number = Text(64, load_default=None, allow_none=True)
     payee_accounts = ma.fields.List(ma.fields.Nested(PayeeAccountSchema), required=True)
+    amount_due = Amount(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "the applicant's own entitlement (应得款); without it a single "
+            "applicant is entitled to the case's amount_due, one of several to an unknown sum"
+        },
+    )
+    order = ma.fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.Range(min=1, max=10_000),
+        metadata={"description": "its rank for a distribution plan by `order` (1 = first)"},
+    )
+    entitled = Amount(
+        positive=False,
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "what it is owed on the case; null: not stated"},
+    )
+    paid = Amount(
+        positive=False,
+        dump_only=True,
+        metadata={"description": "paid to its accounts (marked paid or confirmed)"},
+    )
+    due = Amount(
+        positive=False,
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "entitled − paid; null while its entitlement is unknown"},
+    )
 
 
 class RespondentSchema(ma.Schema):
@@ -83,6 +118,10 @@ class BalanceSchema(ma.Schema):
     approved_unpaid = Amount(positive=False)
     paid = Amount(positive=False)
     available = Amount(positive=False)
+    fees_paid = Amount(
+        positive=False,
+        metadata={"description": "the part of `paid` that went to the court's fee account"},
+    )
 
 
 class CaseSchema(ma.Schema):
@@ -136,6 +175,9 @@ class CaseQuerySchema(PageQuerySchema):
     court = Text(MAX_NAME)
     overdue = ma.fields.Boolean(metadata={"description": "an unresolved overdue alert"})
     held = ma.fields.Boolean(metadata={"description": "money held on the case"})
+    suggested = ma.fields.Boolean(
+        metadata={"description": "an orphan credit (不明款) suggests the case"}
+    )
     available_gt = Amount(positive=False, metadata={"description": "available above this"})
     sort = ma.fields.String(
         load_default=CaseSort.REGISTERED.value,
@@ -212,6 +254,8 @@ def new_case_from(data: dict) -> NewCase:
                 a["name"],
                 tuple(_account(acc) for acc in a["payee_accounts"]),
                 id_number=a["id_number"],
+                amount_due=a["amount_due"],
+                order=a["order"],
             )
             for a in data["applicants"]
         ),
@@ -316,6 +360,7 @@ def filters_from(query: dict) -> CaseFilters:
         court=query.get("court"),
         overdue=query.get("overdue"),
         held=query.get("held"),
+        suggested=query.get("suggested"),
         available_gt=query.get("available_gt"),
         sort=CaseSort(query["sort"]),
         descending=query["order"] == "desc",

@@ -311,6 +311,9 @@ def _add_commands() -> None:
 
     for module in (cli_statements, cli_alerts, cli_deadlines, cli_users, cli_ledger, scheduler):
         module.register(cli)
+    from api import cli_plans
+
+    cli_plans.register(cli)
 
 
 _add_commands()

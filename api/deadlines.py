@@ -31,6 +31,10 @@ class ClockSchema(ma.Schema):
     unknown_years = ma.fields.List(ma.fields.Integer())
     paused = ma.fields.Boolean()
     state = ma.fields.String(metadata={"description": "running | due_soon | overdue | paused"})
+    awaiting_confirmation = ma.fields.Boolean(
+        metadata={"description": "marked paid: the clock runs until a statement debit confirms it"}
+    )
+    marked_paid_on = ma.fields.Date(allow_none=True)
 
 
 class CaseDeadlinesSchema(ma.Schema):

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from api.approvals import RequestRoutes, RequestSchema
 from api.auth import current_actor
 from api.context import services
-from api.fields import Day
+from api.fields import Amount, Day
 from api.idempotency import idempotent
 from reconcile.deferrals import DeferralKind
 from reconcile.services import deferrals
@@ -27,6 +27,18 @@ class DeferralCreateSchema(ma.Schema):
         metadata={"description": "deferral (延缓发放) | escrow (提存)"},
     )
     until = Day(load_default=None, metadata={"description": "planned end, if known"})
+    review_on = Day(
+        load_default=None,
+        metadata={
+            "description": "the day it is reviewed (deferral_review_due); "
+            "until or review_on is required"
+        },
+    )
+    amount = Amount(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "the waiting money it pauses; omitted: all of the case"},
+    )
 
 
 class DeferralSchema(RequestSchema):
@@ -34,6 +46,11 @@ class DeferralSchema(RequestSchema):
     ground = ma.fields.String()
     document_reference = ma.fields.String()
     until = ma.fields.Date(allow_none=True)
+    review_on = ma.fields.Date(allow_none=True)
+    amount = Amount(allow_none=True, metadata={"description": "null: the whole case"})
+    late = ma.fields.Boolean(
+        metadata={"description": "requested after a clock it pauses was due (deferral_late)"}
+    )
     status = ma.fields.String(metadata={"description": "requested | approved | rejected | ended"})
     approved_on = ma.fields.Date(allow_none=True, metadata={"description": "the clock stops"})
     ended_on = ma.fields.Date(allow_none=True)
@@ -61,6 +78,24 @@ ROUTES.create(
 ROUTES.of_case("/cases/<int:case_id>/deferrals", deferrals.deferrals_of_case, "DeferralPage")
 ROUTES.read(deferrals.get_deferral)
 ROUTES.decisions(deferrals.approve_deferral, deferrals.reject_deferral)
+
+
+class DeferralReviewSchema(ma.Schema):
+    review_on = Day(required=True, metadata={"description": "the next review day, after today"})
+    note = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(1, 2000),
+        metadata={"description": "why the deferral is kept"},
+    )
+
+
+@blp.route("/deferrals/<int:deferral_id>/review", methods=["POST"])
+@idempotent
+@blp.arguments(DeferralReviewSchema)
+@blp.response(200, DeferralSchema)
+def review(body, deferral_id):
+    """Keep a deferral after its review, to a new review day (enforcement or approver)"""
+    return deferrals.review_deferral(services().uow(), current_actor(), deferral_id, **body)
 
 
 @blp.route("/deferrals/<int:deferral_id>/end", methods=["POST"])

@@ -65,9 +65,22 @@ DEMO_CASES = [
         case_number="〔2026〕京0105执2001号",
         court=COURT,
         amount_due=36_000_000,
-        applicants=(
+        applicants=(  # two applicants, each with its own entitlement and rank (#17)
             PartySpec(
-                "王芳", (AccountRef("6228480010012345678", "王芳", "中国农业银行北京酒仙桥支行"),)
+                "王芳",
+                (AccountRef("6228480010012345678", "王芳", "中国农业银行北京酒仙桥支行"),),
+                amount_due=24_000_000,
+                order=1,
+            ),
+            PartySpec(
+                "北京恒信建材有限公司",
+                (
+                    AccountRef(
+                        "0200004509200112233", "北京恒信建材有限公司", "中国工商银行北京亚运村支行"
+                    ),
+                ),
+                amount_due=12_000_000,
+                order=2,
             ),
         ),
         respondents=(
@@ -195,6 +208,7 @@ def _load_statement(engine: Engine, settings: dict) -> Iterator[str]:
     )
     _request_demo_payment(engine, settings, numbered[0]["id"])
     director = _director(engine, settings)
+    yield from _pay_execution_fee(engine, settings, numbered[0]["id"], director)
     yield from _hold_after_approval(engine, settings, numbered[2]["id"], director)
     yield from _pay_by_payment_file(engine, settings, numbered[1]["id"], director)
     yield from _expect_auction_proceeds(engine, numbered[2]["id"])
@@ -297,6 +311,35 @@ def _request_demo_payment(engine: Engine, settings: dict, case_id: int) -> None:
         note="支付通知：首期执行款",
         settings=settings,
     )
+
+
+def _pay_execution_fee(
+    engine: Engine, settings: dict, case_id: int, director: Actor
+) -> Iterator[str]:
+    """The execution fee on the 30,000.00 received (50 + 1.5% above 10,000: 350.00), to the
+    court's fee account: approved, and paid by finance (kind `fee`, balance `fees_paid`)."""
+    judge = Actor(
+        name="执行法官 陈明", role="enforcement", courts=frozenset({COURT}), id="demo:judge"
+    )
+    fee = disbursements.request_disbursement(
+        UnitOfWork(engine),
+        judge,
+        case_id,
+        kind="fee",
+        amount=35_000,
+        payee_account_number=FEE_ACCOUNT,
+        note="执行申请费（诉讼费用交纳办法第十四条）",
+        settings=settings,
+    )
+    disbursements.approve_disbursement(UnitOfWork(engine), director, fee["id"])
+    if settings["approvals"].get("finance_review"):
+        payment_reviews.review_disbursement(
+            UnitOfWork(engine), cli_actor("demo-finance"), fee["id"], decision="approve"
+        )
+    disbursements.mark_paid(
+        UnitOfWork(engine), cli_actor("demo-finance"), fee["id"], bank_reference="FEE20261120"
+    )
+    yield f"execution fee {fee['id']} of 350.00 paid to the court's fee account {FEE_ACCOUNT}"
 
 
 def _director(engine: Engine, settings: dict) -> Actor:

@@ -10,10 +10,10 @@ from flask_smorest import Blueprint
 from api.approvals import RequestRoutes, RequestSchema
 from api.auth import current_actor
 from api.context import services
-from api.fields import Amount, Day, Id, LocalDateTime, Text
+from api.fields import MAX_NAME, Amount, Day, Id, LocalDateTime, Text
 from api.idempotency import idempotent
 from api.pagination import PageQuerySchema, decode_cursor, page, page_schema
-from reconcile.disbursements import DisbursementStatus
+from reconcile.disbursements import CASE_KINDS, DisbursementKind, DisbursementStatus
 from reconcile.payment_files import EXTENSIONS, FORMATS, MEDIA_TYPES
 from reconcile.services import disbursements, payment_files, payment_reviews
 
@@ -27,9 +27,37 @@ class DisbursementCreateSchema(ma.Schema):
     payee_account_number = ma.fields.String(
         required=True,
         validate=ma.validate.Length(1, 64),
-        metadata={"description": "one of the case's confirmed payee accounts"},
+        metadata={
+            "description": "a lawful destination of the kind: an applicant's confirmed payee "
+            "account (payment), the court's fee account (fee), a respondent's known account "
+            "(respondent_refund), a registered escrow account (escrow), another court's "
+            "collection account (court_transfer)"
+        },
     )
     note = Text(load_default=None, allow_none=True)
+    kind = ma.fields.String(
+        load_default=DisbursementKind.PAYMENT.value,
+        validate=ma.validate.OneOf([k.value for k in CASE_KINDS]),
+        metadata={
+            "description": "payment (default) | fee | respondent_refund | escrow | court_transfer"
+        },
+    )
+    document_reference = Text(
+        MAX_NAME,
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "the court document ordering it: required for respondent_refund "
+            "and court_transfer"
+        },
+    )
+    document_overrides_entitlements = ma.fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "respondent_refund: its document orders the refund although an "
+            "applicant's entitlement is unpaid or unknown"
+        },
+    )
 
 
 class MarkPaidSchema(ma.Schema):
@@ -38,7 +66,16 @@ class MarkPaidSchema(ma.Schema):
 
 
 class DisbursementSchema(RequestSchema):
-    kind = ma.fields.String(metadata={"description": "payment | refund"})
+    kind = ma.fields.String(
+        metadata={
+            "description": "payment | fee | respondent_refund | escrow | court_transfer | "
+            "refund (an orphan's, to its payer)"
+        }
+    )
+    party_id = ma.fields.Integer(
+        allow_none=True, metadata={"description": "a payment's applicant (its party id)"}
+    )
+    document_reference = ma.fields.String(allow_none=True)
     court = ma.fields.String()
     case_id = ma.fields.Integer(allow_none=True)
     case_number = ma.fields.String(allow_none=True)
@@ -105,8 +142,9 @@ ROUTES = RequestRoutes(
     "/disbursements/<int:disbursement_id>",
     DisbursementSchema,
     {
-        "request_payment": "Request a payment to a payee account the case's documents name "
-        "(enforcement)",
+        "request_payment": "Request a disbursement of a kind to one of its lawful destinations: "
+        "a payment within the applicant's unpaid entitlement, a fee, a refund to the "
+        "respondent, escrow (提存), a transfer to another court (enforcement)",
         "get": "Read a disbursement with its approvals",
         "approve": "Approve at the next level, as the position it names; after the last "
         "level finance reviews it (approver, not the requester)",

@@ -31,6 +31,9 @@ STATUS_OF = {
     "insufficient_available": 422,
     "payee_not_named": 422,
     "exceeds_entitlement": 422,  # reconcile/entitlements.py
+    "entitlements_unpaid": 422,  # reconcile/entitlements.py
+    "escrow_not_approved": 422,  # reconcile/disbursements.py
+    "unsafe_pattern": 422,  # reconcile/services/line_rules.py
     "unlawful_payee_account": 422,
     "payee_name_mismatch": 422,
     "invalid_file": 422,

@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 DELIVERY_INTERVAL_SECONDS = 30
 RECONCILIATION_AT = "05:30"  #: court time, after the banks' overnight statements
+PLANS_AT = "00:30"  #: court time: plans whose objection period ended yesterday
 
 
 def start_scheduler(app_or_engine, settings: dict) -> BackgroundScheduler | None:
@@ -67,6 +68,15 @@ def start_scheduler(app_or_engine, settings: dict) -> BackgroundScheduler | None
         args=(engine, settings),
         id="daily_reconciliation",
     )
+    hour, minute = _hour_minute(PLANS_AT)
+    scheduler.add_job(
+        execute_plans_job,
+        "cron",
+        hour=hour,
+        minute=minute,
+        args=(engine, settings),
+        id="execute_distribution_plans",
+    )
     if settings["audit"]["checkpoint_minutes"] > 0:
         scheduler.add_job(
             audit_checkpoint_job,
@@ -107,6 +117,15 @@ def reconciliation_job(engine: Engine, settings: dict) -> int:
     from reconcile.services.reconciliation import run_daily_reconciliation
 
     return run_daily_reconciliation(engine, settings)
+
+
+def execute_plans_job(engine: Engine, settings: dict) -> dict:
+    """Execute the distribution plans whose objection period ended with no objection."""
+    from reconcile.services.distribution_plans import execute_due_plans
+
+    report = execute_due_plans(engine, settings, local_today())
+    log.info("distribution plans: %s", report)
+    return report
 
 
 def audit_checkpoint_job(engine: Engine) -> int:

@@ -130,6 +130,12 @@ _HOLD_FACTS = {
 }
 _PAYMENT_FACTS = {
     "disbursement_id": _ID,
+    "kind": {
+        "type": "string",
+        "enum": ["payment", "fee", "respondent_refund", "escrow", "court_transfer"],
+        "description": "payment (to an applicant), fee, respondent_refund, escrow (提存) or "
+        "court_transfer",
+    },
     "amount": {**_FEN, "description": "the payment, in fen"},
     "payee_account_number": {"type": "string", "description": "masked: the last four digits"},
     "status": {"type": "string"},
@@ -182,6 +188,36 @@ FACTS: dict[str, dict] = {
     },
 }
 
+# 分配方案: reconcile/services/distribution_plans.py; every plan event has the same facts
+_PLAN_EVENTS = (
+    "distribution_plan_issued",
+    "distribution_plan_objected",
+    "distribution_plan_withdrawn",
+    "distribution_plan_executed",
+)
+_PLAN_FACTS = {
+    "plan_id": _ID,
+    "status": {"type": "string", "enum": ["issued", "objected", "executed", "withdrawn"]},
+    "method": {"type": "string", "enum": ["pro_rata", "order"]},
+    "document_reference": {"type": "string"},
+    "objection_ends_on": {"type": "string", "format": "date"},
+    "shares": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "party_id": _ID,
+                "share": {**_FEN, "description": "the applicant's share, in fen"},
+                "disbursement_id": {
+                    "type": ["integer", "null"],
+                    "description": "its payment request, once executed",
+                },
+            },
+        },
+    },
+}
+FACTS.update({event: _PLAN_FACTS for event in _PLAN_EVENTS})
+
 
 #: the component of each event's facts (payments share one); an event missing here and in
 #: FACTS is documented with facts of any shape, and test_outgoing_messages.py fails
@@ -193,6 +229,7 @@ FACTS_SCHEMA = {
     "payment_paid": "PaymentFacts",
     "money_reversed": "MoneyReversedFacts",
     "payment_returned": "PaymentReturnedFacts",
+    **{event: "DistributionPlanFacts" for event in _PLAN_EVENTS},
 }
 
 

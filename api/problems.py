@@ -42,6 +42,11 @@ MEANINGS: dict[str, str] = {
     "insufficient_available": "more than the case's available (undisputed, unreserved) money",
     "payee_not_named": "no court document of the case names this payee account "
     "(an alert is raised)",
+    "exceeds_entitlement": "a payment above what its applicant is still owed and not yet "
+    "requested (`applicant`, `unpaid`): the payee check is per applicant",
+    "entitlements_unpaid": "a refund to the respondent while an applicant's entitlement is "
+    "unpaid or unknown (`applicants`), unless `document_overrides_entitlements`",
+    "escrow_not_approved": "an escrow payment (提存) needs an approved escrow deferral on the case",
     "unlawful_payee_account": "the account is a respondent's on the case, a collection account, "
     "a case's sub-account or the court's own (`belongs_to` says which): never an applicant's "
     "payee account",
@@ -67,6 +72,8 @@ MEANINGS: dict[str, str] = {
     "which needs approval",
     "no_payments_to_export": "every approved payment of the court is in a payment file "
     "already: download one again (`batch`)",
+    "unsafe_pattern": "a line rule's `remark_pattern` is too long, does not compile, or could "
+    "backtrack for ever (back-references, repeats inside repeated groups)",
 }
 
 #: approving and rejecting a request: the role, one's own request, a decided one
@@ -142,7 +149,13 @@ PROBLEMS: dict[str, dict[int, tuple[str, ...]]] = {
     "POST /cases/{case_id}/disbursements": {
         403: ("forbidden",),
         409: ("illegal_transition",),
-        422: ("payee_not_named", "insufficient_available"),
+        422: (
+            "payee_not_named",
+            "insufficient_available",
+            "exceeds_entitlement",
+            "entitlements_unpaid",
+            "escrow_not_approved",
+        ),
     },
     "POST /disbursements/{disbursement_id}/approve": {
         **_DECISION,
@@ -162,7 +175,7 @@ PROBLEMS: dict[str, dict[int, tuple[str, ...]]] = {
     "POST /disbursements/{disbursement_id}/resubmit": {
         403: ("forbidden",),
         409: ("conflict", "illegal_transition"),
-        422: ("payee_not_named", "insufficient_available"),
+        422: ("payee_not_named", "insufficient_available", "exceeds_entitlement"),
     },
     "GET /disbursements/payment-file": {
         403: ("forbidden",),
@@ -193,11 +206,26 @@ PROBLEMS: dict[str, dict[int, tuple[str, ...]]] = {
     "POST /deferrals/{deferral_id}/approve": _DECISION,
     "POST /deferrals/{deferral_id}/reject": _DECISION,
     "POST /deferrals/{deferral_id}/end": {403: ("forbidden",), 409: ("illegal_transition",)},
+    "POST /deferrals/{deferral_id}/review": _DECISION,
     "POST /cases/{case_id}/payee-accounts": {
         403: ("forbidden",),
         409: ("conflict", "illegal_transition"),
         422: ("unlawful_payee_account", "payee_name_mismatch"),
     },
+    # line rules: lines that are not case money (#18)
+    "GET /line-rules": {403: ("forbidden",)},
+    "POST /line-rules": {
+        403: ("forbidden",),
+        404: ("not_found",),
+        409: ("conflict",),
+        422: ("unsafe_pattern",),
+    },
+    "PATCH /line-rules/{rule_id}": {
+        403: ("forbidden",),
+        409: ("conflict",),
+        422: ("unsafe_pattern",),
+    },
+    "GET /line-rules/{rule_id}/matches": {403: ("forbidden",)},
     # statement profiles (#14)
     "POST /statement-profiles": {403: ("forbidden",), 404: ("not_found",), 409: ("conflict",)},
     "PATCH /statement-profiles/{profile_id}": {
@@ -209,6 +237,24 @@ PROBLEMS: dict[str, dict[int, tuple[str, ...]]] = {
         422: ("unlawful_payee_account",),  # the account became a court's since the request
     },
     "POST /payee-account-changes/{change_id}/reject": _DECISION,
+    # distribution plans (分配方案, #17): one open plan per case; the state of the plan
+    "POST /cases/{case_id}/distribution-plans": {
+        403: ("forbidden",),
+        409: ("conflict",),
+        422: ("exceeds_entitlement",),
+    },
+    "POST /distribution-plans/{plan_id}/objections": {
+        403: ("forbidden",),
+        409: ("conflict", "illegal_transition"),
+    },
+    "POST /distribution-plans/{plan_id}/withdraw": {
+        403: ("forbidden",),
+        409: ("conflict", "illegal_transition"),
+    },
+    "POST /distribution-plans/{plan_id}/execute": {
+        403: ("forbidden",),
+        409: ("conflict", "illegal_transition"),
+    },
 }
 
 _TITLES = {

@@ -35,7 +35,11 @@ class ReconciliationSchema(ma.Schema):
     cases = ma.fields.String(metadata={"description": "Σ over cases of received − paid"})
     orphans = ma.fields.String(metadata={"description": "unidentified funds (suspense)"})
     approved_unpaid = ma.fields.String()
-    books = ma.fields.String(metadata={"description": "cases + orphans"})
+    non_case = ma.fields.String(
+        metadata={"description": "net of lines a line rule decided are not case money "
+                  "(interest, bank fees, the court's own transfers)"}
+    )  # fmt: skip
+    books = ma.fields.String(metadata={"description": "cases + orphans + non_case"})
     difference = ma.fields.String(allow_none=True, metadata={"description": "bank − books"})
     unexplained = ma.fields.String(allow_none=True)
     explained_by = ma.fields.List(ma.fields.Nested(ExplanationSchema))

@@ -101,6 +101,9 @@ class ReportSchema(ma.Schema):
     lines_duplicate = ma.fields.Integer()
     credits_matched = ma.fields.Integer()
     orphans = ma.fields.Integer()
+    lines_non_case = ma.fields.Integer(
+        metadata={"description": "lines a line rule decided are not case money (利息, 手续费)"}
+    )
     debits_reconciled = ma.fields.Integer()
     debits_flagged = ma.fields.Integer()
     balance_check = ma.fields.String(metadata={"description": "ok | mismatch | not_available"})

@@ -92,7 +92,7 @@ class TransactionSchema(ma.Schema):
 class TransactionQuerySchema(PageQuerySchema):
     status = ma.fields.String(
         validate=ma.validate.OneOf(
-            ["matched", "orphan", "refunding", "refunded", "reconciled", "flagged"]
+            ["matched", "orphan", "refunding", "refunded", "reconciled", "flagged", "non_case"]
         )
     )
     case_id = Id()

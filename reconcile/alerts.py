@@ -22,6 +22,8 @@ class AlertKind(StrEnum):
     UNNAMED_PAYEE_ATTEMPT = "unnamed_payee_attempt"  #: a payment request to an unnamed account
     UNAUTHORISED_DEBIT = "unauthorised_debit"  #: money left for an account no document names
     UNMATCHED_DEBIT = "unmatched_debit"  #: a debit matching no approved disbursement
+    #: a debit to the court's fee account that settles no requested fee (warning, #17)
+    UNREQUESTED_FEE_DEBIT = "unrequested_fee_debit"
     PAID_WHILE_HELD = "paid_while_held"  #: the bank paid money a hold placed since covers
     NOTICE_DUE_SOON = "notice_due_soon"  #: the payment notice's deadline is near
     NOTICE_OVERDUE = "notice_overdue"  #: no payment notice within 10 working days
@@ -44,6 +46,12 @@ class AlertKind(StrEnum):
     RESUME_NEEDED = "resume_needed"
     #: the bank sent a paid disbursement back (退汇): the money is on the case again
     PAYMENT_RETURNED = "payment_returned"
+    #: a deferral's review day has come (issue #18): end it, or keep it with reason
+    DEFERRAL_REVIEW_DUE = "deferral_review_due"
+    #: a deferral requested after a clock it pauses was already due (issue #18)
+    DEFERRAL_LATE = "deferral_late"
+    #: money registered as expected has not reached the collection account (art. 20)
+    EXPECTED_RECEIPT_MISSING = "expected_receipt_missing"
 
 
 class Severity(StrEnum):
@@ -60,6 +68,7 @@ SEVERITY: dict[AlertKind, Severity] = {
     K.UNNAMED_PAYEE_ATTEMPT: S.CRITICAL,
     K.UNAUTHORISED_DEBIT: S.CRITICAL,
     K.UNMATCHED_DEBIT: S.CRITICAL,
+    K.UNREQUESTED_FEE_DEBIT: S.WARNING,
     K.PAID_WHILE_HELD: S.CRITICAL,
     K.NOTICE_DUE_SOON: S.INFO,
     K.NOTICE_OVERDUE: S.WARNING,
@@ -77,6 +86,9 @@ SEVERITY: dict[AlertKind, Severity] = {
     K.IDENTIFICATION_OVERDUE: S.WARNING,
     K.RESUME_NEEDED: S.WARNING,
     K.PAYMENT_RETURNED: S.WARNING,
+    K.DEFERRAL_REVIEW_DUE: S.WARNING,
+    K.DEFERRAL_LATE: S.WARNING,
+    K.EXPECTED_RECEIPT_MISSING: S.CRITICAL,
 }
 
 

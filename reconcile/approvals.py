@@ -33,21 +33,35 @@ class WrongPosition(Forbidden):
     code = "wrong_position"
 
 
-def level_positions(amount: int, tiers: Iterable[Mapping]) -> tuple[str | None, ...]:
+#: which tier an amount equal to a bound falls in ([approvals] bound_in); "higher" by default
+BOUND_IN = ("higher", "lower")
+
+
+def level_positions(
+    amount: int, tiers: Iterable[Mapping], bound_in: str = "higher"
+) -> tuple[str | None, ...]:
     """Return the position each approval level of an amount (fen) names, first level first.
 
-    The first tier whose `up_to` (yuan, inclusive) covers the amount applies. A tier names
-    its levels' positions in order (`levels = ["执行局长", "分管院领导"]`); the older form,
-    a number of levels (`levels = 2`), names none: any approver decides each level."""
+    The first tier whose `up_to` (yuan) covers the amount applies. An amount equal to a
+    bound falls in the higher tier by default (`bound_in = "higher"`: 100,000.00 needs the
+    levels of the tier above `up_to = "100000.00"`), or in the tier it bounds ("lower").
+    A tier names its levels' positions in order (`levels = ["执行局长", "分管院领导"]`); the
+    older form, a number of levels (`levels = 2`), names none: any approver decides each
+    level."""
+    if bound_in not in BOUND_IN:
+        raise ValidationFailed(f"[approvals] bound_in is one of {', '.join(BOUND_IN)}")
     for tier in tiers:
-        if "up_to" not in tier or amount <= _fen(tier["up_to"]):
+        if "up_to" not in tier:
+            return _levels(tier)
+        bound = _fen(tier["up_to"])
+        if amount < bound or (amount == bound and bound_in == "lower"):
             return _levels(tier)
     raise ValidationFailed("the approval tiers end with a tier that has no up_to")
 
 
-def levels_for(amount: int, tiers: Iterable[Mapping]) -> int:
+def levels_for(amount: int, tiers: Iterable[Mapping], bound_in: str = "higher") -> int:
     """Return how many approval levels an amount (fen) needs."""
-    return len(level_positions(amount, tiers))
+    return len(level_positions(amount, tiers, bound_in))
 
 
 def _fen(text: str) -> int:

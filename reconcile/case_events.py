@@ -17,6 +17,12 @@ class CaseEvent(StrEnum):
     PAYMENT_PAID = "payment_paid"  #: the bank executed the disbursement
     MONEY_REVERSED = "money_reversed"  #: a voided import took credits back off the case
     PAYMENT_RETURNED = "payment_returned"  #: the bank sent a paid payout back (退汇)
+    #: a distribution plan (分配方案, reconcile/services/distribution_plans.py) was issued,
+    #: objected to, withdrawn, or executed (its payments requested)
+    DISTRIBUTION_PLAN_ISSUED = "distribution_plan_issued"
+    DISTRIBUTION_PLAN_OBJECTED = "distribution_plan_objected"
+    DISTRIBUTION_PLAN_WITHDRAWN = "distribution_plan_withdrawn"
+    DISTRIBUTION_PLAN_EXECUTED = "distribution_plan_executed"
 
 
 def subscriber_for(subscribers: list[dict], court: str) -> dict | None:

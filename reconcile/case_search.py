@@ -145,6 +145,10 @@ class CaseFilters:
     overdue: bool | None = None  #: an unresolved notice or payment overdue alert
     held: bool | None = None  #: money held on the case
     available_gt: int | None = None  #: fen
+    #: an orphan credit (不明款) suggests the case (its ranked candidates, matching.suggest)
+    suggested: bool | None = None
+    #: the cases the orphans suggest, as the use case read them (bounded) for `suggested`
+    suggested_ids: frozenset[int] | None = None
     sort: CaseSort = CaseSort.REGISTERED
     descending: bool = True
 

@@ -60,6 +60,9 @@ class PartySpec:
     name: str
     accounts: tuple[AccountRef, ...] = ()
     id_number: str | None = None
+    #: an applicant's own entitlement in fen (reconcile/entitlements.py), where given
+    amount_due: int | None = None
+    order: int | None = None  #: its rank for a distribution `order` plan, where given
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,23 @@ the notice to finance: the request's final approval (its last approval level) by
 or the request itself (`notice_to_finance = "request"`). Finance's own review after the
 last level does not move it: finance reviewing late must not buy finance time.
 The day the clock starts is not counted; approved deferrals pause both clocks.
+
+Deferrals of an amount (issue #18): a deferral that names an `amount` pauses only that much
+of clock 1's waiting money, the way a hold does: from its approval to its end (or `until`)
+that money is not waiting, and it waits again from the end. It does not pause clock 2.
+A deferral without an amount pauses both clocks for the whole case, as before.
+
+Holds placed after a payment request (issue #18): a hold may cover money a request has
+already reserved (holds may exceed what is left; finance is then refused the payment).
+The rule: on each day, the money held beyond what the case has not reserved — held +
+reserved − received, at most what is held — covers the unpaid notices, newest request
+first. A notice fully covered that way has its payment clock paused from the day the hold
+covering it was placed to the day it no longer is (both inclusive: the release day is not
+counted); a notice covered in part keeps its clock running for its uncovered part (the
+clock's `amount`), since finance must still act on it.
+
+`mark-paid` does not stop clock 2: a notice marked paid keeps its clock running, shown as
+awaiting confirmation, until a statement debit confirms it (status paid: `paid_on`).
 """
 
 from __future__ import annotations
@@ -30,11 +47,14 @@ class Notice:
     disbursement_id: int
     requested_on: date
     amount: int  #: fen
+    #: the day it was paid, once a statement debit confirmed it (status paid)
     paid_on: date | None = None
     #: the day its last approval level approved it (None: not finally approved yet)
     approved_on: date | None = None
     #: 退汇: the day the bank's return of it was booked; its money waits again from then
     returned_on: date | None = None
+    #: the day finance marked it paid, while no statement debit confirms it yet
+    marked_paid_on: date | None = None
 
     def notified_on(self, notice_to_finance: str) -> date | None:
         """The day finance was told to pay: the payment clock starts then."""
@@ -53,6 +73,8 @@ class CaseFacts:
     holds: list[tuple[date, int]] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     pauses: list[Pause] = field(default_factory=list)
+    #: deferrals of an amount: paused money (approved positive, ended negative), as holds
+    deferred: list[tuple[date, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -101,6 +123,8 @@ class Clock:
     amount: int  #: fen waiting for the notice, or the notice's amount
     deadline: Deadline
     disbursement_id: int | None = None
+    #: clock 2 of a notice finance marked paid: it runs until a statement debit confirms it
+    marked_paid_on: date | None = None
 
     @property
     def subject(self) -> str:
@@ -119,13 +143,14 @@ class Finding:
 
 def releasable_since(facts: CaseFacts) -> tuple[date, int] | None:
     """Return when the oldest releasable money became releasable, and how much is releasable."""
-    if not facts.holds and not facts.notices:
+    if not facts.holds and not facts.notices and not facts.deferred:
         waiting = _only_arrived(facts.arrivals)
         if waiting is not False:
             return waiting
     events = sorted(
         [(d, 0, a, 0) for d, a in facts.arrivals]
         + [(d, 1, 0, h) for d, h in facts.holds]
+        + [(d, 1, 0, h) for d, h in facts.deferred]
         + [(n.requested_on, 1, -n.amount, 0) for n in facts.notices]
         + [(n.returned_on, 1, n.amount, 0) for n in facts.notices if n.returned_on],
     )
@@ -174,23 +199,83 @@ def clocks(facts: CaseFacts, rules: Rules, calendar: WorkingDayCalendar) -> list
             start, rules.notice_working_days, facts.pauses
         )
         found.append(Clock(ClockKind.NOTICE, facts.case_id, start, amount, deadline))
+    covers = hold_covers(facts) if facts.holds and facts.notices else {}
     for notice in facts.notices:
         notified = notice.notified_on(rules.notice_to_finance)
         if notice.paid_on is None and notified is not None:
+            cover = covers.get(notice.disbursement_id)
             deadline = calendar.add_working_days_with_pauses(
-                notified, rules.payment_working_days, facts.pauses
+                notified,
+                rules.payment_working_days,
+                facts.pauses + (cover.pauses if cover else []),
             )
             found.append(
                 Clock(
                     ClockKind.PAYMENT,
                     facts.case_id,
                     notified,
-                    notice.amount,
+                    notice.amount - (cover.covered if cover else 0),
                     deadline,
                     notice.disbursement_id,
+                    notice.marked_paid_on,
                 )
             )
     return found
+
+
+@dataclass
+class HoldCover:
+    """How holds placed after a notice cover it: when it was fully covered, and how much of
+    it is covered as of its last fact."""
+
+    pauses: list[Pause] = field(default_factory=list)
+    covered: int = 0  #: fen covered now
+
+
+def hold_covers(facts: CaseFacts) -> dict[int, HoldCover]:
+    """Return, by disbursement id, how holds cover the case's unpaid notices (module doc)."""
+    changes: dict[date, list[int]] = {}  # day -> [received, held, consumed]
+    for day, amount in facts.arrivals:
+        changes.setdefault(day, [0, 0, 0])[0] += amount
+    for day, amount in facts.holds:
+        changes.setdefault(day, [0, 0, 0])[1] += amount
+    for n in facts.notices:
+        changes.setdefault(n.requested_on, [0, 0, 0])[2] += n.amount
+        if n.returned_on:
+            changes.setdefault(n.returned_on, [0, 0, 0])[2] -= n.amount
+        for day in (n.paid_on, n.marked_paid_on):
+            if day:
+                changes.setdefault(day, [0, 0, 0])
+    newest_first = sorted(facts.notices, key=lambda n: (n.requested_on, n.disbursement_id))[::-1]
+    covers = {n.disbursement_id: HoldCover() for n in facts.notices}
+    since: dict[int, date] = {}  # notices fully covered, from the day
+    received = held = consumed = 0
+    for day in sorted(changes):
+        got, hold, used = changes[day]
+        received, held, consumed = received + got, held + hold, consumed + used
+        left = min(max(0, held), max(0, held + consumed - received))
+        for n in newest_first:
+            if not _unpaid_on(n, day):
+                taken = 0
+            else:
+                taken = min(left, n.amount)
+                left -= taken
+            cover = covers[n.disbursement_id]
+            cover.covered = taken
+            if taken == n.amount and n.disbursement_id not in since:
+                since[n.disbursement_id] = day
+            elif taken < n.amount and n.disbursement_id in since:
+                cover.pauses.append((since.pop(n.disbursement_id), day))
+    for disbursement_id, day in since.items():
+        covers[disbursement_id].pauses.append((day, None))
+    return covers
+
+
+def _unpaid_on(notice: Notice, day: date) -> bool:
+    if notice.requested_on > day or (notice.returned_on and notice.returned_on <= day):
+        return False
+    left = notice.paid_on or notice.marked_paid_on
+    return left is None or left > day
 
 
 def state_of(clock: Clock, as_of: date, rules: Rules, calendar: WorkingDayCalendar) -> ClockState:

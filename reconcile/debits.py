@@ -9,8 +9,13 @@ paid already, or of another amount or payee settles nothing (a critical alert).
 A debit without a reference settles the oldest approved, unpaid disbursement with the
 same payee account and amount (and the same bank reference, where both carry one).
 Otherwise it is flagged: a debit to an account no court document names is unauthorised
-(critical); a debit to a named account that settles nothing — wrong amount, not
+(critical); a debit to the court's registered fee account that settles no requested fee
+is an unrequested fee (warning: the money went to the court itself, but without a
+request); a debit to another named account that settles nothing — wrong amount, not
 approved yet, paid twice — is unmatched (critical).
+
+Every kind of disbursement (a payment, a fee, a refund to the respondent, escrow, a
+transfer to another court) settles the same way: by its payee account and amount.
 """
 
 from __future__ import annotations
@@ -35,16 +40,23 @@ class Debit:
 
 @dataclass(frozen=True, slots=True)
 class DebitOutcome:
-    kind: str  #: settles | unauthorised | unmatched
+    kind: str  #: settles | unauthorised | unrequested_fee | unmatched
     disbursement_id: int | None = None
 
 
 class DebitReconciler:
     """Explain the debits of one statement against the payments awaiting the bank."""
 
-    def __init__(self, awaiting: list[dict], named_accounts: set[str]) -> None:
+    def __init__(
+        self,
+        awaiting: list[dict],
+        named_accounts: set[str],
+        *,
+        fee_accounts: frozenset[str] | set[str] = frozenset(),
+    ) -> None:
         self._awaiting = list(awaiting)
-        self._named = named_accounts | {d["payee_account_number"] for d in awaiting}
+        self._fees = frozenset(fee_accounts)
+        self._named = named_accounts | self._fees | {d["payee_account_number"] for d in awaiting}
 
     def explain(self, debit: Debit) -> DebitOutcome:
         """Return what the debit is; a settled payment cannot be settled again."""
@@ -64,9 +76,12 @@ class DebitReconciler:
         return payment["id"]
 
     def unexplained(self, debit: Debit) -> str:
-        """Return what a debit that settles nothing is: unauthorised or unmatched."""
+        """Return what a debit that settles nothing is: unauthorised, unrequested_fee or
+        unmatched."""
         if not debit.payee_account or debit.payee_account not in self._named:
             return "unauthorised"
+        if debit.payee_account in self._fees:
+            return "unrequested_fee"
         return "unmatched"
 
     def _settled_payment(self, debit: Debit) -> dict | None:

@@ -24,14 +24,34 @@ from enum import StrEnum
 
 from reconcile.account_numbers import normalise_account_number
 from reconcile.approvals import APPROVED, APPROVED_IN_PART, REJECTED, approval_moves
-from reconcile.errors import PayeeNotNamed
+from reconcile.errors import DomainError, PayeeNotNamed, ValidationFailed
 from reconcile.ledger import Posting
 from reconcile.lifecycle import Lifecycle
 
 
 class DisbursementKind(StrEnum):
+    """What a disbursement is for; each kind has its own lawful destinations (art. 20)."""
+
     PAYMENT = "payment"  #: to an applicant's payee account named in the court documents
     REFUND = "refund"  #: unidentified funds back to the payer's own account
+    FEE = "fee"  #: the execution fee, to the court's registered fee account
+    #: surplus back to a respondent's known account on the case, by a court document
+    RESPONDENT_REFUND = "respondent_refund"
+    ESCROW = "escrow"  #: 提存: to a registered escrow account, with an approved escrow deferral
+    #: to another registered court's collection account (e.g. 参与分配, 移送), by a document
+    COURT_TRANSFER = "court_transfer"
+
+
+#: the kinds a case's page and POST /cases/{id}/disbursements ask for (a refund is an orphan's)
+CASE_KINDS = (
+    DisbursementKind.PAYMENT,
+    DisbursementKind.FEE,
+    DisbursementKind.RESPONDENT_REFUND,
+    DisbursementKind.ESCROW,
+    DisbursementKind.COURT_TRANSFER,
+)
+#: the kinds that name the court document ordering them (document_reference required)
+DOCUMENT_KINDS = (DisbursementKind.RESPONDENT_REFUND, DisbursementKind.COURT_TRANSFER)
 
 
 class DisbursementStatus(StrEnum):
@@ -98,7 +118,7 @@ def request_postings(amount: int) -> list[Posting]:
     return [Posting("pending", amount)]
 
 
-def check_payee(account_number: str, named: set[str]) -> str:
+def check_payee(account_number: str, named: set[str] | dict[str, object]) -> str:
     """Return the normalised payee account, or raise PayeeNotNamed (art. 20)."""
     number = normalise_account_number(account_number)
     if number not in named:
@@ -107,6 +127,37 @@ def check_payee(account_number: str, named: set[str]) -> str:
             payee_account_number=number,
         )
     return number
+
+
+def check_kind_request(kind: str, document_reference: str | None) -> DisbursementKind:
+    """Return the kind a case's disbursement asks for; refuse an unknown one, and one whose
+    kind needs its court document without one (ValidationFailed)."""
+    try:
+        found = DisbursementKind(kind)
+    except ValueError:
+        found = None
+    if found not in CASE_KINDS:
+        raise ValidationFailed(f"unknown disbursement kind {kind!r}", field="kind")
+    if found in DOCUMENT_KINDS and not (document_reference or "").strip():
+        raise ValidationFailed(
+            f"a {found.value} names the court document that orders it",
+            field="document_reference",
+        )
+    return found
+
+
+class EscrowNotApproved(DomainError):
+    """An escrow payment (提存) without an approved escrow deferral on the case."""
+
+    code = "escrow_not_approved"
+
+
+def check_escrow_allowed(approved_escrows: int) -> None:
+    """Refuse an escrow payment unless an escrow (提存) deferral is approved on the case."""
+    if approved_escrows < 1:
+        raise EscrowNotApproved(
+            "money goes into escrow (提存) only with an approved escrow deferral on the case"
+        )
 
 
 REFERENCE_PREFIX = "AK"  #: 案款

@@ -47,6 +47,12 @@ class Entitlement:
         return None if self.entitled is None else max(0, self.entitled - self.paid - self.reserved)
 
 
+class EntitlementsUnpaid(DomainError):
+    """A refund to the respondent while an applicant is still owed (or owed an unknown sum)."""
+
+    code = "entitlements_unpaid"
+
+
 def entitled_amount(own: int | None, case_amount_due: int, applicant_count: int) -> int | None:
     """Return an applicant's entitlement: its own amount, else the case's if it is alone."""
     if own is not None:
@@ -71,3 +77,19 @@ def entitlements_outstanding(entitlements: list[Entitlement]) -> list[Entitlemen
 
     A refund to the respondent waits for these unless its court document says otherwise."""
     return [e for e in entitlements if e.unpaid is None or e.unpaid > 0]
+
+
+def check_refund_allowed(entitlements: list[Entitlement], document_overrides: bool) -> None:
+    """Refuse a refund to the respondent while an applicant's entitlement is unpaid or
+    unknown (EntitlementsUnpaid), unless its court document orders it all the same."""
+    waiting = entitlements_outstanding(entitlements)
+    if waiting and not document_overrides:
+        raise EntitlementsUnpaid(
+            "the applicants are still owed: "
+            + ", ".join(
+                f"{e.name} ({'unknown' if e.unpaid is None else format_yuan(e.unpaid)})"
+                for e in waiting
+            )
+            + "; a refund to the respondent waits unless its document orders it",
+            applicants=[e.name for e in waiting],
+        )

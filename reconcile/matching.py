@@ -18,6 +18,10 @@ never moved to a different case by guesswork. Several candidates make an orphan 
 A credit for a closed case follows its closure type (reconcile/closed_case_credits.py):
 placed on a case that may resume (终结本次执行), evidence `closed_case`; else an orphan
 (`closed_case`) whose first suggestion names the case and proposes refund to the payer.
+
+Manual assignments teach suggestions, never placements: a payer account staff assigned to
+the same case at least LEARNED_AFTER times (`learned`: account → [(case number, times)])
+offers that case first for the payer's next orphan.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ from reconcile.sub_accounts import (
 )
 
 MAX_SUGGESTIONS = 5
+LEARNED_AFTER = 2  #: manual assignments of one payer account to one case that teach
+LEARNED_REASON = "assigned to this case by staff before"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +78,17 @@ class Match:
 class Matcher:
     """Match credits of one collection account against its case index."""
 
-    def __init__(self, index: CaseIndex, expected: list[ExpectedReceipt] = ()) -> None:
+    def __init__(
+        self,
+        index: CaseIndex,
+        expected: list[ExpectedReceipt] = (),
+        learned: dict[str, list[tuple[str, int]]] | None = None,
+    ) -> None:
         self.index = index
         self._in_remark = index.sub_account_pattern()
         self._expected = list(expected)  #: open receipts; each fits one credit
+        #: payer account → [(case number, times staff assigned it there)], most first
+        self._learned = learned or {}
 
     def match(self, credit: Credit) -> Match:
         """Return where the credit belongs, or why it is an orphan."""
@@ -178,7 +191,9 @@ class Matcher:
         return Match(case.id, rule, evidence)
 
     def _orphan(self, credit: Credit, reason: str, evidence: dict) -> Match:
-        return Match(None, None, evidence, reason, suggest(self.index, credit, evidence))
+        return Match(
+            None, None, evidence, reason, suggest(self.index, credit, evidence, self._learned)
+        )
 
 
 def _open(cases: list[CaseRef]) -> list[CaseRef]:
@@ -186,9 +201,21 @@ def _open(cases: list[CaseRef]) -> list[CaseRef]:
     return [c for c in cases if c.open or resume_needed("closed", c.closure_type)]
 
 
-def suggest(index: CaseIndex, credit: Credit, evidence: dict) -> list[dict]:
-    """Rank cases the orphan may belong to: near-miss numbers first, then the payer's cases."""
+def suggest(
+    index: CaseIndex,
+    credit: Credit,
+    evidence: dict,
+    learned: dict[str, list[tuple[str, int]]] | None = None,
+) -> list[dict]:
+    """Rank cases the orphan may belong to: the cases staff placed the payer's account on
+    (LEARNED_AFTER times or more) first, then near-miss numbers, then the payer's cases."""
     found: dict[int, dict] = {}
+    payer = normalise_account_number(credit.counterparty_account or "")
+    for number, times in (learned or {}).get(payer, ()) if payer else ():
+        case = index.by_case_number(number)
+        if times >= LEARNED_AFTER and case is not None and case.open:
+            _add(found, case, LEARNED_REASON)
+            found[case.id]["times"] = times
     for number in _typed_sub_accounts(evidence):
         for candidate, reason in near_misses(number, index.sub_accounts):
             _add(found, index.by_sub_account(candidate), f"sub-account {reason}")

@@ -26,6 +26,7 @@ class Verb(StrEnum):
     IMPORT_STATEMENT = "import statement"
     VOID_STATEMENT = "void statement"  #: ask to take a wrong import back (approved in layers)
     DEFINE_STATEMENT_PROFILE = "define statement profile"  #: teach a bank export layout
+    DEFINE_LINE_RULE = "define line rule"  #: rules for lines that are not case money (利息…)
     RESOLVE_ORPHAN = "resolve orphan"  #: assign, unassign, request a refund
     PLACE_HOLD = "place hold"  #: place and release holds
     REQUEST = "request"  #: payments, deferrals, payee-account changes
@@ -49,6 +50,7 @@ PERMISSIONS: dict[Verb, frozenset[Role]] = {
     Verb.IMPORT_STATEMENT: frozenset({R.FINANCE, R.ADMIN}),
     Verb.VOID_STATEMENT: frozenset({R.FINANCE, R.ADMIN}),
     Verb.DEFINE_STATEMENT_PROFILE: frozenset({R.FINANCE, R.ADMIN}),
+    Verb.DEFINE_LINE_RULE: frozenset({R.FINANCE, R.ADMIN}),
     Verb.RESOLVE_ORPHAN: frozenset({R.FINANCE, R.ADMIN}),
     Verb.PLACE_HOLD: frozenset({R.ENFORCEMENT, R.ADMIN}),
     Verb.REQUEST: frozenset({R.ENFORCEMENT, R.ADMIN}),

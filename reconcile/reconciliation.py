@@ -28,10 +28,13 @@ class Reconciliation:
     orphans: int
     approved_unpaid: int
     explanations: list[Explanation] = field(default_factory=list)
+    #: fen: the net of lines a line rule decided are not case money (interest in, fees
+    #: out): in the bank, on no case (reconcile/line_rules.py)
+    non_case: int = 0
 
     @property
     def books(self) -> int:
-        return self.cases_on_account + self.orphans
+        return self.cases_on_account + self.orphans + self.non_case
 
     @property
     def difference(self) -> int | None:

@@ -22,6 +22,7 @@ class LineStatus(StrEnum):
     REFUNDED = "refunded"  #: an orphan paid back to the payer
     RECONCILED = "reconciled"  #: a debit that settles an approved payment
     FLAGGED = "flagged"  #: a debit that settles nothing: alerted
+    NON_CASE = "non_case"  #: not case money (利息, 手续费, 本院划转): a line rule decided it
     VOID = "void"  #: its import was voided (撤销导入): its postings are reversed; kept, inert
 
 
@@ -49,6 +50,7 @@ LINE_LIFECYCLE = Lifecycle(
         (L.MATCHED, LineAction.VOID): L.VOID,
         (L.ORPHAN, LineAction.VOID): L.VOID,
         (L.FLAGGED, LineAction.VOID): L.VOID,
+        (L.NON_CASE, LineAction.VOID): L.VOID,
     },
 )
 

@@ -8,20 +8,25 @@ from collections.abc import Callable
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from api.context import services
-from api.web import approval_requests, queues
+from api.web import approval_requests, exports, listing, queues
+from api.web import disbursement_filters as filters
 from api.web.auth import staff_required
-from api.web.errors import back_with_error
+from api.web.errors import back_with_error, error_text, same_site_referrer
 from api.web.format import yuan
-from api.web.i18n import translate
+from api.web.i18n import label, translate
 from reconcile.actors import Actor
+from reconcile.clock import local_day
+from reconcile.disbursement_lists import DisbursementSort
 from reconcile.errors import DomainError
 from reconcile.permissions import Verb
 from reconcile.services import (
     cases,
     deferrals,
+    disbursement_lists,
     disbursements,
     holds,
     payee_accounts,
+    payments,
     statement_voids,
     transactions,
 )
@@ -29,23 +34,156 @@ from reconcile.services import (
 bp = Blueprint("approvals", __name__, url_prefix="/approvals")
 
 
+PAGE = 50
+#: the most requests the queue reads to find those at the approver's levels (bounded work)
+MOST_SCANNED = 2000
+SCAN_BATCH = 500
+EXPORT_COLUMNS = (
+    "id",
+    "reference",
+    "kind",
+    "court",
+    "case",
+    "amount",
+    "payee",
+    "requested_by",
+    "requested_on",
+    "level",
+    "position",
+    "note",
+)
+
+
 @bp.get("")
 @staff_required(Verb.APPROVE)
 def index(actor: Actor):
-    """List the requests waiting at a level the approver's position decides, oldest first,
-    each with its case or orphan beside it."""
-    requested = queues.every(disbursements.list_disbursements, actor, status="requested")
-    levels = queues.decisions(actor, disbursements.DISBURSEMENT, requested)
+    """List the requests waiting at a level the approver's position decides — the payments
+    and refunds filtered, sorted, paged by key and totalled — each with its case or orphan
+    beside it; then the statement voids and the other case requests."""
+    courts = filters.courts_of(actor)
+    chosen, typed, refused = _filters(actor, courts)
+    sort = filters.sort_of(DisbursementSort.OLDEST)
+    waiting = _waiting(actor, chosen["filters"], sort)
+    if kind := listing.export_format():
+        return _export(actor, waiting, chosen, courts, kind)
+    after = filters.cursor(request.args.get("after", ""), sort)
+    rest = [item for item in waiting if _comes_after(item[0], sort, after)]
+    shown = max(request.args.get("shown", 0, type=int), 0)
+    page = rest[:PAGE]
+    more = filters.next_cursor(page[-1][0], sort) if len(rest) > PAGE else None
     voids = statement_voids.requested_voids(services().uow(read_only=True), actor)
     void_levels = queues.decisions(actor, statement_voids.STATEMENT_VOID, voids)
     return render_template(
         "approvals.html",
-        requests=[
-            _with_context(actor, d, levels[d["id"]]) for d in requested if levels[d["id"]]["yours"]
-        ],
+        requests=[_with_context(actor, d, level) for d, level in page],
         voids=[{"void": v, **void_levels[v["id"]]} for v in voids if void_levels[v["id"]]["yours"]],
         case_requests=approval_requests.waiting(actor),
+        totals={"count": len(waiting), "amount": sum(d["amount"] for d, _ in waiting)},
+        chosen=chosen,
+        typed=typed,
+        refused=refused,
+        sort=sort,
+        sorts=filters.SORTS,
+        kinds=filters.KINDS,
+        courts=courts,
+        more=more,
+        shown=shown,
+        first=shown + 1,
+        query=listing.filter_args(),
+        may_bulk=any(level["may_decide"] for _, level in page),
     )
+
+
+@bp.post("/bulk-approve")
+@staff_required(Verb.APPROVE)
+def bulk_approve(actor: Actor):
+    """Approve the ticked payment requests, each at its next level, with one note: all of
+    them or none; a refusal names the request refused."""
+    back = same_site_referrer() or url_for("web.approvals.index")
+    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    try:
+        done = disbursement_lists.approve_many(
+            services().uow(), actor, ids, request.form.get("note", "")
+        )
+    except DomainError as refusal:
+        flash(_bulk_refusal_text(refusal), "error")
+        return redirect(back)
+    flash(
+        translate("approvals.bulk_done", count=done["count"], amount=yuan(done["amount"])),
+        "success",
+    )
+    return redirect(back)
+
+
+def _bulk_refusal_text(refusal: DomainError) -> str:
+    if "disbursement_id" not in refusal.facts:
+        return error_text(refusal)
+    why = refusal.facts.get("refusal") or refusal.code
+    return translate(
+        "approvals.bulk_refused",
+        id=refusal.facts["disbursement_id"],
+        why=translate(f"error.{why}", default=translate("error.domain_error")),
+    )
+
+
+def _filters(actor: Actor, courts: list[str]) -> tuple[dict, dict, list[str]]:
+    """Return the filters chosen (as shown, and as the use case takes them), the amounts
+    as typed and the amounts refused."""
+    shown, typed, refused = filters.chosen(courts)
+    use = disbursement_lists.filters(actor, statuses=("requested",), **shown)
+    return {**shown, "filters": use}, typed, refused
+
+
+def _waiting(actor: Actor, chosen, sort: DisbursementSort) -> list[tuple[dict, dict]]:
+    """Return the requests the filters show at a level the actor's position decides, in
+    `sort` order, each with its level: read by key a batch at a time, at most
+    MOST_SCANNED of them (the queue of requests waiting is short by nature)."""
+    found: list[tuple[dict, dict]] = []
+    after: tuple[int | None, int] = (None, 0)
+    for _ in range(MOST_SCANNED // SCAN_BATCH):
+        batch = disbursement_lists.list_page(
+            services().uow(read_only=True), actor, chosen, sort=sort, after=after, limit=SCAN_BATCH
+        )
+        levels = queues.decisions(actor, disbursements.DISBURSEMENT, batch)
+        found += [(d, levels[d["id"]]) for d in batch if levels[d["id"]]["yours"]]
+        if len(batch) < SCAN_BATCH:
+            break
+        after = disbursement_lists.next_cursor(batch[-1], sort)
+    return found
+
+
+def _comes_after(d: dict, sort: DisbursementSort, after: tuple[int | None, int]) -> bool:
+    amount, last_id = after
+    if sort is DisbursementSort.NEWEST:
+        return not last_id or d["id"] < last_id
+    if sort is DisbursementSort.LARGEST:
+        return amount is None or (d["amount"], -d["id"]) < (amount, -last_id)
+    return d["id"] > last_id
+
+
+def _export(actor: Actor, waiting: list, chosen: dict, courts: list[str], kind: str):
+    header = [translate(f"approvals.col.{c}") for c in EXPORT_COLUMNS]
+    court = listing.court_label(chosen["court"], courts, translate("list.all_courts"))
+    rows = (_export_row(d, level) for d, level in waiting)
+    title, cut = translate("approvals.export_title"), translate("list.export_cut")
+    return listing.download(kind, title, header, rows, court, cut=cut)
+
+
+def _export_row(d: dict, level: dict) -> list:
+    return [
+        d["id"],
+        d["reference"],
+        label("disbursement", d["kind"]),
+        d["court"],
+        d["case_number"],
+        exports.yuan(d["amount"]),
+        d["payee_account_number"],
+        d["requested_by"],
+        local_day(d["requested_at"]),
+        f"{d['approvals_count'] + 1}/{d['levels_required']}",
+        level["position"],
+        d["note"],
+    ]
 
 
 def _decide(use_case, actor: Actor, subject_id: int, said: Callable[[dict], str]):
@@ -115,7 +253,10 @@ def _with_context(actor: Actor, request_: dict, level: dict) -> dict:
     view = {"request": request_, **level}
     if request_["case_id"] is not None:
         case = cases.get_case(uow(read_only=True), actor, request_["case_id"])
-        named = {a["account_number"] for p in case["applicants"] for a in p["payee_accounts"]}
+        # the lawful destinations of its kind: a fee's is the court's fee account (#17)
+        named = payments.lawful_destinations_of_case(
+            uow(read_only=True), actor, case["id"], services().settings
+        ).get(request_["kind"], {})
         view |= {
             "case": case,
             "holds": holds.holds_of_case(uow(read_only=True), actor, case["id"]),

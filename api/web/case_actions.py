@@ -140,6 +140,8 @@ def request_deferral(actor: Actor, case_id: int):
             ground=form.get("ground", ""),
             document_reference=form.get("document_reference", ""),
             until=_date(form.get("until"), field="until"),
+            review_on=_date(form.get("review_on"), field="review_on"),
+            amount=_deferred_amount(form.get("amount")),
             settings=services().settings,
         )
     except DomainError as refusal:
@@ -177,6 +179,11 @@ def amount_field(text: str | None) -> int:
         return parse_yuan((text or "").strip())
     except InvalidAmount as wrong:
         raise ValidationFailed("the amount is not a sum of yuan", field="amount") from wrong
+
+
+def _deferred_amount(text: str | None) -> int | None:
+    """A deferral's amount: empty is all of the case's waiting money."""
+    return amount_field(text) if (text or "").strip() else None
 
 
 def _date(text: str | None, field: str = "paid_on") -> date | None:

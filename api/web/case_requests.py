@@ -1,6 +1,8 @@
 """The case page's actions that were API-only: resubmit a returned payment, end a deferral,
 register an expected receipt, take a whole credit off the case, ask for a payee-account
-change. A refused action shows the case page again with the refusal at its form."""
+change, request a disbursement of another kind (fee, refund to the respondent, escrow,
+transfer to another court). A refused action shows the case page again with the refusal
+at its form."""
 
 from __future__ import annotations
 
@@ -72,6 +74,34 @@ def end_deferral(actor: Actor, case_id: int, deferral_id: int):
     return redirect(url_for("web.cases.view", case_id=case_id) + "#deferrals")
 
 
+@bp.post("/cases/<int:case_id>/deferrals/<int:deferral_id>/review")
+@staff_required(Verb.END_DEFERRAL)
+def review_deferral(actor: Actor, case_id: int, deferral_id: int):
+    """Keep a deferral after its review, to a new review day, saying why."""
+    if not any(
+        f["id"] == deferral_id
+        for f in deferrals.deferrals_of_case(services().uow(read_only=True), actor, case_id)
+    ):
+        abort(404)
+    form = request.form
+    try:
+        text = (form.get("review_on") or "").strip()
+        try:
+            review_on = date.fromisoformat(text)
+        except ValueError as wrong:
+            raise ValidationFailed("not a date", field="review_on") from wrong
+        kept = deferrals.review_deferral(
+            services().uow(), actor, deferral_id, review_on=review_on, note=form.get("note", "")
+        )
+    except DomainError as refusal:
+        return refused_at_form(actor, case_id, f"review-{deferral_id}", refusal)
+    flash(
+        translate("case_actions.deferral_kept", id=kept["id"], review_on=kept["review_on"]),
+        "success",
+    )
+    return redirect(url_for("web.cases.view", case_id=case_id) + "#deferrals")
+
+
 @bp.post("/cases/<int:case_id>/expected-receipts")
 @staff_required(Verb.REGISTER_CASE)
 def register_expected(actor: Actor, case_id: int):
@@ -139,6 +169,40 @@ def request_payee_account(actor: Actor, case_id: int):
         "success",
     )
     return redirect(url_for("web.cases.view", case_id=case_id) + "#payee-change")
+
+
+@bp.post("/cases/<int:case_id>/disbursements")
+@staff_required(Verb.REQUEST)
+def request_of_kind(actor: Actor, case_id: int):
+    """Request a fee, a refund to the respondent, escrow (提存) or a transfer to another
+    court, to one of the kind's lawful destinations."""
+    form = request.form
+    try:
+        made = disbursements.request_disbursement(
+            services().uow(),
+            actor,
+            case_id,
+            kind=form.get("kind", ""),
+            amount=amount_field(form.get("amount")),
+            payee_account_number=form.get("payee_account_number", ""),
+            document_reference=(form.get("document_reference") or "").strip() or None,
+            document_overrides_entitlements=form.get("document_overrides_entitlements") == "on",
+            note=(form.get("note") or "").strip() or None,
+            settings=services().settings,
+        )
+    except DomainError as refusal:
+        return refused_at_form(actor, case_id, "kinds", refusal)
+    flash(
+        translate(
+            "kinds.requested",
+            id=made["id"],
+            kind=translate(f"kinds.kind.{made['kind']}"),
+            amount=yuan(made["amount"]),
+            account=made["payee_account_number"],
+        ),
+        "success",
+    )
+    return redirect(url_for("web.cases.view", case_id=case_id) + "#payments")
 
 
 def _agent(form) -> dict | None:

@@ -36,7 +36,9 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 PAGE = 50
 LEDGER_PAGE = 100
 #: the list's query arguments that a page link keeps
-FILTER_ARGS = ("q", "status", "court", "overdue", "held", "available_gt", "sort", "order")
+FILTER_ARGS = (
+    "q", "status", "court", "overdue", "held", "suggested", "available_gt", "sort", "order"
+)  # fmt: skip
 _CURSOR = re.compile(r"([0-9]{1,12})\.([0-9]{1,18})")
 #: the export's columns: (message key, value of a case view)
 EXPORT_COLUMNS = (
@@ -154,6 +156,7 @@ def _filters(actor: Actor) -> tuple[CaseFilters, dict]:
         court=chosen.get("court") if chosen.get("court") in actor.courts else None,
         overdue=_yes_no(chosen.get("overdue")),
         held=_yes_no(chosen.get("held")),
+        suggested=_yes_no(chosen.get("suggested")),
         available_gt=_fen(chosen.get("available_gt")),
         sort=CaseSort(sort),
         descending=chosen.get("order") != "asc",

@@ -28,6 +28,7 @@ NAV = (
     NavItem("web.approvals.index", "nav.approvals", Verb.APPROVE, "web.approvals."),
     NavItem("web.payments.review_queue", "nav.review", Verb.REVIEW_PAYMENT, "web.payments.review"),
     NavItem("web.payments.files", "nav.payment_files", Verb.PAY, "web.payments.files"),
+    NavItem("web.payments.index", "nav.payments_list", Verb.PAY, "web.payments.index"),
     NavItem("web.alerts.index", "nav.alerts", Verb.READ, "web.alerts."),
     NavItem("web.cases.search", "nav.cases", Verb.READ, "web.cases."),
     NavItem("web.verify.check", "nav.verify", Verb.VERIFY_ACCOUNT, "web.verify."),
@@ -43,8 +44,12 @@ NAV = (
 
 
 def alert_summary(alert: dict) -> str:
-    """Return an alert's detail in the page's language, from its facts where we can."""
-    pair = MESSAGES.get(f"summary.{alert['kind']}")
+    """Return an alert's detail in the page's language, from its facts where we can; a
+    payment clock's alert of a payment marked paid says it awaits the statement's debit."""
+    key = f"summary.{alert['kind']}"
+    if (alert["facts"] or {}).get("marked_paid_on") and f"{key}.marked_paid" in MESSAGES:
+        key += ".marked_paid"
+    pair = MESSAGES.get(key)
     if i18n.language() != "zh" or pair is None:
         return alert["detail"]
     facts = defaultdict(lambda: "—", {k: v for k, v in (alert["facts"] or {}).items() if v})

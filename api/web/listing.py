@@ -13,6 +13,7 @@ from flask import Response, request, stream_with_context
 from api.fields import MAX_DAY, MIN_DAY
 from api.web import exports
 from reconcile.clock import local_today
+from reconcile.money import InvalidAmount, parse_yuan
 
 #: the query arguments that are not filters: paging, position, export
 NOT_FILTERS = ("after", "shown", "format")
@@ -40,6 +41,21 @@ def choice_arg(name: str, allowed, default=None):
 def filter_args() -> dict[str, str]:
     """Return the query's filters (no paging, no export), to carry into links."""
     return {k: v for k, v in request.args.items() if k not in NOT_FILTERS and v}
+
+
+def amount_args() -> tuple[dict[str, int], dict[str, str], list[str]]:
+    """Return the query's amount range `min`/`max` as fen (`amount_min`, `amount_max`, the
+    ones given), the amounts as typed, and those refused (not amounts: not filtered by)."""
+    chosen, typed, refused = {}, {}, []
+    for arg, name in (("min", "amount_min"), ("max", "amount_max")):
+        typed[arg] = request.args.get(arg, "").strip()
+        text = typed[arg].replace(",", "").replace("，", "")
+        try:
+            if text:
+                chosen[name] = parse_yuan(text)
+        except InvalidAmount:
+            refused.append(typed[arg])
+    return chosen, typed, refused
 
 
 def export_format() -> str | None:

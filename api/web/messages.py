@@ -4,18 +4,26 @@ from __future__ import annotations
 
 from api.web.messages_case_actions import CASE_ACTION_MESSAGES
 from api.web.messages_cases import CASE_LIST_MESSAGES
+from api.web.messages_clocks import CLOCK_MESSAGES
+from api.web.messages_disbursements import DISBURSEMENT_MESSAGES
 from api.web.messages_lists import LIST_MESSAGES
 from api.web.messages_payments import PAYMENT_MESSAGES
+from api.web.messages_plans import PLAN_MESSAGES
 from api.web.messages_print import PRINT_MESSAGES
 from api.web.messages_returns import RETURN_MESSAGES
+from api.web.messages_rules import RULE_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
     **CASE_ACTION_MESSAGES,
     **CASE_LIST_MESSAGES,
+    **DISBURSEMENT_MESSAGES,
+    **CLOCK_MESSAGES,
     **LIST_MESSAGES,
     **PAYMENT_MESSAGES,
+    **PLAN_MESSAGES,
     **PRINT_MESSAGES,
     **RETURN_MESSAGES,
+    **RULE_MESSAGES,
     # the application
     "app.name": ("执行款对账", "Enforcement Funds Reconciliation"),
     "app.tagline": ("一案一账号 · 执行款专户管理", "One case, one account"),
@@ -891,6 +899,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "recon.bank_balance": ("银行余额", "Bank balance"),
     "recon.cases": ("案件余额合计", "Cases"),
     "recon.orphans": ("不明款", "Unidentified"),
+    "recon.non_case": ("非案款（利息、手续费等）", "Not case money (interest, fees…)"),
     "recon.books": ("账面合计", "Books"),
     "recon.difference": ("差额", "Difference"),
     "recon.unexplained": ("未解释差额", "Unexplained"),

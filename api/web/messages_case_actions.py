@@ -72,7 +72,7 @@ CASE_ACTION_MESSAGES = {
     "case_actions.deferral_kind.escrow": ("提存", "Escrow"),
     "case_actions.ground": ("法律依据", "Legal ground"),
     "case_actions.ground_hint": ("如：申请人下落不明", "e.g. the applicant cannot be found"),
-    "case_actions.until": ("预计截止日期（可不填）", "Planned end (optional)"),
+    "case_actions.until": ("预计截止日期", "Planned end"),
     "case_actions.deferral_submit": ("提交审批", "Submit for approval"),
     "case_actions.deferral_requested": (
         "已提交{kind}申请 #{id}，待审批；批准后本案期限暂停计算。",

@@ -1,23 +1,144 @@
-"""Finance's pages of payments: the review queue (财务复核) after the last approval level,
-and the payment files (付款文件) for online banking, each downloadable again as issued."""
+"""Finance's pages of payments: the list of every payment (付款记录, #20), the review
+queue (财务复核) after the last approval level, and the payment files (付款文件) for online
+banking, each downloadable again as issued."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from api.context import services
-from api.web import print_documents, queues
+from api.web import disbursement_filters as filters
+from api.web import exports, listing, print_documents, queues
 from api.web.auth import staff_required
 from api.web.errors import back_with_error
 from api.web.format import yuan
-from api.web.i18n import translate
+from api.web.i18n import label, translate
 from reconcile.actors import Actor
+from reconcile.clock import local_day
+from reconcile.disbursement_lists import DisbursementSort
+from reconcile.disbursements import DisbursementStatus
 from reconcile.errors import DomainError
 from reconcile.payment_files import EXTENSIONS, FORMATS, MEDIA_TYPES
 from reconcile.permissions import Verb
-from reconcile.services import disbursements, payment_files, payment_reviews
+from reconcile.services import (
+    disbursement_lists,
+    disbursements,
+    payment_files,
+    payment_reviews,
+)
 
 bp = Blueprint("payments", __name__, url_prefix="/payments")
+
+
+PAGE = 50
+EXPORT_BATCH = 500
+STATUSES = tuple(DisbursementStatus)
+EXPORT_COLUMNS = (
+    "id",
+    "reference",
+    "kind",
+    "status",
+    "court",
+    "case",
+    "amount",
+    "payee",
+    "requested_by",
+    "requested_on",
+    "paid_on",
+    "bank_reference",
+    "note",
+)
+
+
+@bp.get("")
+@staff_required(Verb.READ)
+def index(actor: Actor):
+    """List every payment and refund the filters show (付款记录): a status tab with the
+    count of each, sorted, paged by key, with the 合计 of them all; exported as shown."""
+    courts = filters.courts_of(actor)
+    shown_filters, typed, refused = _filters(courts)
+    status = shown_filters["status"]
+    use = _use(actor, shown_filters)
+    sort = filters.sort_of(DisbursementSort.NEWEST)
+    if kind := listing.export_format():
+        return _export(actor, use, sort, shown_filters, courts, kind)
+    after = filters.cursor(request.args.get("after", ""), sort)
+    uow = services().uow
+    found = disbursement_lists.list_page(
+        uow(read_only=True), actor, use, sort=sort, after=after, limit=PAGE + 1
+    )
+    page = found[:PAGE]
+    counts = disbursement_lists.status_counts(uow(read_only=True), actor, use)
+    shown = max(request.args.get("shown", 0, type=int), 0)
+    return render_template(
+        "payments/list.html",
+        payments=page,
+        totals=disbursement_lists.totals(uow(read_only=True), actor, use),
+        counts={"": sum(counts.values()), **counts},
+        status=status,
+        statuses=STATUSES,
+        chosen=shown_filters,
+        typed=typed,
+        refused=refused,
+        sort=sort,
+        sorts=filters.SORTS,
+        kinds=filters.KINDS,
+        courts=courts,
+        more=filters.next_cursor(page[-1], sort) if len(found) > PAGE else None,
+        shown=shown,
+        first=shown + 1,
+        query=listing.filter_args(),
+    )
+
+
+def _filters(courts: list[str]) -> tuple[dict, dict, list[str]]:
+    shown, typed, refused = filters.chosen(courts)
+    return {"status": listing.choice_arg("status", STATUSES, ""), **shown}, typed, refused
+
+
+def _use(actor: Actor, chosen: dict):
+    status = chosen["status"]
+    rest = {k: v for k, v in chosen.items() if k != "status"}
+    return disbursement_lists.filters(actor, statuses=(status,) if status else None, **rest)
+
+
+def _export(actor: Actor, use, sort, chosen: dict, courts: list[str], kind: str):
+    header = [translate(f"approvals.col.{c}") for c in EXPORT_COLUMNS]
+    court = listing.court_label(chosen["court"], courts, translate("list.all_courts"))
+    rows = (_export_row(d) for d in _every(actor, use, sort))
+    title, cut = translate("payments_list.export_title"), translate("list.export_cut")
+    return listing.download(kind, title, header, rows, court, cut=cut)
+
+
+def _every(actor: Actor, use, sort: DisbursementSort):
+    """Yield every disbursement the filters show, in the page's order, a batch at a time."""
+    after: tuple[int | None, int] = (None, 0)
+    while True:
+        batch = disbursement_lists.list_page(
+            services().uow(read_only=True), actor, use, sort=sort, after=after, limit=EXPORT_BATCH
+        )
+        yield from batch
+        if len(batch) < EXPORT_BATCH:
+            return
+        after = disbursement_lists.next_cursor(batch[-1], sort)
+
+
+def _export_row(d: dict) -> list:
+    return [
+        d["id"],
+        d["reference"],
+        label("disbursement", d["kind"]),
+        label("status", d["status"]),
+        d["court"],
+        d["case_number"],
+        exports.yuan(d["amount"]),
+        d["payee_account_number"],
+        d["requested_by"],
+        local_day(d["requested_at"]),
+        d["paid_on"],
+        d["bank_reference"],
+        d["note"],
+    ]
 
 
 @bp.get("/review")

@@ -26,6 +26,7 @@ COLUMNS = (
     "bank_balance",
     "cases",
     "orphans",
+    "non_case",
     "books",
     "difference",
     "unexplained",
@@ -85,7 +86,7 @@ def _rows(actor: Actor, choice: dict) -> list[dict]:
 
 
 def _export_row(report: dict) -> list:
-    money = {"bank_balance", "cases", "orphans", "books", "difference", "unexplained"}
+    money = {"bank_balance", "cases", "orphans", "non_case", "books", "difference", "unexplained"}
     cells = [
         Decimal(report[c]) if c in money and report[c] is not None else report[c]
         for c in COLUMNS[:-1]

@@ -39,7 +39,9 @@ from reconcile.db.tables import cases, collection_accounts, courts, ledger_accou
 from reconcile.db.tables import party_accounts as party_accounts_table
 from reconcile.db.tables_alerts import alerts
 from reconcile.db.tables_search import case_search_keys
+from reconcile.db.tables_statements import statement_lines
 from reconcile.ledger import BUCKETS, UNRESERVED_SIGN, Balance
+from reconcile.statement_lines import LineStatus
 
 cs, la, pa, k = cases.c, ledger_accounts.c, party_accounts_table.c, case_search_keys.c
 REINDEX_BATCH = 2000
@@ -114,6 +116,7 @@ def _candidates(court_ids: Sequence[int] | None, f: CaseFilters, *columns, order
     unless the order is the case's own (registration, filing day: the cases' index).
     """
     of_case = f.query is not None or f.status is not None or f.overdue is not None
+    of_case = of_case or f.suggested is not None
     if not of_case and not (ordered and f.sort in (CaseSort.REGISTERED, CaseSort.FILED_ON)):
         ledgers = select(*(columns or [la.case_id])).select_from(ledger_accounts)
         return ledgers.where(la.kind == "case", *_ledger_conditions(court_ids, f)), la.case_id
@@ -191,7 +194,15 @@ def parties_of_cases(conn: Connection, case_ids: Sequence[int]) -> dict[int, lis
     )
     for row in rows:
         party = found[row.case_id].setdefault(
-            row.id, {"role": row.role, "name": row.name, "accounts": []}
+            row.id,
+            {
+                "id": row.id,
+                "role": row.role,
+                "name": row.name,
+                "amount_due": row.amount_due,
+                "claim_order": row.claim_order,
+                "accounts": [],
+            },
         )
         if row.aid is not None:
             party["accounts"].append(
@@ -263,8 +274,31 @@ def _conditions(court_ids: Sequence[int] | None, f: CaseFilters) -> list:
         )
         found.append(overdue if f.overdue else ~overdue)
     found += _balance_conditions(f)
+    if f.suggested is not None:
+        suggested = cs.id.in_(sorted(f.suggested_ids or ()))
+        found.append(suggested if f.suggested else ~suggested)
     if f.query is not None:
         found.append(_matches(court_ids, f.query))
+    return found
+
+
+def suggested_case_ids(conn: Connection, court_ids: Sequence[int] | None, most: int) -> set[int]:
+    """Return the cases the orphan credits of the courts suggest (their stored ranked
+    candidates), reading at most `most` orphans, oldest first (ix_statement_lines_status)."""
+    sl = statement_lines.c
+    query = select(sl.suggestions).where(
+        sl.status == LineStatus.ORPHAN, sl.direction == "credit", sl.suggestions.is_not(None)
+    )
+    if court_ids is not None:
+        accounts = collection_accounts.c
+        query = query.where(
+            sl.collection_account_id.in_(
+                select(accounts.id).where(accounts.court_id.in_(court_ids))
+            )
+        )
+    found: set[int] = set()
+    for (suggestions,) in conn.execute(query.order_by(sl.id).limit(most)):
+        found |= {s["case_id"] for s in suggestions or () if isinstance(s, dict) and "case_id" in s}
     return found
 
 

@@ -21,14 +21,15 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from reconcile.clock import local_day, utc_now
-from reconcile.db import ledger_store, request_store
+from reconcile.db import ledger_store
 from reconcile.db.tables import cases, courts, ledger_accounts, ledger_entries
 from reconcile.db.tables_alerts import alerts
 from reconcile.db.tables_deadlines import deadline_scan_batches
+from reconcile.db.tables_parts import expected_receipts
 from reconcile.db.tables_payments import approvals, deferrals, disbursements
 from reconcile.db.tables_statements import statement_lines
 from reconcile.deadlines import CaseFacts, Notice
-from reconcile.deferrals import pause_of
+from reconcile.deferrals import deferred_changes, pause_of
 from reconcile.ledger import ARRIVALS
 
 le, la, sb = ledger_entries.c, ledger_accounts.c, deadline_scan_batches.c
@@ -90,10 +91,10 @@ def _entries(conn: Connection, case_id: int, *conditions) -> list[tuple[date, in
 def case_facts(conn: Connection, case: dict) -> CaseFacts:
     """Return everything the clocks of `case` (id, court, status) depend on."""
     notices = [_notice(row) for row in conn.execute(_notices(dc.case_id == case["id"]))]
-    pauses = [
-        pause_of(p["approved_on"], p["ended_on"], p["until"])
-        for p in request_store.pauses_of_case(conn, case["id"])
-    ]
+    pauses: list = []
+    deferred: list = []
+    for row in conn.execute(_pauses_in(case["id"], case["id"] + 1)).all():
+        _add_pause(row, pauses, deferred)
     return CaseFacts(
         case_id=case["id"],
         court=case["court"],
@@ -101,8 +102,20 @@ def case_facts(conn: Connection, case: dict) -> CaseFacts:
         arrivals=arrivals(conn, case["id"]),
         holds=hold_changes(conn, case["id"]),
         notices=notices,
-        pauses=[p for p in pauses if p is not None],
+        pauses=pauses,
+        deferred=deferred,
     )
+
+
+def _add_pause(row, pauses: list, deferred: list) -> None:
+    """A deferral of the whole case pauses its clocks; one of an amount pauses that money."""
+    pause = pause_of(row.approved_on, row.ended_on, row.until)
+    if pause is None:
+        return
+    if row.amount is None:
+        pauses.append(pause)
+    else:
+        deferred.extend(deferred_changes(pause, row.amount))
 
 
 def batches_to_scan(conn: Connection, size: int) -> dict[int, int]:
@@ -116,7 +129,7 @@ def batches_to_scan(conn: Connection, size: int) -> dict[int, int]:
 def _may_have_clocks() -> tuple:
     """The cases that may have a running clock: money received, or an unpaid notice."""
     unpaid = select(disbursements.c.case_id).where(
-        disbursements.c.status.in_(("requested", "in_review", "approved"))
+        disbursements.c.status.in_(("requested", "in_review", "approved", "marked_paid"))
     )
     return (la.case_id.is_not(None), or_(la.received > 0, la.case_id.in_(unpaid)))
 
@@ -197,7 +210,7 @@ def facts_of_cases(conn: Connection, found: dict[int, dict], low: int, high: int
 
     The same facts as case_facts, case by case, read with one query per kind of fact.
     """
-    arrivals_, holds, notices, pauses = (defaultdict(list) for _ in range(4))
+    arrivals_, holds, notices, pauses, deferred = (defaultdict(list) for _ in range(5))
     if conn.dialect.name == "postgresql":
         case_of = {case["ledger_id"]: case_id for case_id, case in found.items()}
         entries = _arrivals_and_holds_in(low, high, sorted(case_of))
@@ -212,9 +225,7 @@ def facts_of_cases(conn: Connection, found: dict[int, dict], low: int, high: int
     for row in conn.execute(_notices(dc.case_id >= low, dc.case_id < high)).all():
         notices[row.case_id].append(_notice(row))
     for row in conn.execute(_pauses_in(low, high)).all():
-        pause = pause_of(row.approved_on, row.ended_on, row.until)
-        if pause is not None:
-            pauses[row.case_id].append(pause)
+        _add_pause(row, pauses[row.case_id], deferred[row.case_id])
     return {
         case_id: CaseFacts(
             case_id=case_id,
@@ -224,6 +235,7 @@ def facts_of_cases(conn: Connection, found: dict[int, dict], low: int, high: int
             holds=holds[case_id],
             notices=notices[case_id],
             pauses=pauses[case_id],
+            deferred=deferred[case_id],
         )
         for case_id, case in found.items()
     }
@@ -277,7 +289,7 @@ def _notices(*conditions):
         ap.level >= dc.levels_required,
     )
     return (
-        select(dc.case_id, dc.id, dc.amount, dc.requested_at, dc.paid_on, dc.returned_on)
+        select(dc.case_id, dc.id, dc.amount, dc.requested_at, dc.paid_on, dc.returned_on, dc.status)
         .add_columns(final_approval.scalar_subquery().label("approved_at"))
         .where(*conditions, dc.status.not_in(("rejected", "returned")))
         .order_by(dc.case_id, dc.id)
@@ -285,16 +297,24 @@ def _notices(*conditions):
 
 
 def _notice(row) -> Notice:
+    """A notice is paid once a statement debit confirmed it; marked paid, it still waits."""
     approved_on = local_day(row.approved_at) if row.approved_at is not None else None
+    marked = row.status == "marked_paid"
     return Notice(
-        row.id, local_day(row.requested_at), row.amount, row.paid_on, approved_on, row.returned_on
+        row.id,
+        local_day(row.requested_at),
+        row.amount,
+        None if marked else row.paid_on,
+        approved_on,
+        row.returned_on,
+        row.paid_on if marked else None,
     )
 
 
 def _pauses_in(low: int, high: int):
     fc = deferrals.c
     return (
-        select(fc.case_id, fc.approved_on, fc.ended_on, fc.until)
+        select(fc.case_id, fc.approved_on, fc.ended_on, fc.until, fc.amount)
         .where(fc.case_id >= low, fc.case_id < high, fc.status.in_(("approved", "ended")))
         .order_by(fc.case_id, fc.id)
     )
@@ -310,3 +330,51 @@ def raised_already(
     a = alerts.c
     rows = conn.execute(select(a.kind, a.subject).where(a.case_id >= low, a.case_id < high))
     return {(kind, subject) for kind, subject in rows.all()} & findings
+
+
+# ---- the scan's other findings: deferrals to review, expected receipts that never came ----
+
+
+def deferrals_to_review(conn: Connection, as_of: date) -> list[dict]:
+    """Return the deferrals (requested or approved) whose review day has come, with their
+    case's number and court, in one query."""
+    fc = deferrals.c
+    rows = conn.execute(
+        select(fc.id, fc.case_id, fc.kind, fc.status, fc.review_on, fc.until, fc.amount)
+        .add_columns(cases.c.case_number, courts.c.code.label("court"))
+        .join(cases, cases.c.id == fc.case_id)
+        .join(courts, courts.c.id == cases.c.court_id)
+        .where(fc.review_on.is_not(None), fc.review_on <= as_of)
+        .where(fc.status.in_(("requested", "approved")))
+        .order_by(fc.id)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def expected_receipts_waiting(conn: Connection, as_of: date) -> list[dict]:
+    """Return the expected receipts nothing has matched whose `expected_by` is before a
+    day, on open cases, with their case's number and court, in one query."""
+    er = expected_receipts.c
+    rows = conn.execute(
+        select(er.id, er.case_id, er.source, er.reference, er.amount, er.expected_by)
+        .add_columns(cases.c.case_number, courts.c.code.label("court"))
+        .join(cases, cases.c.id == er.case_id)
+        .join(courts, courts.c.id == cases.c.court_id)
+        .where(er.transaction_id.is_(None), er.expected_by < as_of)
+        .where(cases.c.status == "open")
+        .order_by(er.id)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def received_receipts_alerted(conn: Connection) -> list[dict]:
+    """Return the expected receipts received since an unresolved expected_receipt_missing
+    alert was raised for them (the import placed the credit), with the alert's case."""
+    er, a = expected_receipts.c, alerts.c
+    rows = conn.execute(
+        select(er.id, er.case_id, er.transaction_id, a.subject)
+        .join(alerts, and_(a.case_id == er.case_id, a.kind == "expected_receipt_missing"))
+        .where(er.transaction_id.is_not(None), a.status != "resolved")
+        .order_by(er.id)
+    )
+    return [dict(r._mapping) for r in rows if r.subject == f"expected_receipt:{r.id}:missing"]

@@ -7,12 +7,19 @@ run inside its open unit of work and never commit.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, case, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from reconcile.db.request_store import RequestStore
-from reconcile.db.tables import cases, courts, ledger_accounts, party_accounts
-from reconcile.db.tables_payments import disbursements, payment_batch_items
+from reconcile.db.tables import (
+    cases,
+    collection_accounts,
+    courts,
+    ledger_accounts,
+    parties,
+    party_accounts,
+)
+from reconcile.db.tables_payments import deferrals, disbursements, payment_batch_items
 from reconcile.errors import Conflict
 from reconcile.ledger import BUCKETS, Balance
 
@@ -143,3 +150,90 @@ def locked_balance(conn: Connection, ledger_account_id: int) -> Balance:
         select(*[la[b] for b in BUCKETS]).where(la.id == ledger_account_id).with_for_update()
     ).one()
     return Balance(**row._mapping)
+
+
+# ---- what a case's disbursement of each kind may go to, and what its applicants got ----
+
+#: a payment whose money has left for its applicant (marked paid or confirmed)
+PAID_OUT = ("marked_paid", "paid")
+#: a payment whose money is reserved for its applicant, not paid yet
+RESERVING = ("requested", "in_review", "approved")
+
+
+def payee_parties(conn: Connection, case_id: int) -> dict[str, int]:
+    """Return each payee account the case names with its applicant (the first named)."""
+    pa = party_accounts.c
+    rows = conn.execute(
+        select(pa.account_number, pa.party_id)
+        .where(pa.case_id == case_id, pa.kind == "payee")
+        .order_by(pa.id)
+    )
+    found: dict[str, int] = {}
+    for row in rows:
+        found.setdefault(row.account_number, row.party_id)
+    return found
+
+
+def respondent_accounts(conn: Connection, case_id: int) -> dict[str, str]:
+    """Return the respondents' known accounts on the case, with the respondent's name."""
+    pa = party_accounts.c
+    rows = conn.execute(
+        select(pa.account_number, parties.c.name)
+        .join(parties, parties.c.id == pa.party_id)
+        .where(pa.case_id == case_id, pa.kind == "known", parties.c.role == "respondent")
+        .order_by(pa.id)
+    )
+    return {row.account_number: row.name for row in rows}
+
+
+def fee_accounts(conn: Connection, court_id: int) -> set[str]:
+    """Return the court's registered own accounts (fees): its collection accounts' list."""
+    rows = conn.execute(
+        select(collection_accounts.c.court_accounts).where(
+            collection_accounts.c.court_id == court_id
+        )
+    )
+    return {number for row in rows for number in row.court_accounts or ()}
+
+
+def other_courts_accounts(conn: Connection, court_id: int) -> dict[str, str]:
+    """Return the collection accounts of every other registered court, with its code."""
+    ca = collection_accounts.c
+    rows = conn.execute(
+        select(ca.account_number, courts.c.code)
+        .join(courts, courts.c.id == ca.court_id)
+        .where(ca.court_id != court_id)
+        .order_by(courts.c.code, ca.id)
+    )
+    return {row.account_number: row.code for row in rows}
+
+
+def approved_escrows(conn: Connection, case_id: int) -> int:
+    """Return how many escrow deferrals (提存) are approved on the case."""
+    d = deferrals.c
+    return conn.execute(
+        select(func.count())
+        .select_from(deferrals)
+        .where(d.case_id == case_id, d.kind == "escrow", d.status == "approved")
+    ).scalar_one()
+
+
+def payouts_by_party(conn: Connection, case_id: int) -> dict[int, tuple[int, int]]:
+    """Return (paid, reserved) fen of the case's payments, by applicant (party id)."""
+    paid = func.sum(case((dc.status.in_(PAID_OUT), dc.amount), else_=0))
+    reserved = func.sum(case((dc.status.in_(RESERVING), dc.amount), else_=0))
+    rows = conn.execute(
+        select(dc.party_id, paid.label("paid"), reserved.label("reserved"))
+        .where(dc.case_id == case_id, dc.kind == "payment", dc.party_id.is_not(None))
+        .group_by(dc.party_id)
+    )
+    return {row.party_id: (int(row.paid or 0), int(row.reserved or 0)) for row in rows}
+
+
+def fees_paid(conn: Connection, case_id: int) -> int:
+    """Return the fen of the case's fee payments that left (marked paid or confirmed)."""
+    return conn.execute(
+        select(func.coalesce(func.sum(dc.amount), 0)).where(
+            dc.case_id == case_id, dc.kind == "fee", dc.status.in_(PAID_OUT)
+        )
+    ).scalar_one()

@@ -100,14 +100,27 @@ def count_imports(
 
 
 def line_sums(conn: Connection, statement_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Return per import the count and fen sum of its stored credit and debit lines."""
+    """Return per import the count and fen sum of its stored credit and debit lines: as
+    the import kept them on its row (statement_store), else summed from the lines."""
     empty = {"credits": 0, "debits": 0, "credit_lines": 0, "debit_lines": 0}
     sums = {i: dict(empty) for i in statement_ids}
     if not statement_ids:
         return sums
+    kept = conn.execute(
+        select(si.id, *(si[k] for k in empty)).where(
+            si.id.in_(statement_ids), si.credit_lines.is_not(None)
+        )
+    )
+    done = set()
+    for row in kept:
+        sums[row.id] = {k: int(row._mapping[k]) for k in empty}
+        done.add(row.id)
+    missing = [i for i in statement_ids if i not in done]
+    if not missing:
+        return sums
     rows = conn.execute(
         select(sl.statement_id, sl.direction, func.count(), func.sum(sl.amount))
-        .where(sl.statement_id.in_(statement_ids))
+        .where(sl.statement_id.in_(missing))
         .group_by(sl.statement_id, sl.direction)
     )
     for statement_id, direction, count, total in rows:
@@ -132,7 +145,11 @@ def _import_filters(court_codes, account, start, end, imported_by) -> list:
 
 
 #: why a flagged debit was flagged, from the alert it raised
-_FLAG_REASONS = {"unauthorised_debit": "unauthorised", "unmatched_debit": "unmatched"}
+_FLAG_REASONS = {
+    "unauthorised_debit": "unauthorised",
+    "unmatched_debit": "unmatched",
+    "unrequested_fee_debit": "unrequested_fee",
+}
 
 
 def lines_of(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, case, func, select
 
 from reconcile.db import daily_totals
 from reconcile.db.tables import collection_accounts
 from reconcile.db.tables_payments import disbursements
 from reconcile.db.tables_statements import statement_imports, statement_lines
 from reconcile.reconciliation import Explanation
+from reconcile.statement_lines import LineStatus
 
 sl, si = statement_lines.c, statement_imports.c
 
@@ -75,6 +76,19 @@ def books(conn: Connection, account_id: int, day: date) -> dict[str, int]:
         "suspense": figures["suspense"],
         "approved_unpaid": figures["approved_unpaid"],
     }
+
+
+def non_case_net(conn: Connection, account_id: int, day: date) -> int:
+    """The net of the account's lines booked until `day` that a line rule decided are not
+    case money (interest credits less fee debits, reconcile/line_rules.py)."""
+    signed = case((sl.direction == "credit", sl.amount), else_=-sl.amount)
+    return conn.execute(
+        select(func.coalesce(func.sum(signed), 0)).where(
+            sl.collection_account_id == account_id,
+            sl.status == LineStatus.NON_CASE.value,
+            sl.booked_on <= day,
+        )
+    ).scalar_one()
 
 
 def explanations(conn: Connection, account_id: int, day: date) -> list[Explanation]:

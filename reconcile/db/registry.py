@@ -114,7 +114,12 @@ def insert_case(conn: Connection, spec: NewCase, **values) -> int:
 def _insert_party(conn: Connection, case_id: int, role: str, kind: str, party: PartySpec) -> None:
     party_id = conn.execute(
         insert(parties).values(
-            case_id=case_id, role=role, name=party.name.strip(), id_number=party.id_number
+            case_id=case_id,
+            role=role,
+            name=party.name.strip(),
+            id_number=party.id_number,
+            amount_due=party.amount_due,
+            claim_order=party.order,
         )
     ).inserted_primary_key[0]
     now = utc_now()

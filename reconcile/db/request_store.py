@@ -83,17 +83,6 @@ PAYEE_CHANGES = RequestStore(payee_account_changes)
 STATEMENT_VOIDS = RequestStore(statement_voids, _of_statement)
 
 
-def pauses_of_case(conn: Connection, case_id: int) -> list[dict]:
-    """Return the approved or ended deferrals of a case: what pauses its clock."""
-    dc = deferrals.c
-    rows = conn.execute(
-        select(dc.id, dc.approved_on, dc.ended_on, dc.until)
-        .where(dc.case_id == case_id, dc.status.in_(("approved", "ended")))
-        .order_by(dc.id)
-    )
-    return [dict(r._mapping) for r in rows]
-
-
 def applicants_of(conn: Connection, case_id: int) -> dict[str, int]:
     """Return the case's applicants: name -> party id."""
     rows = conn.execute(

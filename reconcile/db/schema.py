@@ -7,6 +7,7 @@ from reconcile.db import (  # noqa: F401
     tables_parts,
     tables_payments,
     tables_plans,
+    tables_rules,
     tables_search,
     tables_statements,
     tables_totals,

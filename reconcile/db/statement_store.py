@@ -203,9 +203,22 @@ def store_new_lines(conn: Connection, import_id: int, account_id: int) -> int:
         stmt.on_conflict_do_nothing(index_elements=["collection_account_id", "dedupe_key"])
     )
     daily_totals.add_import(conn, import_id)  # with the credits posted next
-    return conn.execute(
-        select(func.count()).select_from(statement_lines).where(sl.statement_id == import_id)
-    ).scalar_one()
+    return _keep_sums(conn, import_id)
+
+
+def _keep_sums(conn: Connection, import_id: int) -> int:
+    """Keep the count and fen sum of the import's stored lines by direction on its row
+    (the history shows them without reading the lines again); return how many it stored."""
+    sums = {"credit_lines": 0, "credits": 0, "debit_lines": 0, "debits": 0}
+    rows = conn.execute(
+        select(sl.direction, func.count(), func.sum(sl.amount))
+        .where(sl.statement_id == import_id)
+        .group_by(sl.direction)
+    )
+    for direction, count, total in rows:
+        sums[f"{direction}_lines"], sums[f"{direction}s"] = count, int(total)
+    finish_import(conn, import_id, **sums)
+    return sums["credit_lines"] + sums["debit_lines"]
 
 
 def _numbered():

@@ -114,6 +114,9 @@ parties = Table(
     Column("role", String(12), nullable=False),  #: applicant | respondent
     Column("name", String(200), nullable=False),
     Column("id_number", String(64)),  #: 身份证号/统一社会信用代码, where given
+    #: an applicant's own entitlement (申请执行人应得款) and its rank for an `order` plan
+    Column("amount_due", Fen),
+    Column("claim_order", Integer),
     CheckConstraint("role in ('applicant', 'respondent')", name="role"),
 )
 

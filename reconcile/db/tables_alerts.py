@@ -52,6 +52,14 @@ alerts = Table(
 Index("ix_alerts_court_status", alerts.c.court, alerts.c.status, alerts.c.id)
 #: the alerts list, newest or oldest first, read as a range of one court's ids (no sort)
 Index("ix_alerts_court_id", alerts.c.court, alerts.c.id)
+#: the alerts page, most severe first: one range of ids per severity (alert_store._by_severity)
+Index(
+    "ix_alerts_court_status_severity",
+    alerts.c.court,
+    alerts.c.status,
+    alerts.c.severity,
+    alerts.c.id,
+)
 
 #: Case events for the enforcement system's subscriber (art. 11); kept even with none.
 case_events = Table(

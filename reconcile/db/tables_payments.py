@@ -26,7 +26,7 @@ from sqlalchemy import (
 
 from reconcile.db.tables import Fen, Id, Timestamp, metadata
 from reconcile.deferrals import DeferralStatus
-from reconcile.disbursements import DisbursementStatus
+from reconcile.disbursements import DisbursementKind, DisbursementStatus
 from reconcile.holds import HoldStatus
 from reconcile.lifecycle import check_sql
 from reconcile.payee_changes import ChangeStatus
@@ -70,7 +70,8 @@ disbursements = Table(
     "disbursements",
     metadata,
     _id(),
-    Column("kind", String(8), nullable=False),  #: payment | refund
+    #: payment | fee | respondent_refund | escrow | court_transfer | refund (of an orphan)
+    Column("kind", String(20), nullable=False),
     Column("court_id", Id, ForeignKey("courts.id"), nullable=False),
     Column("collection_account_id", Id, ForeignKey("collection_accounts.id"), nullable=False),
     Column("ledger_account_id", Id, ForeignKey("ledger_accounts.id"), nullable=False),
@@ -80,6 +81,9 @@ disbursements = Table(
     Column("amount", Fen, nullable=False),
     Column("payee_account_number", String(64), nullable=False),
     Column("payee_account_name", String(200)),
+    Column("party_id", Id),  #: a payment's applicant (the payee account's party)
+    #: the court document ordering it (respondent_refund, court_transfer; escrow optional)
+    Column("document_reference", String(200)),
     Column("note", Text),
     *_request_columns(),
     Column("bank_reference", String(100)),  #: given by finance at mark-paid
@@ -101,10 +105,10 @@ disbursements = Table(
     Column("returned_on", Date),
     Column("return_transaction_id", Id),
     CheckConstraint("amount > 0", name="amount"),
-    CheckConstraint("kind in ('payment', 'refund')", name="kind"),
+    CheckConstraint(check_sql("kind", DisbursementKind), name="kind"),
     CheckConstraint(check_sql("status", DisbursementStatus), name="status"),
     CheckConstraint(
-        "(kind = 'payment' and case_id is not null) or "
+        "(kind <> 'refund' and case_id is not null) or "
         "(kind = 'refund' and refund_of_transaction_id is not null)",
         name="owner",
     ),
@@ -144,6 +148,10 @@ deferrals = Table(
     Column("approved_on", Date),  #: the clock stops from this day (local)
     Column("ended_on", Date),  #: the clock runs again after this day (local)
     Column("ended_by", String(200)),
+    Column("review_on", Date),  #: the day it is reviewed (deferral_review_due)
+    #: requested after a clock it pauses was due (deferral_late)
+    Column("late", Boolean, nullable=False, server_default=false()),
+    Column("amount", Fen),  #: the waiting money it pauses; null: the whole case
     CheckConstraint("kind in ('deferral', 'escrow')", name="kind"),
     CheckConstraint(check_sql("status", DeferralStatus), name="status"),
 )

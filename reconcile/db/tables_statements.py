@@ -43,6 +43,12 @@ statement_imports = Table(
     Column("imported_at", Timestamp, nullable=False),
     Column("voided_at", Timestamp),  #: an approved void took it back
     Column("voided_file_sha256", String(64)),  #: its file's hash, once the void released it
+    #: its stored lines' count and fen sum by direction, kept when they are stored (0033):
+    #: the import history shows them without reading every line of every import
+    Column("credit_lines", Integer),
+    Column("credits", Fen),
+    Column("debit_lines", Integer),
+    Column("debits", Fen),
 )
 #: the target of the lines' key: a line's account is its statement's
 Index(
@@ -125,6 +131,17 @@ Index(
     statement_lines.c.id,
 )
 Index("ix_statement_lines_case", statement_lines.c.case_id)
+#: the orphan queue (不明款): an account's lines in a state by booking day, a range read;
+#: with the amount, its 合计 reads the index alone (0033)
+Index(
+    "ix_statement_lines_status_booked",
+    statement_lines.c.collection_account_id,
+    statement_lines.c.status,
+    statement_lines.c.direction,
+    statement_lines.c.booked_on,
+    statement_lines.c.id,
+    statement_lines.c.amount,
+)
 #: the reconciliation's anchor: the account's last stated balance until a day
 Index(
     "ix_statement_imports_period_end",

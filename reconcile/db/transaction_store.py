@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, func, insert, or_, select, union_all, update
 
 from reconcile.db.tables import cases, collection_accounts, courts
 from reconcile.db.tables_parts import transaction_parts
@@ -20,6 +20,19 @@ def _query():
         .join(collection_accounts, collection_accounts.c.id == sl.collection_account_id)
         .join(courts, courts.c.id == collection_accounts.c.court_id)
     )
+
+
+def _query_by_line():
+    """As _query, the court looked up per line: a join lets SQLite loop over the accounts
+    first, and then read every line of the account (a case's) or sort the lines it finds
+    (by booking) instead of reading them in an index's order."""
+    court = (
+        select(courts.c.code)
+        .join(collection_accounts, collection_accounts.c.court_id == courts.c.id)
+        .where(collection_accounts.c.id == sl.collection_account_id)
+        .scalar_subquery()
+    )
+    return select(statement_lines, court.label("court"))
 
 
 def line_by_id(conn: Connection, line_id: int, *, for_update: bool = False) -> dict | None:
@@ -51,8 +64,12 @@ def list_lines(
     By id (after `after_id`), or `by_booking`: by booking day, then id, after the line
     (`after_booked_on`, `after_id`) — none given, from the start.
     """
+    # by booking: the accounts read first, so that the query names them (one account:
+    # `=`), and ix_statement_lines_status_booked gives the page in order, not a sort of
+    # every line in the state (a subquery's IN makes both databases sort)
+    named = by_booking and (court_codes is not None or status is not None)
     query = _filtered(
-        _query(),
+        _query_by_line() if named or case_id is not None else _query(),
         court_codes=court_codes,
         status=status,
         case_id=case_id,
@@ -61,6 +78,7 @@ def list_lines(
         booked_to=booked_to,
         amount_min=amount_min,
         amount_max=amount_max,
+        account_ids=conn.execute(_accounts(court_codes)).scalars().all() if named else None,
     ).limit(limit)
     if not by_booking:
         query = query.where(sl.id > after_id).order_by(sl.id)
@@ -102,22 +120,28 @@ def _filtered(
     booked_to: date | None = None,
     amount_min: int | None = None,
     amount_max: int | None = None,
+    account_ids: list[int] | None = None,
 ):
     # the accounts named outright, so that ix_statement_lines_status (account, status)
     # serves the query; with no courts, every account: else the index is of no use
-    accounts = select(collection_accounts.c.id)
-    if court_codes is not None:
-        accounts = accounts.join(courts, courts.c.id == collection_accounts.c.court_id).where(
-            courts.c.code.in_(court_codes)
-        )
-    if court_codes is not None or status is not None:
-        query = query.where(sl.collection_account_id.in_(accounts))
+    account = sl.collection_account_id
+    if case_id is not None:
+        # a case's lines are found by id (below): `+ 0` keeps the plan from reading every
+        # line of the account in the state by the account's index instead
+        account = account + 0
+    if account_ids is not None:  # read before, by the caller
+        query = query.where(account.in_(account_ids))
+    elif court_codes is not None or status is not None:
+        query = query.where(account.in_(_accounts(court_codes)))
     for column, value in (("status", status), ("direction", direction)):
         if value is not None:
             query = query.where(sl[column] == value)
     if case_id is not None:  # the case's own lines, and the lines with a part placed on it
         placed = select(tp.transaction_id).where(tp.case_id == case_id, tp.reversed_at.is_(None))
-        query = query.where(or_(sl.case_id == case_id, sl.id.in_(placed)))
+        # as ids, one list, so that the plan looks the case's lines up by id: with an OR
+        # of the two, both databases read every matched credit of the account (0033)
+        own = select(statement_lines.c.id).where(sl.case_id == case_id)
+        query = query.where(sl.id.in_(union_all(own, placed)))
     if booked_from is not None:
         query = query.where(sl.booked_on >= booked_from)
     if booked_to is not None:
@@ -127,6 +151,16 @@ def _filtered(
     if amount_max is not None:
         query = query.where(sl.amount <= amount_max)
     return query
+
+
+def _accounts(court_codes: frozenset[str] | None):
+    """The ids of the collection accounts of these courts (None: of every court)."""
+    accounts = select(collection_accounts.c.id)
+    if court_codes is not None:
+        accounts = accounts.join(courts, courts.c.id == collection_accounts.c.court_id).where(
+            courts.c.code.in_(court_codes)
+        )
+    return accounts.order_by(collection_accounts.c.id)
 
 
 def set_line(conn: Connection, line_id: int, **values) -> None:

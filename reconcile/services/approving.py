@@ -125,25 +125,40 @@ def decide_request(
     """Record an approver's decision on a request, follow it, audit it; return the request."""
     require(actor, Verb.APPROVE)
     with uow:
-        row = visible_request(uow.conn, actor, kind, request_id, lock=True)
-        new = _record(uow.conn, actor, kind, row, decision, note)
-        final = new != row["status"]
-        if final:
-            follow = kind.on_approved if decision is Decision.APPROVE else kind.on_rejected
-            follow(uow, actor, row)
-        view = kind.view(uow.conn, request_id)
-        uow.audit(
-            actor,
-            kind.audit_action(kind.subject, decision, new),
-            kind.subject,
-            request_id,
-            court=row["court"],
-            before=kind.before(row),
-            after=view,
-        )
-        if final and decision is Decision.APPROVE:
-            kind.announce(uow, view)
+        view = decide_in(uow, actor, kind, request_id, decision, note)
         uow.commit()
+    return view
+
+
+def decide_in(
+    uow: UnitOfWork,
+    actor: Actor,
+    kind: RequestKind,
+    request_id: int,
+    decision: Decision,
+    note: str | None = None,
+) -> dict:
+    """`decide_request` inside the caller's open unit of work, which commits (a bulk
+    decision: all of them, or none)."""
+    require(actor, Verb.APPROVE)
+    row = visible_request(uow.conn, actor, kind, request_id, lock=True)
+    new = _record(uow.conn, actor, kind, row, decision, note)
+    final = new != row["status"]
+    if final:
+        follow = kind.on_approved if decision is Decision.APPROVE else kind.on_rejected
+        follow(uow, actor, row)
+    view = kind.view(uow.conn, request_id)
+    uow.audit(
+        actor,
+        kind.audit_action(kind.subject, decision, new),
+        kind.subject,
+        request_id,
+        court=row["court"],
+        before=kind.before(row),
+        after=view,
+    )
+    if final and decision is Decision.APPROVE:
+        kind.announce(uow, view)
     return view
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from reconcile.actors import Actor
@@ -18,6 +19,8 @@ from reconcile.sub_accounts import CHECK_DIGITS, has_valid_check_digits, typo_ne
 #: the most cases one export holds; more must be narrowed by the filters first
 MAX_EXPORT_ROWS = 20_000
 _EXPORT_PAGE = 500
+#: the most orphan credits read for the filter "has orphans suggested to it" (bounded work)
+MOST_ORPHANS_READ = 20_000
 
 
 def search_cases(
@@ -36,6 +39,7 @@ def search_cases(
     require(actor, Verb.READ)
     with uow:
         court_ids = _court_ids(uow.conn, actor)
+        filters = _with_suggested(uow.conn, court_ids, filters)
         rows = case_search_store.list_cases(
             uow.conn, court_ids, filters, after=_key(filters.sort, after), limit=limit
         )
@@ -56,7 +60,9 @@ def case_list_totals(uow: UnitOfWork, actor: Actor, filters: CaseFilters) -> dic
     """Return the count and sums (fen) of every case the filters show, not just one page."""
     require(actor, Verb.READ)
     with uow:
-        return case_search_store.case_totals(uow.conn, _court_ids(uow.conn, actor), filters)
+        court_ids = _court_ids(uow.conn, actor)
+        filters = _with_suggested(uow.conn, court_ids, filters)
+        return case_search_store.case_totals(uow.conn, court_ids, filters)
 
 
 def export_cases(uow: UnitOfWork, actor: Actor, filters: CaseFilters) -> list[dict]:
@@ -64,6 +70,7 @@ def export_cases(uow: UnitOfWork, actor: Actor, filters: CaseFilters) -> list[di
     require(actor, Verb.READ)
     with uow:
         court_ids = _court_ids(uow.conn, actor)
+        filters = _with_suggested(uow.conn, court_ids, filters)
         count = case_search_store.case_totals(uow.conn, court_ids, filters)["count"]
         if count > MAX_EXPORT_ROWS:
             raise ValidationFailed(
@@ -79,6 +86,14 @@ def export_cases(uow: UnitOfWork, actor: Actor, filters: CaseFilters) -> list[di
             if len(rows) < _EXPORT_PAGE:
                 return found
             after = (case_search_store.sort_value(rows[-1], filters.sort), rows[-1]["id"])
+
+
+def _with_suggested(conn: Connection, court_ids, filters: CaseFilters) -> CaseFilters:
+    """Fill in the cases the orphans suggest when the filters ask for them."""
+    if filters.suggested is None:
+        return filters
+    ids = case_search_store.suggested_case_ids(conn, court_ids, MOST_ORPHANS_READ)
+    return replace(filters, suggested_ids=frozenset(ids))
 
 
 def _views(conn: Connection, rows: list[dict]) -> list[dict]:

@@ -11,6 +11,7 @@ from reconcile.db import (
     case_closing_store,
     case_ledger_store,
     case_search_store,
+    disbursement_store,
     ledger_store,
     registry,
 )
@@ -22,6 +23,7 @@ from reconcile.payee_identity import mask_identity_number
 from reconcile.permissions import Verb
 from reconcile.services import payee_identity
 from reconcile.services.access import require, require_court
+from reconcile.services.entitlement_reads import entitlements_of
 from reconcile.services.payee_accounts import check_payee
 from reconcile.sub_accounts import InvalidSubAccount, issue_sub_account, validate_sub_account
 
@@ -248,6 +250,7 @@ def case_view(conn: Connection, row: dict, parties: list[dict] | None = None) ->
     if parties is None:
         parties = registry.parties_of(conn, row["id"])
     balance = row["balance"] or Balance()
+    owed = {e.party_id: e for e in entitlements_of(conn, row, parties)}
     return {
         "id": row["id"],
         "case_number": row["case_number"],
@@ -261,7 +264,13 @@ def case_view(conn: Connection, row: dict, parties: list[dict] | None = None) ->
         "amount_due": row["amount_due"],
         "filed_on": row["filed_on"],
         "applicants": [
-            _party_view(p, "payee_accounts") for p in parties if p["role"] == "applicant"
+            {
+                "party_id": p["id"],
+                **_party_view(p, "payee_accounts"),
+                **_entitlement_view(p, owed[p["id"]]),
+            }
+            for p in parties
+            if p["role"] == "applicant"
         ],
         "respondents": [_party_view(p, "accounts") for p in parties if p["role"] == "respondent"],
         "balance": {
@@ -271,7 +280,20 @@ def case_view(conn: Connection, row: dict, parties: list[dict] | None = None) ->
             "approved_unpaid": balance.approved_unpaid,
             "paid": balance.paid,
             "available": balance.available,
+            # the part of `paid` that went to the court's fee account (its own bucket)
+            "fees_paid": disbursement_store.fees_paid(conn, row["id"]),
         },
+    }
+
+
+def _entitlement_view(party: dict, owed) -> dict:
+    """An applicant's own amount and order as registered, and its entitled, paid and due."""
+    return {
+        "amount_due": party.get("amount_due"),
+        "order": party.get("claim_order"),
+        "entitled": owed.entitled,
+        "paid": owed.paid,
+        "due": owed.due,
     }
 
 

@@ -27,7 +27,7 @@ from reconcile.deadlines import Clock, Finding, Rules, clocks, findings, provisi
 from reconcile.errors import NotFound
 from reconcile.money import format_yuan
 from reconcile.permissions import Verb
-from reconcile.services import supervision, watch
+from reconcile.services import deferrals, expected_receipts, supervision, watch
 from reconcile.services.access import require
 from reconcile.working_days import WorkingDayCalendar
 
@@ -80,6 +80,9 @@ def _clock_view(clock_: Clock, state: str) -> dict:
         "unknown_years": list(deadline.unknown_years),
         "paused": deadline.paused,
         "state": state,
+        #: marked paid, the payment clock runs until a statement debit confirms it
+        "awaiting_confirmation": clock_.marked_paid_on is not None,
+        "marked_paid_on": clock_.marked_paid_on,
     }
 
 
@@ -110,6 +113,10 @@ def scan_deadlines(engine: Engine, settings: dict, as_of: date, actor: Actor = S
                 engine, settings, calendar, as_of, actor
             ),
             "statement_missing": supervision.scan_statement_silence(
+                engine, settings, calendar, as_of, actor
+            ),
+            "deferral_review_due": deferrals.scan_reviews(engine, calendar, as_of, actor),
+            "expected_receipt_missing": expected_receipts.scan_missing(
                 engine, settings, calendar, as_of, actor
             ),
             "alert_escalated": supervision.escalate_overdue(
@@ -212,8 +219,15 @@ def _alert_row(case: dict, finding: Finding) -> dict:
         "disbursement_id": c.disbursement_id,
     }
     provisional = " (provisional: a year without a published holiday schedule)"
+    awaiting = ""
+    if c.marked_paid_on is not None:  # mark-paid does not stop the clock: the debit does
+        facts["marked_paid_on"] = c.marked_paid_on.isoformat()
+        awaiting = (
+            f", marked paid on {c.marked_paid_on}: awaiting confirmation by a statement debit"
+        )
     detail = (
         f"case {case['case_number']}: {format_yuan(c.amount)} yuan, {c.kind} due {c.deadline.due}"
+        + awaiting
         + (provisional if c.deadline.provisional else "")
     )
     return {

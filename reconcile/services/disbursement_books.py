@@ -34,10 +34,14 @@ def open_request(
 ) -> dict:
     """Insert a disbursement with the levels the app's tiers give it; reserve its money.
 
-    It keeps the positions its levels name and whether finance reviews it (payments, when
-    [approvals] finance_review), whatever the settings say later."""
-    named = level_positions(values["amount"], settings["approvals"]["tiers"])
-    review = values["kind"] == DisbursementKind.PAYMENT and settings["approvals"].get(
+    It keeps the positions its levels name and whether finance reviews it (what a case pays
+    out, when [approvals] finance_review; never an orphan's refund), whatever the settings
+    say later."""
+    approvals = settings["approvals"]
+    bound_in = approvals.get("bound_in", "higher")  # which tier a bound itself is in
+    named = level_positions(values["amount"], approvals["tiers"], bound_in)
+    # every kind a case pays out (payment, fee, refund to the respondent, escrow, transfer)
+    review = values["kind"] != DisbursementKind.REFUND and settings["approvals"].get(
         "finance_review", False
     )
     row = disbursement_store.insert_disbursement(
@@ -133,7 +137,8 @@ def emit(uow: UnitOfWork, view: dict, event: str) -> None:
     """Tell the case's subscriber of a payment's move (a refund is no case's event)."""
     if view["case_id"] is None:
         return
-    facts = {k: view[k] for k in ("amount", "payee_account_number", "status", "bank_reference")}
+    keys = ("kind", "amount", "payee_account_number", "status", "bank_reference")
+    facts = {k: view[k] for k in keys}
     alert_store.emit_case_event(
         uow,
         court=view["court"],

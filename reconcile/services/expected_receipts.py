@@ -4,6 +4,11 @@ Enforcement registers a receipt (a deduction, auction proceeds, another court's
 collection). If an orphan credit the statement brought already fits it, the credit is
 placed on the case at once, `match_rule: "expected"`; credits imported later fit it in
 the matcher (reconcile/matching.py, with `expected_receipt_store.open_receipts`).
+
+The deadline scan raises `expected_receipt_missing` (critical) once for each receipt that
+nothing matched by `expected_by` + `[deadlines] expected_receipt_working_days` working
+days (art. 20: a deduction that never reaches the collection account); placing the credit
+that brings it here resolves the alert.
 """
 
 from __future__ import annotations
@@ -11,9 +16,10 @@ from __future__ import annotations
 from datetime import date
 
 from reconcile.account_numbers import normalise_account_number
-from reconcile.actors import Actor
+from reconcile.actors import SYSTEM, Actor
 from reconcile.clock import utc_now
-from reconcile.db import expected_receipt_store, registry
+from reconcile.db import alert_store, deadline_store, expected_receipt_store, registry
+from reconcile.db.handles import Engine
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import IllegalTransition, NotFound, ValidationFailed
 from reconcile.expected_receipts import ExpectedReceipt, ExpectedSource, fits
@@ -22,6 +28,7 @@ from reconcile.permissions import Verb
 from reconcile.services import placements, transactions
 from reconcile.services.access import require
 from reconcile.statement_lines import LINE_LIFECYCLE, LineAction
+from reconcile.working_days import WorkingDayCalendar
 
 
 def register_expected_receipt(
@@ -131,8 +138,63 @@ def _place(uow: UnitOfWork, actor: Actor, case: dict, receipt: dict, line_id: in
     transactions.resolve_orphan_alerts(uow, actor, line, f"{note}: case {case['case_number']}")
     transactions.change_line(uow, actor, line, LineAction.ASSIGN, after)
     expected_receipt_store.mark_received(uow.conn, receipt["id"], line_id, utc_now())
+    alert_store.resolve_by_subject_prefix(
+        uow,
+        actor,
+        kind="expected_receipt_missing",
+        prefix=f"expected_receipt:{receipt['id']}:",
+        note=f"received: statement line {line_id}",
+        case_id=case["id"],
+    )
 
 
 def _shown(receipt: dict) -> dict:
     status = "expected" if receipt["transaction_id"] is None else "received"
     return {**receipt, "status": status}
+
+
+def scan_missing(
+    engine: Engine, settings: dict, calendar: WorkingDayCalendar, as_of: date, actor: Actor = SYSTEM
+) -> int:
+    """Raise `expected_receipt_missing` for each receipt nothing matched by `expected_by` +
+    N working days (as of a day, after that day); once per receipt. Return how many new."""
+    window = settings["deadlines"]["expected_receipt_working_days"]
+    raised = 0
+    with UnitOfWork(engine) as uow:
+        for row in deadline_store.expected_receipts_waiting(uow.conn, as_of):
+            due = calendar.add_working_days(row["expected_by"], window).due
+            if due is None or as_of <= due:
+                continue
+            alert_id = alert_store.raise_alert(
+                uow,
+                actor,
+                kind="expected_receipt_missing",
+                court=row["court"],
+                subject=f"expected_receipt:{row['id']}:missing",
+                case_id=row["case_id"],
+                facts={
+                    "expected_receipt_id": row["id"],
+                    "case_number": row["case_number"],
+                    "source": row["source"],
+                    "reference": row["reference"],
+                    "amount": format_yuan(row["amount"]),
+                    "expected_by": row["expected_by"].isoformat(),
+                    "due": due.isoformat(),
+                },
+                detail=f"expected receipt #{row['id']} of case {row['case_number']} "
+                f"({row['source']}, {format_yuan(row['amount'])} yuan) was expected by "
+                f"{row['expected_by'].isoformat()} and has not reached the collection account "
+                f"by {due.isoformat()}",
+            )
+            raised += alert_id is not None
+        for row in deadline_store.received_receipts_alerted(uow.conn):
+            alert_store.resolve_by_subject_prefix(
+                uow,
+                actor,
+                kind="expected_receipt_missing",
+                prefix=f"expected_receipt:{row['id']}:",
+                note=f"received: statement line {row['transaction_id']}",
+                case_id=row["case_id"],
+            )
+        uow.commit()
+    return raised

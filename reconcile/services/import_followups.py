@@ -22,6 +22,7 @@ def debit_reconciler(conn, account: dict) -> DebitReconciler:
         disbursement_store.approved_awaiting_payment(conn, account["id"]),
         disbursement_store.payee_accounts_of_court(conn, account["court_id"])
         | set(account["court_accounts"]),
+        fee_accounts=disbursement_store.fee_accounts(conn, account["court_id"]),
     )
 
 
@@ -37,6 +38,8 @@ def follow_debits(
                 uow, actor, line["disbursement_id"], line["id"], line["booked_on"]
             )
             counts["reconciled"] += 1
+        elif line["status"] == LineStatus.NON_CASE:  # a fee by a line rule: not flagged
+            continue
         else:
             debit = Debit(line["amount"], line["counterparty_account"], line["bank_reference"])
             _flag(uow, actor, account, line, reconciler.unexplained(debit))
@@ -74,13 +77,25 @@ def _alert_if_held(uow: UnitOfWork, actor: Actor, account: dict, line: dict) -> 
     )
 
 
+#: the alert a flagged debit raises, and why, by what the reconciler found it to be
+_FLAGS = {
+    "unauthorised": (
+        AlertKind.UNAUTHORISED_DEBIT,
+        "the payee account is named in no court document",
+    ),
+    "unrequested_fee": (
+        AlertKind.UNREQUESTED_FEE_DEBIT,
+        "to the court's fee account, but no requested fee for this amount awaits the bank",
+    ),
+    "unmatched": (
+        AlertKind.UNMATCHED_DEBIT,
+        "no approved payment to this account for this amount awaits the bank",
+    ),
+}
+
+
 def _flag(uow: UnitOfWork, actor: Actor, account: dict, line: dict, kind: str) -> None:
-    alert_kind = "unauthorised_debit" if kind == "unauthorised" else "unmatched_debit"
-    why = (
-        "the payee account is named in no court document"
-        if kind == "unauthorised"
-        else "no approved payment to this account for this amount awaits the bank"
-    )
+    alert_kind, why = _FLAGS[kind]
     alert_store.raise_alert(
         uow,
         actor,

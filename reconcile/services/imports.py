@@ -19,6 +19,7 @@ from typing import BinaryIO
 from importers import detect_format, parse_file
 from importers.base import Statement, StatementLine, StatementParseError, UnknownLayout
 from importers.tabular import TabularImporter
+from reconcile import line_rules
 from reconcile.account_numbers import normalise_account_number
 from reconcile.actors import Actor
 from reconcile.booking_window import BookingWindow, implausible
@@ -27,6 +28,8 @@ from reconcile.db import (
     alert_store,
     expected_receipt_store,
     ledger_store,
+    line_rule_store,
+    payer_history_store,
     registry,
     statement_store,
 )
@@ -35,7 +38,7 @@ from reconcile.db.returned_payment_store import RETURNED_PAYMENT
 from reconcile.db.uow import UnitOfWork
 from reconcile.debits import Debit, DebitReconciler
 from reconcile.errors import InvalidFile, NotFound, UnknownAccount
-from reconcile.matching import Credit, Matcher
+from reconcile.matching import LEARNED_AFTER, Credit, Matcher
 from reconcile.money import decimal_to_fen
 from reconcile.permissions import Verb
 from reconcile.returned_payments import DEFAULT_WINDOW_DAYS as DEFAULT_RETURN_WINDOW_DAYS
@@ -62,6 +65,8 @@ class _Run:
     matcher: Matcher
     debits: DebitReconciler
     returns: ReturnFinder | None = None  #: recognises returned payouts (退汇)
+    #: the court's active line rules (利息, 手续费, 本院划转 …), in the order they apply
+    rules: list[line_rules.LineRule] = field(default_factory=list)
     lines_total: int = 0
     credits_total: int = 0  #: fen, every credit staged
     balance_checks: list[str] = field(default_factory=list)
@@ -163,9 +168,11 @@ def import_statement(
             Matcher(
                 load_case_index(uow.conn, collection),
                 expected=expected_receipt_store.open_receipts(uow.conn, collection["id"]),
+                learned=payer_history_store.learned(uow.conn, collection["id"], LEARNED_AFTER),
             ),
             import_followups.debit_reconciler(uow.conn, collection),
             returned_payments.finder(uow.conn, collection, return_window_days),
+            rules=line_rule_store.active_rules(uow.conn, collection["court"]),
             account_choice=choice,
             booking_bounds=booking_window.bounds(local_today()),
         )
@@ -198,6 +205,12 @@ def _outcome(run: _Run, line: dict) -> dict:
         reason = "resume_needed"  # placed on a case closed as 终结本次执行
     elif outcome == LineStatus.ORPHAN:
         reason = line["orphan_reason"]
+    elif line["match_rule"] == line_rules.MATCH_RULE:  # the same rules decide the same again
+        facts = line_rules.RuleLine(line["direction"], line["amount"], line["counterparty_name"],
+                                    line["counterparty_account"], line["remark"])  # fmt: skip
+        rule = line_rules.first_fit(run.rules, facts)
+        line["line_rule_id"] = rule.id if rule else None
+        reason = str(rule.outcome) if rule and outcome == LineStatus.NON_CASE else "line_rule"
     elif outcome == LineStatus.FLAGGED:
         debit = Debit(line["amount"], line["counterparty_account"], line["bank_reference"])
         reason = run.debits.unexplained(debit)
@@ -476,6 +489,7 @@ def _check_dates(run: _Run, line: StatementLine, filename: str | None) -> None:
 
 _ORPHAN, _MATCHED = LineStatus.ORPHAN.value, LineStatus.MATCHED.value
 _RECONCILED, _FLAGGED = LineStatus.RECONCILED.value, LineStatus.FLAGGED.value
+_NON_CASE = LineStatus.NON_CASE.value
 
 
 def _match_columns(run: _Run, line: StatementLine, facts: LineFacts) -> tuple:
@@ -490,6 +504,9 @@ def _match_columns(run: _Run, line: StatementLine, facts: LineFacts) -> tuple:
             end_to_end_id=line.extra.get("end_to_end_id"),
         )
         paid = run.debits.settles(debit)
+        rule = _rule_for(run, line, facts) if paid is None else None
+        if rule is not None and rule.outcome != line_rules.LineOutcome.CASE:  # a fee: not flagged
+            return _non_case(rule)
         return (_FLAGGED if paid is None else _RECONCILED, None, None, None, None, None, paid)
     returned = run.returns.find(_incoming(line, facts)) if run.returns else None
     if returned is not None:  # 退汇: back on the payout's case (services/returned_payments.py)
@@ -507,9 +524,43 @@ def _match_columns(run: _Run, line: StatementLine, facts: LineFacts) -> tuple:
             bank_reference=line.bank_reference,
         )
     )
+    if match.is_orphan and line_rules.applies_to_orphan(match.orphan_reason):
+        decided = _by_rule(run, line, facts)
+        if decided is not None:
+            return decided
     status = _ORPHAN if match.is_orphan else _MATCHED
     return (status, match.case_id, match.rule, match.evidence, match.orphan_reason,
             match.suggestions or None, None)  # fmt: skip
+
+
+def _rule_for(run: _Run, line: StatementLine, facts: LineFacts) -> line_rules.LineRule | None:
+    if not run.rules:
+        return None
+    facts_ = line_rules.RuleLine(
+        facts.direction, facts.amount, line.counterparty_name, facts.counterparty_account,
+        line.remark,
+    )  # fmt: skip
+    return line_rules.first_fit(run.rules, facts_)
+
+
+def _by_rule(run: _Run, line: StatementLine, facts: LineFacts) -> tuple | None:
+    """The columns of a credit the court's first fitting line rule decides, or None."""
+    rule = _rule_for(run, line, facts)
+    if rule is None:
+        return None
+    if rule.outcome != line_rules.LineOutcome.CASE:
+        return _non_case(rule)
+    evidence = line_rules.evidence(rule)
+    case = run.matcher.index.by_case_number(rule.case_number or "")
+    if case is None or not case.open:
+        return None  # the rule's case closed since: the credit stays an orphan
+    return (_MATCHED, case.id, line_rules.MATCH_RULE, {**evidence, "case_number": case.case_number},
+            None, None, None)  # fmt: skip
+
+
+def _non_case(rule: line_rules.LineRule) -> tuple:
+    """The columns of a line `rule` decides is not case money: on no case, no ledger."""
+    return (_NON_CASE, None, line_rules.MATCH_RULE, line_rules.evidence(rule), None, None, None)
 
 
 def _incoming(line: StatementLine, facts: LineFacts) -> IncomingCredit:
@@ -632,6 +683,7 @@ def _report(conn, run: _Run, format_name: str, lines_new: int, debits: dict) -> 
         "lines_duplicate": run.lines_total - lines_new,
         "credits_matched": count(conn, run.import_id, status=LineStatus.MATCHED),
         "orphans": count(conn, run.import_id, status=LineStatus.ORPHAN),
+        "lines_non_case": count(conn, run.import_id, status=LineStatus.NON_CASE),
         "debits_reconciled": debits["reconciled"],
         "debits_flagged": debits["flagged"],
         "balance_check": _balance_check(run.balance_checks),

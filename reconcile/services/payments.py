@@ -1,4 +1,5 @@
-"""Payments to applicants: the payment notice, finance's bank payment, the statement's debit.
+"""Disbursements of a case (payments to applicants, fees, refunds to the respondent, escrow,
+transfers to other courts): the payment notice, finance's bank payment, the statement's debit.
 
 `settle_by_debit` runs inside the statement import's open unit of work and never commits.
 """
@@ -10,7 +11,7 @@ from datetime import date
 
 from reconcile import clock
 from reconcile.actors import Actor
-from reconcile.db import alert_store, disbursement_store
+from reconcile.db import alert_store, disbursement_store, registry
 from reconcile.db.disbursement_store import DISBURSEMENTS
 from reconcile.db.uow import UnitOfWork
 from reconcile.disbursements import (
@@ -18,13 +19,17 @@ from reconcile.disbursements import (
     DisbursementAction,
     DisbursementKind,
     DisbursementStatus,
+    check_escrow_allowed,
+    check_kind_request,
     check_payee,
 )
+from reconcile.entitlements import check_refund_allowed, check_within_entitlement
 from reconcile.errors import NotFound, PayeeNotNamed
 from reconcile.money import format_yuan
 from reconcile.permissions import Verb
 from reconcile.services.access import require
 from reconcile.services.approving import visible_case
+from reconcile.services.destinations import lawful_destinations
 from reconcile.services.disbursement_books import (
     emit,
     locked,
@@ -33,6 +38,7 @@ from reconcile.services.disbursement_books import (
     refuse_if_held,
 )
 from reconcile.services.disbursement_reads import brief, disbursement_view
+from reconcile.services.entitlement_reads import entitlements_of
 from reconcile.services.refunds import follow_refund
 
 
@@ -46,17 +52,39 @@ def request_disbursement(
     note: str | None = None,
     settings: dict,
     resubmission_of: int | None = None,
+    kind: str = DisbursementKind.PAYMENT,
+    document_reference: str | None = None,
+    document_overrides_entitlements: bool = False,
 ) -> dict:
-    """Request a payment from a case to a payee account its documents name; reserve the money.
+    """Request a disbursement from a case to a lawful destination of its kind; reserve it.
 
+    `payment` goes to an applicant's confirmed account, within that applicant's unpaid
+    entitlement (ExceedsEntitlement); `fee`, `respondent_refund`, `escrow` and
+    `court_transfer` go only to their destinations (reconcile/services/destinations.py):
+    a refund to the respondent waits while an applicant is owed unless
+    `document_overrides_entitlements` (its document orders it), escrow needs an approved
+    escrow deferral. Any other account: PayeeNotNamed, and an unnamed_payee_attempt alert.
     `resubmission_of` names the returned payment this one asks for again (once)."""
     require(actor, Verb.REQUEST)
+    wanted = check_kind_request(kind, document_reference)
+    document = (document_reference or "").strip() or None
     case = None
     try:
         with uow:
             case = visible_case(uow.conn, actor, case_id)
-            payee = check_payee(
-                payee_account_number, disbursement_store.named_payees(uow.conn, case_id)
+            # lock the case's ledger first: two requests never take the same unpaid part
+            balance = disbursement_store.locked_balance(uow.conn, case["ledger_account_id"])
+            lawful = lawful_destinations(uow.conn, case, settings)
+            payee = check_payee(payee_account_number, lawful[wanted])
+            party_id = _checked_for_kind(
+                uow,
+                case,
+                wanted,
+                payee,
+                amount,
+                lawful,
+                document_overrides_entitlements,
+                within_available=amount <= balance.available,
             )
             view = open_request(
                 uow,
@@ -64,21 +92,73 @@ def request_disbursement(
                 settings,
                 court=case["court"],
                 case_number=case["case_number"],
-                kind=DisbursementKind.PAYMENT,
+                kind=wanted,
                 court_id=case["court_id"],
                 collection_account_id=case["collection_account_id"],
                 case_id=case_id,
                 ledger_account_id=case["ledger_account_id"],
                 amount=amount,
                 payee_account_number=payee,
+                party_id=party_id,
+                document_reference=document,
                 note=note,
                 resubmission_of=resubmission_of,
             )
+            if wanted == DisbursementKind.RESPONDENT_REFUND and document_overrides_entitlements:
+                uow.audit(
+                    actor,
+                    "disbursement.entitlements_overridden",
+                    "disbursement",
+                    view["id"],
+                    court=case["court"],
+                    after={"document_reference": document},
+                )
             uow.commit()
     except PayeeNotNamed as refusal:
-        _record_unnamed_payee_attempt(UnitOfWork(uow.engine), actor, case, amount, refusal)
+        if case is not None:
+            _record_unnamed_payee_attempt(UnitOfWork(uow.engine), actor, case, amount, refusal)
         raise
     return view
+
+
+def _checked_for_kind(
+    uow: UnitOfWork,
+    case: dict,
+    kind: DisbursementKind,
+    payee: str,
+    amount: int,
+    lawful: dict,
+    document_overrides: bool,
+    *,
+    within_available: bool,
+) -> int | None:
+    """Apply the kind's own rule; return the applicant a payment goes to (else None).
+
+    Money first: a payment above what is available is refused as insufficient_available
+    (by the reservation), whatever the applicant is owed."""
+    if kind == DisbursementKind.PAYMENT:
+        party_id = lawful[kind][payee]
+        if within_available:
+            entitlements = entitlements_of(
+                uow.conn, case, registry.parties_of(uow.conn, case["id"])
+            )
+            owed = next(e for e in entitlements if e.party_id == party_id)
+            check_within_entitlement(owed, amount)
+        return party_id
+    if kind == DisbursementKind.RESPONDENT_REFUND:
+        entitlements = entitlements_of(uow.conn, case, registry.parties_of(uow.conn, case["id"]))
+        check_refund_allowed(entitlements, document_overrides)
+    elif kind == DisbursementKind.ESCROW:
+        check_escrow_allowed(disbursement_store.approved_escrows(uow.conn, case["id"]))
+    return None
+
+
+def lawful_destinations_of_case(uow: UnitOfWork, actor: Actor, case_id: int, settings: dict):
+    """Return, per kind, the accounts the case's disbursements may go to (for its page)."""
+    require(actor, Verb.READ)
+    with uow:
+        case = visible_case(uow.conn, actor, case_id)
+        return lawful_destinations(uow.conn, case, settings)
 
 
 def _record_unnamed_payee_attempt(
@@ -130,7 +210,10 @@ def mark_paid(
     bank_reference: str,
     paid_on: date | None = None,
 ) -> dict:
-    """Record that finance paid it at the bank; the statement debit confirms it later."""
+    """Record that finance paid it at the bank; the statement debit confirms it later.
+
+    Marking it paid does not stop its payment clock (art. 22, issue #18): the clock and its
+    alerts run until the statement debit confirms the payment (settle_by_debit)."""
     require(actor, Verb.PAY)
     with uow:
         row = locked(uow, disbursement_id)
@@ -148,9 +231,6 @@ def mark_paid(
             paid_on=paid_on or clock.local_today(),
         )
         view = _audited(uow, actor, row, "disbursement.marked_paid")
-        resolve_payment_alerts(
-            uow, actor, row, "marked paid", ("payment_due_soon", "payment_overdue")
-        )
         emit(uow, view, "payment_paid")
         uow.commit()
     return view

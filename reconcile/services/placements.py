@@ -26,7 +26,8 @@ _CASE_STATE = ("case_number", "closure_type", "status")
 
 def unplaced(line: dict, parts: list[dict]) -> int:
     """Return the fen of a credit no case holds yet: its amount less its placed parts."""
-    if line["direction"] != "credit" or line["status"] in (LineStatus.MATCHED, LineStatus.VOID):
+    done = (LineStatus.MATCHED, LineStatus.VOID, LineStatus.NON_CASE)  # non_case: on no case
+    if line["direction"] != "credit" or line["status"] in done:
         return 0
     return line["amount"] - sum(part["amount"] for part in parts)
 

@@ -37,6 +37,7 @@ def reconcile_day(conn, account_id: int, day: date) -> Reconciliation:
         orphans=figures["suspense"],
         approved_unpaid=figures["approved_unpaid"],
         explanations=reconciliation_store.explanations(conn, account_id, day),
+        non_case=reconciliation_store.non_case_net(conn, account_id, day),
     )
 
 
@@ -94,6 +95,7 @@ def _view(account: dict, day: date, result: Reconciliation) -> dict:
         "bank_balance": money(result.bank_balance),
         "cases": format_yuan(result.cases_on_account),
         "orphans": format_yuan(result.orphans),
+        "non_case": format_yuan(result.non_case),
         "approved_unpaid": format_yuan(result.approved_unpaid),
         "books": format_yuan(result.books),
         "difference": money(result.difference),

@@ -18,6 +18,8 @@ from reconcile.money import format_yuan
 from reconcile.working_days import WorkingDayCalendar
 
 AWAITING_DEBIT = ("approved", "marked_paid")
+#: findings checked against the alerts raised before, and raised, per query
+CHUNK = 1000
 
 
 def scan_orphan_ageing(
@@ -25,19 +27,20 @@ def scan_orphan_ageing(
 ) -> int:
     """Alert each orphan that has waited a threshold of working days; return how many new."""
     thresholds = sorted(settings["orphans"]["ageing_alert_days"])
-    raised = 0
+    ages: dict[date, int] = {}  # orphans share their booking days
     with UnitOfWork(engine) as uow:
         court_of = watch_store.court_codes_by_account(uow.conn)
+        found = []
         for line in watch_store.open_orphans(uow.conn):
-            age = calendar.working_days_between(line.booked_on, as_of)
+            if line.booked_on not in ages:
+                ages[line.booked_on] = calendar.working_days_between(line.booked_on, as_of)
+            age = ages[line.booked_on]
             reached = [t for t in thresholds if age >= t]
             if reached:
-                raised += (
-                    _raise_ageing(
-                        uow, actor, line, age, reached[-1], court_of[line.collection_account_id]
-                    )
-                    is not None
-                )
+                court = court_of[line.collection_account_id]
+                subject = f"transaction:{line.id}:age:{reached[-1]}"
+                found.append((subject, (line, age, reached[-1], court)))
+        raised = _raise_new(uow, actor, "orphan_ageing", found, _ageing_alert)
         uow.commit()
     return raised
 
@@ -51,57 +54,80 @@ def scan_identification(
     Raised once per orphan (subject `transaction:<id>`, as orphan_funds): assigning it, the
     split placing its last part, or its refund request resolves it."""
     window = settings["orphans"]["identification_working_days"]
-    raised = 0
+    dues: dict[date, date | None] = {}  # orphans share their booking days
     with UnitOfWork(engine) as uow:
         court_of = watch_store.court_codes_by_account(uow.conn)
+        found = []
         for line in watch_store.open_orphans(uow.conn):
-            due = calendar.add_working_days(line.booked_on, window).due
+            if line.booked_on not in dues:
+                dues[line.booked_on] = calendar.add_working_days(line.booked_on, window).due
+            due = dues[line.booked_on]
             if due is not None and as_of > due:
-                raised += (
-                    _raise_unidentified(uow, actor, line, due, court_of[line.collection_account_id])
-                    is not None
-                )
+                court = court_of[line.collection_account_id]
+                found.append((f"transaction:{line.id}", (line, due, court)))
+        raised = _raise_new(uow, actor, "identification_overdue", found, _unidentified_alert)
         uow.commit()
     return raised
 
 
-def _raise_unidentified(uow, actor, line, due: date, court: str) -> int | None:
-    return alert_store.raise_alert(
-        uow,
-        actor,
-        kind="identification_overdue",
-        court=court,
-        subject=f"transaction:{line.id}",
-        transaction_id=line.id,
-        facts={
+def _raise_new(uow, actor, kind: str, found: list[tuple], alert_of) -> int:
+    """Raise the alerts (`alert_of(*finding)`) of the findings (subject, finding) not raised
+    before, CHUNK at a time: one read of the alerts raised before, one insert of the new
+    ones with their deliveries; each new alert audited as alert_store.raise_alert audits
+    it. Once raised, a finding costs a later scan its share of one read, not an insert."""
+    raised = 0
+    for start in range(0, len(found), CHUNK):
+        chunk = found[start : start + CHUNK]
+        before = watch_store.raised_before(uow.conn, kind, [subject for subject, _ in chunk])
+        rows = [alert_of(*finding) for subject, finding in chunk if subject not in before]
+        new = alert_store.raise_new_alerts(uow.conn, rows)
+        for alert in sorted(alert_store.alerts_by_ids(uow.conn, new).values(), key=_by_id):
+            keys = ("kind", "severity", "subject", "case_id", "transaction_id")
+            summary = {k: alert[k] for k in keys}
+            uow.audit(
+                actor, "alert.raised", "alert", alert["id"], court=alert["court"], after=summary
+            )
+        raised += len(new)
+    return raised
+
+
+def _by_id(alert: dict) -> int:
+    return alert["id"]
+
+
+def _unidentified_alert(line, due: date, court: str) -> dict:
+    return {
+        "kind": "identification_overdue",
+        "court": court,
+        "subject": f"transaction:{line.id}",
+        "transaction_id": line.id,
+        "facts": {
             "amount": format_yuan(line.amount),
             "booked_on": line.booked_on.isoformat(),
             "due": due.isoformat(),
             "reason": line.orphan_reason,
         },
-        detail=f"unidentified credit of {format_yuan(line.amount)} yuan from "
+        "detail": f"unidentified credit of {format_yuan(line.amount)} yuan from "
         f"{line.booked_on.isoformat()} was due to be identified by {due.isoformat()}",
-    )
+    }
 
 
-def _raise_ageing(uow, actor, line, age: int, threshold: int, court: str) -> int | None:
-    return alert_store.raise_alert(
-        uow,
-        actor,
-        kind="orphan_ageing",
-        court=court,
-        subject=f"transaction:{line.id}:age:{threshold}",
-        transaction_id=line.id,
-        facts={
+def _ageing_alert(line, age: int, threshold: int, court: str) -> dict:
+    return {
+        "kind": "orphan_ageing",
+        "court": court,
+        "subject": f"transaction:{line.id}:age:{threshold}",
+        "transaction_id": line.id,
+        "facts": {
             "amount": format_yuan(line.amount),
             "booked_on": line.booked_on.isoformat(),
             "working_days": age,
             "threshold": threshold,
             "reason": line.orphan_reason,
         },
-        detail=f"unidentified credit of {format_yuan(line.amount)} yuan from "
+        "detail": f"unidentified credit of {format_yuan(line.amount)} yuan from "
         f"{line.booked_on.isoformat()} still unresolved after {age} working days",
-    )
+    }
 
 
 def scan_unconfirmed_payments(

@@ -146,6 +146,7 @@ def test_a_deferral_requested_on_the_case_page_is_approved_in_the_queue(
     form.locator("select[name=kind]").select_option("deferral")
     form.locator("input[name=ground]").fill("案外人提起执行异议之诉")
     form.locator("input[name=document_reference]").fill("（2026）京0105执异9号")
+    form.locator("input[name=review_on]").fill("2099-12-31")
     judge.get_by_test_id("request-deferral").click()
     judge.wait_for_url(f"**/cases/{case['id']}#deferrals")
     assert "已提交延缓发放申请" in judge.locator(".notice-success").inner_text()

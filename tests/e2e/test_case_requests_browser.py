@@ -73,6 +73,7 @@ def test_enforcement_ends_a_deferral_and_registers_an_expected_receipt(
     form = page.get_by_test_id("deferral-form")
     form.locator("input[name=ground]").fill("申请执行人下落不明")
     form.locator("input[name=document_reference]").fill("（2026）京0105执1号")
+    form.locator("input[name=review_on]").fill("2099-12-31")
     page.get_by_test_id("request-deferral").click()
     page.wait_for_url(f"**/cases/{case['id']}#deferrals")
     [deferral] = client.get(f"/api/v1/cases/{case['id']}/deferrals", headers=flow.judge).get_json()[

@@ -182,7 +182,11 @@ TEXT_FIELDS = _text_fields()
 VALID_BODIES = {
     "holds": {"amount": "1.00", "reason": "执行异议", "document_reference": "（2026）执异1号"},
     "disbursements": {"amount": "1.00", "payee_account_number": PAYEE, "note": "发放"},
-    "deferrals": {"ground": "执行异议", "document_reference": "（2026）执异2号"},
+    "deferrals": {
+        "ground": "执行异议",
+        "document_reference": "（2026）执异2号",
+        "review_on": "2099-12-31",
+    },
     "payee-accounts": {
         "applicant_name": "北京华信商贸有限公司",
         "account_number": "6222020200119999888",

@@ -64,7 +64,9 @@ def case_body(court_code: str = COURT, **overrides) -> dict:
     body = {
         "case_number": f"（2026）{court_code}执{next(_sequence)}号",
         "court": court_code,
-        "amount_due": "50000.00",
+        # a sole applicant is entitled to it (reconcile/entitlements.py): room for the
+        # payment tests' sums
+        "amount_due": "500000.00",
         "applicants": [
             {
                 "name": "北京华信商贸有限公司",

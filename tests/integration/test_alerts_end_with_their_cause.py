@@ -125,8 +125,8 @@ def test_a_paid_payment_resolves_its_overdue_and_unconfirmed_alerts(
         headers=flow.finance,
     )
     assert marked.status_code == 200, marked.get_json()
-    assert statuses(client, court, "payment_overdue") == ["resolved"]
-    # the approved payment's unconfirmed alert stays: no statement confirms it yet
+    # marking it paid does not stop the clock (#18): both stay until the statement confirms it
+    assert statuses(client, court, "payment_overdue") == ["open"]
     assert statuses(client, court, "payment_unconfirmed") == ["open"]
     statement = csv_statement(
         [Row(local_today().isoformat(), "-4000.00", "北京华信商贸有限公司", PAYEE,
@@ -136,6 +136,7 @@ def test_a_paid_payment_resolves_its_overdue_and_unconfirmed_alerts(
     assert upload(client, court, statement).get_json()["debits_reconciled"] == 1
     unconfirmed = alerts(client, court, "payment_unconfirmed")
     assert [a["status"] for a in unconfirmed] == ["resolved"]
+    assert statuses(client, court, "payment_overdue") == ["resolved"]
 
 
 def test_an_ageing_alert_of_another_line_with_a_longer_id_is_left_alone(

@@ -169,7 +169,11 @@ def test_deferrals_and_statement_voids_compare_people_too(client, court, registe
     case = register_case()
     deferral = client.post(
         f"/api/v1/cases/{case['id']}/deferrals",
-        json={"ground": "执行异议", "document_reference": "（2026）执异2号"},
+        json={
+            "ground": "执行异议",
+            "document_reference": "（2026）执异2号",
+            "review_on": "2099-12-31",
+        },
         headers=token_of("admin", ZHANG),
     ).get_json()
     data = csv_statement([Row("2026-11-02", "200.00", "某某公司", "123456", "货款", reference="T")])

@@ -93,6 +93,7 @@ def test_the_ledger_pages_carry_the_banks_dates_payer_reference_and_running_bala
         "approved_unpaid": "0.00",
         "paid": "0.00",
         "available": "1850.00",
+        "fees_paid": "0.00",
     }
     assert set(pages[0]) == {"items", "next_cursor"}
 

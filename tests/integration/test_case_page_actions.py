@@ -227,6 +227,7 @@ def test_a_deferral_is_requested_on_the_case_page_and_decided_in_the_approvals_q
         kind="escrow",
         ground="申请人下落不明",
         document_reference="（2026）京0105执7号之二",
+        review_on="2099-12-31",
     )
     assert made.status_code == 302
     body = text(client.get(page))

@@ -88,6 +88,7 @@ def test_enforcement_ends_an_approved_deferral(
     post_form(
         client, page, f"/cases/{case['id']}/deferrals",
         kind="deferral", ground="申请执行人下落不明", document_reference="（2026）京0105执1号",
+        review_on="2099-12-31",
     )  # fmt: skip
     deferral = client.get(f"/api/v1/cases/{case['id']}/deferrals", headers=flow.judge).get_json()[
         "items"

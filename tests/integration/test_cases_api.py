@@ -17,8 +17,9 @@ def test_registering_a_case_issues_a_sub_account_with_check_digits(register_case
         "approved_unpaid": "0.00",
         "paid": "0.00",
         "available": "0.00",
+        "fees_paid": "0.00",
     }
-    assert case["amount_due"] == "50000.00"
+    assert case["amount_due"] == "500000.00"
 
 
 def test_each_case_gets_its_own_sub_account(register_case):

@@ -26,6 +26,7 @@ from schemathesis.checks import (
     response_schema_conformance,
 )
 
+from reconcile.db import registry
 from tests.integration import payments
 from tests.integration.conftest import ROLES, case_body
 from tests.integration.conftest_proof import LONG, profile
@@ -71,7 +72,11 @@ def build_world(client, court, engine, approver_headers) -> dict:
     alert = client.get("/api/v1/alerts", headers=court.headers("desk")).get_json()["items"][0]
     deferral = client.post(
         f"/api/v1/cases/{case['id']}/deferrals",
-        json={"ground": "执行异议", "document_reference": "（2026）执异2号"},
+        json={
+            "ground": "执行异议",
+            "document_reference": "（2026）执异2号",
+            "review_on": "2099-12-31",
+        },
         headers=enforcement,
     ).get_json()
     change = client.post(
@@ -96,6 +101,21 @@ def build_world(client, court, engine, approver_headers) -> dict:
         },
         headers=finance,
     ).get_json()
+    with engine.connect() as conn:
+        [applicant] = [p for p in registry.parties_of(conn, case["id"]) if p["role"] == "applicant"]
+    plan = client.post(
+        f"/api/v1/cases/{case['id']}/distribution-plans",
+        json={
+            **BODIES["distribution-plans"],
+            "claims": [{"party_id": applicant["id"], "amount": "1000.00"}],
+        },
+        headers=enforcement,
+    ).get_json()
+    rule = client.post(
+        "/api/v1/line-rules",
+        json={"court": court.code, "name": "结息", "remark_text": "结息", "outcome": "interest"},
+        headers=finance,
+    ).get_json()
     exported = client.post(
         f"/api/v1/cases/{case['id']}/disbursements",
         json={"amount": "50.00", "payee_account_number": PAYEE, "note": "发放"},
@@ -108,7 +128,7 @@ def build_world(client, court, engine, approver_headers) -> dict:
     )
     batch = client.get("/api/v1/disbursements/payment-file", headers=finance)
     assert batch.status_code == 200, batch.get_json()
-    made = (hold, payment, deferral, change, void, profile)
+    made = (hold, payment, deferral, change, void, profile, plan, rule)
     assert all(isinstance(x, dict) and "id" in x for x in made), made
     return {
         "case_id": case["id"],
@@ -122,7 +142,15 @@ def build_world(client, court, engine, approver_headers) -> dict:
         "void_id": void["id"],
         "profile_id": profile["id"],
         "batch_id": int(batch.headers["X-Payment-Batch-Id"]),
+        "plan_id": plan["id"],
+        "rule_id": rule["id"],
     }
+
+
+def body_for(path: str) -> dict | None:
+    """Return a valid body for an operation, by its resource and action or its action alone."""
+    resource, action = path.split("/")[3], path.rsplit("/", 1)[-1]
+    return BODIES.get(f"{resource} {action}", BODIES.get(action))
 
 
 @pytest.fixture
@@ -184,13 +212,28 @@ BODIES = {
     "resolve": {"note": "已处理"},
     "void": {"reason": "导错了账户"},
     "end": {},
-    "deferrals": {"ground": "执行异议", "document_reference": "（2026）执异2号"},
+    "deferrals review": {"review_on": "2099-12-30", "note": "复查"},
+    "deferrals": {
+        "ground": "执行异议",
+        "document_reference": "（2026）执异2号",
+        "review_on": "2099-12-31",
+    },
     "payee-accounts": {
         "applicant_name": "北京华信商贸有限公司",
         "account_number": "6222020200119999888",
         "document_reference": "（2026）执3号",
     },
     "{case_id}": {"status": "closed", "closure_type": "completed"},
+    "distribution-plans": {
+        "method": "pro_rata",
+        "claims": [{"party_id": 1, "amount": "1.00"}],
+        "document_reference": "（2026）京0105执分1号",
+        "served_on": "2026-01-05",
+        "fee_unpaid": "0.00",
+    },
+    "objections": {"party_id": 1, "reason": "异议", "document_reference": "异议书"},
+    "withdraw": {},
+    "execute": {},
 }
 
 
@@ -215,7 +258,7 @@ def test_every_operation_on_another_courts_resource_answers_404(
     answers = {}
     for method, path in operations:
         url = re.sub(r"\{(\w+)\}", lambda m: str(theirs[m.group(1)]), path)
-        body = BODIES.get(path.rsplit("/", 1)[-1], {}) if method != "get" else None
+        body = (body_for(path) or {}) if method != "get" else None
         if body and "case_id" in body:
             body = {**body, "case_id": ours["case_id"]}
         response = client.open(url, method=method, json=body, headers=court.headers("admin"))

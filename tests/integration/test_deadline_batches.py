@@ -101,6 +101,7 @@ def varied_cases(client, court, engine, register_case, people, count: int) -> li
                 "ground": "依法提存",
                 "document_reference": "（2026）执1号之二",
                 "kind": "escrow",
+                "review_on": "2099-12-31",
             }
             made = _post(client, f"/api/v1/cases/{case['id']}/deferrals", body, enforcement, then)
             _post(client, f"/api/v1/deferrals/{made['id']}/approve", {}, approver, then)

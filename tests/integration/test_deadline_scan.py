@@ -113,6 +113,7 @@ def test_an_approved_deferral_pauses_the_clock_and_its_end_restarts_it(
                 "ground": "申请执行人下落不明，依法提存",
                 "document_reference": "（2026）京0105执1号之二",
                 "kind": "escrow",
+                "review_on": "2099-12-31",
             },
             headers=court.headers("enforcement"),
         ).get_json()

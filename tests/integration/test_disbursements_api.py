@@ -112,20 +112,20 @@ def test_the_requester_never_approves_their_own_request(client, court, funded_ca
     assert decide(client, made["id"], "reject", court.headers("admin")).status_code == 403
 
 
-def test_a_request_of_at_most_100000_yuan_needs_one_approval(client, court, funded_case):
+def test_a_request_below_100000_yuan_needs_one_approval(client, court, funded_case):
     case = funded_case(200_000_00)
-    made = request(client, court, case["id"], "100000.00").get_json()
+    made = request(client, court, case["id"], "99999.99").get_json()
     approved = decide(client, made["id"], "approve", court.headers("approver")).get_json()
     assert approved["status"] == "approved"
-    assert balance(client, court, case["id"])["approved_unpaid"] == "100000.00"
+    assert balance(client, court, case["id"])["approved_unpaid"] == "99999.99"
     assert balance(client, court, case["id"])["pending"] == "0.00"
 
 
-def test_above_100000_yuan_a_second_approver_must_approve_and_nobody_approves_twice(
+def test_from_100000_yuan_a_second_approver_must_approve_and_nobody_approves_twice(
     client, court, funded_case, people
 ):
     case = funded_case(200_000_00)
-    made = request(client, court, case["id"], "100000.01").get_json()
+    made = request(client, court, case["id"], "100000.00").get_json()
     assert made["levels_required"] == 2
     first = decide(client, made["id"], "approve", court.headers("approver")).get_json()
     assert (first["status"], first["approvals_count"]) == ("requested", 1)

@@ -88,6 +88,7 @@ def test_the_undisputed_part_is_paid_while_the_hold_stays(client, court, funded_
         "approved_unpaid": "0.00",
         "paid": "0.00",
         "available": "0.00",
+        "fees_paid": "0.00",
     }
 
 

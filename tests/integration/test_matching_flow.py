@@ -109,6 +109,7 @@ def test_the_debit_for_the_approved_payment_pays_it(client, court, month):
         "approved_unpaid": "0.00",
         "paid": "3000.00",
         "available": "2000.00",
+        "fees_paid": "0.00",
     }
 
 

@@ -6,13 +6,17 @@ import statements (credits to sub-accounts, case numbers, payers, unidentifiable
 debits for approved payments, to unnamed accounts, paid twice; twin lines, overlapping
 re-uploads of earlier days, the same file again), place and release holds, request,
 approve, reject and mark paid disbursements, assign, unassign and refund orphans, split
-credits across cases and assign many orphans at once —
+credits across cases and assign many orphans at once, register expected receipts (待到账款:
+credits carrying their reference match `expected`, once; an orphan already here is placed
+when the receipt is registered), and bank interest and fees a line rule recognises as not
+case money (non_case: on no ledger) —
 through the use cases against the real test database, and keeps a model of where every
 fen should be. After every step the books must agree with the model and with themselves:
 
 - conservation: the bank balance the statements state equals every case's received − paid
-  plus the suspense ledger's, the flagged debits and the payments not yet on a statement
-  aside; the daily reconciliation leaves nothing unexplained;
+  plus the suspense ledger's plus the net of the lines that are not case money, the
+  flagged debits and the payments not yet on a statement aside; the daily reconciliation
+  leaves nothing unexplained;
 - no case is overdrawn: received ≥ pending + approved_unpaid + paid, available ≥ 0;
 - every credit line sits on exactly one ledger, its amount counted once — or, split, on
   the ledgers of its parts and the suspense ledger for what is left: every credit's amount
@@ -70,7 +74,15 @@ from reconcile.errors import (
     ValidationFailed,
 )
 from reconcile.ledger import BUCKETS
-from reconcile.services import cases, holds, imports, splits, transactions
+from reconcile.services import (
+    cases,
+    expected_receipts,
+    holds,
+    imports,
+    line_rules,
+    splits,
+    transactions,
+)
 from reconcile.services import disbursements as payments
 from reconcile.services.reconciliation import reconcile_day
 from reconcile.settings import load_settings
@@ -80,7 +92,8 @@ from tests.integration.statement_files import Row, csv_statement
 __all__ = ["fresh_database"]  # the fixture, imported for pytest
 
 FIRST_BANK_DAY = date(2026, 1, 1)
-TWO_LEVELS_ABOVE = 100_000_00  #: COUNTED_LEVELS: one approval up to 100000.00 yuan
+#: COUNTED_LEVELS: one approval below 100000.00 yuan, two from it (the bound is in the higher tier)
+TWO_LEVELS_FROM = 100_000_00
 #: The model's approvals: levels by count, no finance review (the older form of
 #: [approvals]); the court's flow by position is tests/integration/test_payment_flow.py.
 COUNTED_LEVELS = {
@@ -90,6 +103,12 @@ COUNTED_LEVELS = {
     }
 }
 SUSPENSE = "suspense"
+NON_CASE = "non_case"  #: a line a line rule decided is not case money (利息, 手续费)
+#: the court's line rules, made when the court opens (reconcile/line_rules.py)
+LINE_RULES = (
+    {"name": "结息", "direction": "credit", "remark_text": "结息", "outcome": "interest"},
+    {"name": "手续费", "direction": "debit", "remark_text": "手续费", "outcome": "bank_fee"},
+)
 AWAITING = ("approved", "marked_paid")
 
 
@@ -120,11 +139,15 @@ class LineModel:
     status: str = ""
     case: CaseModel | None = None  #: the case the import placed it on
     parts: list[PartModel] = field(default_factory=list)  #: placed by staff (assign, split)
+    receipt: ReceiptModel | None = None  #: the expected receipt whose reference it carries
 
     @property
     def unplaced(self) -> int:
-        """Fen no case holds: the orphan's remainder (all of it before any part)."""
-        return 0 if self.case else self.amount - sum(part.amount for part in self.parts)
+        """Fen no case holds: the orphan's remainder (all of it before any part); none of
+        a line that is not case money."""
+        if self.case or self.expected == NON_CASE:
+            return 0
+        return self.amount - sum(part.amount for part in self.parts)
 
     @property
     def credit(self) -> bool:
@@ -147,6 +170,16 @@ class PartModel:
     id: int
     case: CaseModel
     amount: int
+
+
+@dataclass
+class ReceiptModel:
+    """An expected receipt (待到账款) and whether a credit has brought it."""
+
+    id: int | None
+    case: CaseModel
+    reference: str
+    received: bool = False
 
 
 @dataclass
@@ -206,6 +239,13 @@ class CourtMoney(RuleBasedStateMachine):
         self.days: list[list[LineModel]] = []
         self.files: list[tuple[bytes, dict]] = []
         self.bank = 0  #: the bank's balance by the model's history
+        self.receipts: list[ReceiptModel] = []
+        #: references carried by orphans that came before their receipt was registered
+        self.early: list[str] = []
+        for body in LINE_RULES:
+            line_rules.create_rule(
+                self.uow(), self.finance, court=self.office.code, values=dict(body)
+            )
 
     def teardown(self) -> None:
         self._database.__exit__(None, None, None)
@@ -314,6 +354,9 @@ class CourtMoney(RuleBasedStateMachine):
     def _new_day(self, data) -> list[LineModel]:
         day = FIRST_BANK_DAY + timedelta(days=len(self.days))
         kinds = ["sub_account", "case_number", "payer", "unidentified", "typo", "unnamed_debit"]
+        kinds += ["interest", "bank_fee", "early_expected"]
+        if any(not r.received for r in self.receipts):
+            kinds += ["expected", "expected"]
         if self._awaiting():
             kinds += ["payment_debit", "payment_debit"]
         if any(p.debited for p in self.payments.values()):
@@ -328,7 +371,23 @@ class CourtMoney(RuleBasedStateMachine):
                     lines.append(
                         LineModel(**{**line.__dict__, "parts": []})
                     )  # paid twice, alike: both count
-        return lines or [self._line("unidentified", day, data, lines)]
+        lines = lines or [self._line("unidentified", day, data, lines)]
+        self._expect_receipts(lines)
+        return lines
+
+    def _expect_receipts(self, lines: list[LineModel]) -> None:
+        """A credit carrying an open receipt's reference matches it (`expected`), once;
+        a twin, or a receipt of a closed case, leaves an orphan."""
+        taken: set[int] = set()
+        for line in lines:
+            receipt = line.receipt
+            if receipt is None:
+                continue
+            if receipt.received or id(receipt) in taken or not receipt.case.open:
+                line.expected = "orphan"
+            else:
+                line.expected = str(receipt.case.id)
+                taken.add(id(receipt))
 
     def _line(self, kind: str, day: date, data, so_far: list[LineModel]) -> LineModel | None:
         n = next(self.numbers)
@@ -352,6 +411,35 @@ class CourtMoney(RuleBasedStateMachine):
         if kind == "unidentified":
             amount = data.draw(st.integers(1, 50_000_00), label="amount")
             return _orphan(LineModel(day, amount, f"某公司{n}", f"6217{n:012d}", "货款", "", ref))
+        if kind == "interest":
+            amount = data.draw(st.integers(1, 1_000_00), label="amount")
+            line = LineModel(day, amount, "中国工商银行", "", "季度结息", "", ref)
+            line.expected = NON_CASE
+            return line
+        if kind == "expected":
+            receipt = data.draw(
+                st.sampled_from([r for r in self.receipts if not r.received]), label="receipt"
+            )
+            amount = data.draw(st.integers(1, 300_000_00), label="amount")
+            remark = f"网络扣划 {receipt.reference}"
+            line = LineModel(day, amount, f"某银行{n}", f"6217{n:012d}", remark, "", ref)
+            line.receipt = receipt  # its expectation: _expect_receipts, once the day is drawn
+            return line
+        if kind == "early_expected":  # the deduction came before it was registered
+            amount = data.draw(st.integers(1, 300_000_00), label="amount")
+            reference = f"KH{n:08d}"
+            self.early.append(reference)
+            remark = f"网络扣划 {reference}"
+            return _orphan(LineModel(day, amount, f"某银行{n}", f"6217{n:012d}", remark, "", ref))
+        if kind in ("unnamed_debit", "bank_fee"):
+            room = self.bank + sum(line.amount for line in so_far)
+            if room <= 0:
+                return None
+            if kind == "bank_fee":
+                amount = data.draw(st.integers(1, min(room, 100_00)), label="amount")
+                line = LineModel(day, -amount, "中国工商银行", "", "账户手续费", "", ref)
+                line.expected = NON_CASE
+                return line
         if kind == "unnamed_debit":
             room = self.bank + sum(line.amount for line in so_far)
             if room <= 0:
@@ -376,7 +464,7 @@ class CourtMoney(RuleBasedStateMachine):
         """Settle as the bank would: the oldest awaiting payment of that payee and amount,
         its bank reference first (reconcile/debits.py)."""
         awaiting = sorted(self._awaiting(), key=lambda p: p.id)
-        for line in (line for line in new if not line.credit):
+        for line in (line for line in new if not line.credit and line.expected != NON_CASE):
             candidates = [
                 p for p in awaiting if p.payee == line.account and p.amount == -line.amount
             ]
@@ -392,10 +480,14 @@ class CourtMoney(RuleBasedStateMachine):
         debits = [line for line in new if not line.credit]
         assert report["duplicate"] is False
         assert (report["lines_total"], report["lines_new"]) == (len(window), len(new))
-        assert report["credits_matched"] == sum(line.expected != "orphan" for line in credits)
+        matched = [line for line in credits if line.expected not in ("orphan", NON_CASE)]
+        assert report["credits_matched"] == len(matched)
+        assert report["lines_non_case"] == sum(line.expected == NON_CASE for line in new)
         assert report["orphans"] == sum(line.expected == "orphan" for line in credits)
         assert report["debits_flagged"] == sum(line.expected == "flagged" for line in debits)
-        assert report["debits_reconciled"] == sum(line.expected != "flagged" for line in debits)
+        assert report["debits_reconciled"] == sum(
+            line.expected not in ("flagged", NON_CASE) for line in debits
+        )
         assert report["balance_check"] == "ok"
 
     def _learn_ids(self, statement_id: int, new: list[LineModel]) -> None:
@@ -408,7 +500,9 @@ class CourtMoney(RuleBasedStateMachine):
         assert len(rows) == len(new)
         for line, row in zip(new, rows, strict=True):
             line.id = row.id
-            if line.credit:
+            if line.expected == NON_CASE:
+                assert (row.status, row.case_id) == (NON_CASE, None), (line, row)
+            elif line.credit:
                 expected = (
                     ("orphan", None)
                     if line.expected == "orphan"
@@ -421,7 +515,11 @@ class CourtMoney(RuleBasedStateMachine):
     def _apply(self, new: list[LineModel]) -> None:
         by_id = {case.id: case for case in self.cases}
         for line in new:
-            if line.credit:
+            if line.expected == NON_CASE:
+                line.status = NON_CASE  # on no ledger: the bank's own money movement
+            elif line.credit:
+                if line.receipt is not None and line.expected != "orphan":
+                    line.receipt.received = True
                 line.case = None if line.expected == "orphan" else by_id[int(line.expected)]
                 line.status = "matched" if line.case else "orphan"
                 self.books[line.case.id if line.case else SUSPENSE]["received"] += line.amount
@@ -432,6 +530,48 @@ class CourtMoney(RuleBasedStateMachine):
                     self.books[payment.ledger]["paid"] += payment.amount
                 payment.status, payment.debited = "paid", True
                 payment.follow("paid")
+
+    # ---- expected receipts ----
+
+    @rule(case=cases_b, data=st.data())
+    def register_expected_receipt(self, case, data):
+        """Register money the case waits for: by a new reference, or by the reference an
+        orphan already here carries (placed on the case at once, if still untouched)."""
+        n = next(self.numbers)
+        early = self.early and data.draw(st.booleans(), label="early")
+        reference = self.early.pop(0) if early else f"KH{n:08d}"
+        amount = data.draw(st.integers(1, 300_000_00), label="amount")
+        view = _attempt(
+            None if case.open else IllegalTransition,
+            expected_receipts.register_expected_receipt,
+            self.uow(),
+            self.enforcement,
+            case.id,
+            source="network_deduction",
+            amount=amount,
+            expected_by=FIRST_BANK_DAY + timedelta(days=len(self.days) + 5),
+            reference=reference,
+        )
+        if view is None:
+            return
+        receipt = ReceiptModel(view["id"], case, reference)
+        self.receipts.append(receipt)
+        here = [
+            line
+            for day in self.days
+            for line in day
+            if line.credit and reference in line.remark
+            and line.status == "orphan" and not line.parts
+        ]  # fmt: skip
+        if here:  # the first untouched orphan that carries it (statement_lines.id order)
+            line = min(here, key=lambda x: x.id)
+            parts = transactions.list_transactions(
+                self.uow(), self.finance, direction="credit", limit=500
+            )
+            [shown] = [t for t in parts if t["id"] == line.id]
+            self._place(line, case, line.amount, shown["parts"][-1])
+            line.status, receipt.received = "matched", True
+        assert view["status"] == ("received" if receipt.received else "expected")
 
     # ---- holds ----
 
@@ -505,7 +645,7 @@ class CourtMoney(RuleBasedStateMachine):
         return payment
 
     def _payment(self, view: dict, kind: str, ledger) -> PaymentModel:
-        levels = 2 if view["amount"] > TWO_LEVELS_ABOVE else 1
+        levels = 2 if view["amount"] >= TWO_LEVELS_FROM else 1
         assert (view["status"], view["levels_required"]) == ("requested", levels)
         payment = PaymentModel(
             view["id"], kind, ledger, view["amount"], view["payee_account_number"], levels
@@ -714,13 +854,15 @@ class CourtMoney(RuleBasedStateMachine):
             -line.amount for day in self.days for line in day if line.expected == "flagged"
         )
         unconfirmed = sum(p.amount for p in self.payments.values() if p.status == "marked_paid")
-        assert self.bank == sum(on_account.values()) - flagged + unconfirmed
+        non_case = sum(line.amount for day in self.days for line in day if line.status == NON_CASE)
+        assert self.bank == sum(on_account.values()) - flagged + unconfirmed + non_case
         day = max(local_today(), FIRST_BANK_DAY + timedelta(days=len(self.days)))
         with self.engine.connect() as conn:
             result = reconcile_day(conn, self.office.account_id, day)
         assert result.bank_balance == self.bank
         assert result.orphans == on_account[SUSPENSE]
         assert result.cases_on_account == sum(on_account.values()) - on_account[SUSPENSE]
+        assert result.non_case == non_case
         assert result.unexplained == 0, result
 
     @invariant()
@@ -763,6 +905,9 @@ class CourtMoney(RuleBasedStateMachine):
         }
         for line in (line for day in self.days for line in day if line.credit):
             view = shown[line.id]
+            if line.status == NON_CASE:  # on no case and on no ledger, nothing left to place
+                assert (view["status"], view["parts"], view["unplaced_amount"]) == (NON_CASE, [], 0)
+                continue
             parts = [(p["id"], p["case_id"], p["amount"]) for p in view["parts"]]
             assert parts == [(p.id, p.case.id, p.amount) for p in line.parts]
             placed = sum(p["amount"] for p in view["parts"]) + (line.amount if line.case else 0)

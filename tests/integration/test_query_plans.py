@@ -166,6 +166,26 @@ SQLITE_SORT = re.compile(r"USE TEMP B-TREE FOR ORDER BY")
 PG_SORT = re.compile(r"^\s*(->\s*)?(Incremental )?Sort\b")
 
 
+def sorts(engine, statements) -> list[str]:
+    """The statements whose plan sorts rows (sorting priced out on PostgreSQL, so that the
+    plan shows whether an index could give the order)."""
+    found = []
+    with engine.connect() as conn:
+        postgres = conn.dialect.name == "postgresql"
+        if postgres:
+            conn.exec_driver_sql("SET enable_seqscan = off")
+            conn.exec_driver_sql("SET enable_sort = off")
+        for sql, parameters in statements:
+            prefix = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
+            plan = conn.exec_driver_sql(prefix + sql, parameters).all()
+            details = [row[0] if postgres else row[-1] for row in plan]
+            pattern = PG_SORT if postgres else SQLITE_SORT
+            if any(pattern.search(d) for d in details):
+                found.append(sql + "\n  " + "\n  ".join(details))
+        conn.rollback()
+    return found
+
+
 def test_the_alerts_list_reads_a_range_not_a_sort(client, court, book, engine, recorded):
     # An index of (court, status, id) serves the filter but not the order: every alert of
     # the court would be read and sorted to show a page of them.
@@ -173,15 +193,150 @@ def test_the_alerts_list_reads_a_range_not_a_sort(client, court, book, engine, r
     assert response.status_code == 200, response.get_json()
     pages = [(sql, p) for sql, p in recorded if "FROM alerts" in sql and "ORDER BY" in sql]
     assert pages, "the alerts page query was not recorded"
+    assert sorts(engine, pages) == []
+
+
+@pytest.mark.parametrize(
+    "query", [{}, {"after": "2026-11-02.1", "shown": "50"}, {"from": "2026-11-01"}]
+)
+def test_the_orphan_queue_reads_a_range_not_a_sort(
+    client,
+    staff,  # noqa: F811
+    book,
+    engine,
+    recorded,
+    query,
+):
+    # By (account, status) alone, the first page of 不明款 sorted every orphan of the
+    # account by booking day; ix_statement_lines_status_booked gives them in that order.
+    sign_in(client, staff("finance"))
+    recorded.clear()
+    assert client.get("/orphans", query_string=query).status_code == 200
+    pages = [
+        (sql, p)
+        for sql, p in recorded
+        if "FROM statement_lines" in sql and "ORDER BY statement_lines.booked_on" in sql
+    ]
+    assert pages, "the orphan page query was not recorded"
+    assert sorts(engine, pages) == []
+
+
+def test_the_import_history_reads_no_line(
+    client,
+    staff,  # noqa: F811
+    book,
+    engine,
+    recorded,
+):
+    # The page showed each import's credits and debits summed from its lines: a million
+    # lines read for a page of ten imports of 100,000. The import keeps the sums.
+    sign_in(client, staff("finance"))
+    recorded.clear()
+    page = client.get("/statements")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    # 2 cases × (200 + 300 + 400) yuan and the orphan's 55: the credits; the debit's 20
+    assert re.search(r'data-testid="row-credits">(<[^>]+>)*1,855\.00<', text)
+    assert "20.00" in text
+    assert recorded
+    assert [sql for sql, _ in recorded if "statement_lines" in sql] == []
+    with engine.connect() as conn:  # kept as the lines are, by direction
+        kept = conn.exec_driver_sql(
+            "SELECT credit_lines, credits, debit_lines, debits FROM statement_imports"
+        ).one()
+        summed = conn.exec_driver_sql(
+            "SELECT sum(CASE WHEN direction = 'credit' THEN 1 ELSE 0 END),"
+            " sum(CASE WHEN direction = 'credit' THEN amount ELSE 0 END),"
+            " sum(CASE WHEN direction = 'debit' THEN 1 ELSE 0 END),"
+            " sum(CASE WHEN direction = 'debit' THEN amount ELSE 0 END) FROM statement_lines"
+        ).one()
+    assert tuple(kept) == tuple(summed) == (7, 185500, 1, 2000)
+
+
+def test_the_deadline_scan_scans_no_growing_table(engine, settings, book, recorded):
+    # The watch read every orphan by status alone: every line ever imported, twice a scan.
+    from datetime import date
+
+    from reconcile.services.deadlines import scan_deadlines
+
+    scan_deadlines(engine, settings, date(2026, 12, 20))
+    assert recorded
+    assert full_scans(engine, recorded) == []
+
+
+def test_the_case_page_finds_the_cases_credits_by_id(
+    client,
+    staff,  # noqa: F811
+    book,
+    engine,
+    recorded,
+):
+    # With the account's index (account, status), the case page's credits read every
+    # matched credit of the account to keep the case's: 465 ms at a million lines.
+    sign_in(client, staff("finance"))
+    recorded.clear()
+    assert client.get(f"/cases/{book[0]['id']}").status_code == 200
+    assert recorded
+    assert full_scans(engine, recorded) == []
+    assert by_index(engine, recorded, "ix_statement_lines_status") == []
+    # nor its alerts by walking every alert of the court in id order (1,000 ms at 1M)
+    assert by_index(engine, recorded, "ix_alerts_court_id") == []
+
+
+def by_index(engine, statements, prefix: str) -> list[str]:
+    """The statements whose plan reads an index whose name starts with `prefix`."""
+    found = []
     with engine.connect() as conn:
         postgres = conn.dialect.name == "postgresql"
         if postgres:
             conn.exec_driver_sql("SET enable_seqscan = off")
-            conn.exec_driver_sql("SET enable_sort = off")
-        for sql, parameters in pages:
-            prefix = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
-            plan = conn.exec_driver_sql(prefix + sql, parameters).all()
+        for sql, parameters in statements:
+            prefix_ = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
+            plan = conn.exec_driver_sql(prefix_ + sql, parameters).all()
             details = [row[0] if postgres else row[-1] for row in plan]
-            pattern = PG_SORT if postgres else SQLITE_SORT
-            assert not any(pattern.search(d) for d in details), sql + "\n" + "\n".join(details)
+            if any(f" {prefix}" in d for d in details):
+                found.append(sql + "\n  " + "\n  ".join(details))
         conn.rollback()
+    return found
+
+
+@pytest.mark.parametrize("query", [{}, {"after": "1.5", "shown": "50"}, {"severity": "warning"}])
+def test_the_alerts_page_reads_a_range_per_severity_not_a_sort(
+    client,
+    staff,  # noqa: F811
+    book,
+    engine,
+    recorded,
+    query,
+):
+    # Most severe first was an ORDER BY over a CASE of the severity: both databases read
+    # every open alert of the court and sorted them for a page of fifty (240 ms on SQLite,
+    # 365 ms on PostgreSQL at 250,000 alerts). ix_alerts_court_status_severity gives each
+    # severity's alerts in id order; the page reads them one severity after another.
+    sign_in(client, staff("finance"))
+    recorded.clear()
+    assert client.get("/alerts", query_string=query).status_code == 200
+    pages = [(sql, p) for sql, p in recorded if "FROM alerts" in sql and "ORDER BY" in sql]
+    assert pages, "the alerts page query was not recorded"
+    assert all("CASE" not in sql for sql, _ in pages)
+    assert sorts(engine, pages) == []
+
+
+def test_the_alerts_page_runs_on_from_one_severity_to_the_next(
+    client,
+    uow,
+    court,
+    staff,  # noqa: F811
+):
+    # A page that ends on the last critical alert: the next starts at the first warning.
+    from tests.integration.alerting import raise_many
+
+    warnings = raise_many(uow, court.code, 5)
+    critical = raise_many(uow, court.code, 50, kind="unmatched_debit", facts={})
+    sign_in(client, staff("desk"))
+    page = client.get("/alerts").get_data(as_text=True)
+    first = [int(i) for i in re.findall(r'id="alert-(\d+)"', page)]
+    nxt = re.search(r'href="/alerts\?([^"]*after=[^"]+)" data-testid="next-page"', page)
+    assert first == critical and nxt, "the first page holds the critical alerts, then a link"
+    second = client.get("/alerts?" + nxt.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert [int(i) for i in re.findall(r'id="alert-(\d+)"', second)] == warnings

@@ -92,6 +92,7 @@ def test_a_credit_from_the_payee_within_the_window_returns_the_payment_to_the_ca
         "approved_unpaid": "0.00",
         "paid": "0.00",
         "available": "10000.00",
+        "fees_paid": "0.00",
     }
     entries = get(client, court, f"/cases/{case['id']}/ledger")["items"]
     taken_back = [e for e in entries if e["kind"] == "payment_returned"]

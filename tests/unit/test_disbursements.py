@@ -7,7 +7,13 @@ import pytest
 from reconcile.approvals import Decision, approval_action, check_approver, levels_for
 from reconcile.deferrals import DEFERRAL_LIFECYCLE, DeferralAction, pause_of
 from reconcile.disbursements import DISBURSEMENT_LIFECYCLE, check_payee, postings_for
-from reconcile.errors import Conflict, Forbidden, IllegalTransition, PayeeNotNamed
+from reconcile.errors import (
+    Conflict,
+    Forbidden,
+    IllegalTransition,
+    PayeeNotNamed,
+    ValidationFailed,
+)
 from reconcile.ledger import Posting
 from reconcile.payee_changes import CHANGE_LIFECYCLE
 
@@ -15,15 +21,21 @@ TIERS = [{"up_to": "100000.00", "levels": 1}, {"levels": 2}]
 
 
 @pytest.mark.parametrize(
-    ("amount", "levels"), [(1, 1), (100_000_00, 1), (100_000_01, 2), (9_000_000_00, 2)]
+    ("amount", "levels"), [(1, 1), (99_999_99, 1), (100_000_00, 2), (9_000_000_00, 2)]
 )
-def test_the_approval_levels_depend_on_the_amount(amount, levels):
+def test_the_approval_levels_depend_on_the_amount_and_a_bound_is_in_the_higher_tier(amount, levels):
     assert levels_for(amount, TIERS) == levels
+
+
+def test_a_bound_may_be_in_the_lower_tier():
+    assert [levels_for(a, TIERS, "lower") for a in (100_000_00, 100_000_01)] == [1, 2]
+    with pytest.raises(ValidationFailed):
+        levels_for(1, TIERS, "middle")
 
 
 def test_tiers_may_add_a_level_per_threshold():
     tiers = [{"up_to": "1000.00", "levels": 1}, {"up_to": "500000.00", "levels": 2}, {"levels": 3}]
-    assert [levels_for(a, tiers) for a in (1000_00, 1000_01, 600_000_00)] == [1, 2, 3]
+    assert [levels_for(a, tiers) for a in (999_99, 1000_00, 600_000_00)] == [1, 2, 3]
 
 
 def test_only_the_last_level_approves_the_request():

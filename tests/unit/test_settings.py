@@ -50,7 +50,7 @@ def test_a_malformed_number_in_the_environment_is_an_error():
 def test_approval_tiers_name_positions_or_count_levels():
     from reconcile.approvals import level_positions, levels_for
 
-    tiers = [{"up_to": "99999.99", "levels": ["执行局长"]}, {"levels": ["执行局长", "分管院领导"]}]
+    tiers = [{"up_to": "100000.00", "levels": ["执行局长"]}, {"levels": ["执行局长", "分管院领导"]}]
     assert level_positions(99_999_99, tiers) == ("执行局长",)
     assert level_positions(100_000_00, tiers) == ("执行局长", "分管院领导")
     assert level_positions(5_00, [{"levels": 2}]) == (None, None)  # the older form

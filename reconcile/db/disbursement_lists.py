@@ -1,0 +1,92 @@
+"""The disbursements a list shows: by filters, in pages by key (never OFFSET), with the
+count and sum of them all and the count of each status (#20)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, and_, func, or_, select
+
+from reconcile.db.tables import cases, courts
+from reconcile.db.tables_payments import disbursements, payment_batch_items
+from reconcile.disbursement_lists import Cursor, DisbursementFilters, DisbursementSort
+
+dc = disbursements.c
+
+
+def _listed():
+    batch = payment_batch_items.c
+    return (
+        select(
+            disbursements,
+            courts.c.code.label("court"),
+            cases.c.case_number,
+            batch.batch_id.label("payment_batch_id"),
+        )
+        .join(courts, courts.c.id == dc.court_id)
+        .outerjoin(cases, cases.c.id == dc.case_id)
+        .outerjoin(payment_batch_items, batch.disbursement_id == dc.id)
+    )
+
+
+def _conditions(filters: DisbursementFilters, *, with_status: bool = True) -> list:
+    found = []
+    if filters.courts is not None:
+        found.append(courts.c.code.in_(sorted(filters.courts)))
+    if with_status and filters.statuses is not None:
+        found.append(dc.status.in_(filters.statuses))
+    if filters.kind is not None:
+        found.append(dc.kind == filters.kind)
+    if filters.requested_from is not None:
+        found.append(dc.requested_at >= filters.requested_from)
+    if filters.requested_before is not None:
+        found.append(dc.requested_at < filters.requested_before)
+    if filters.amount_min is not None:
+        found.append(dc.amount >= filters.amount_min)
+    if filters.amount_max is not None:
+        found.append(dc.amount <= filters.amount_max)
+    return found
+
+
+def list_page(
+    conn: Connection,
+    filters: DisbursementFilters,
+    *,
+    sort: DisbursementSort = DisbursementSort.OLDEST,
+    after: Cursor = (None, 0),
+    limit: int = 50,
+) -> list[dict]:
+    """Return the disbursements after the key `after` in `sort` order, at most `limit`."""
+    query = _listed().where(*_conditions(filters))
+    amount, last_id = after
+    if sort is DisbursementSort.NEWEST:
+        if last_id:
+            query = query.where(dc.id < last_id)
+        query = query.order_by(dc.id.desc())
+    elif sort is DisbursementSort.LARGEST:
+        if amount is not None:
+            query = query.where(or_(dc.amount < amount, and_(dc.amount == amount, dc.id > last_id)))
+        query = query.order_by(dc.amount.desc(), dc.id)
+    else:
+        query = query.where(dc.id > last_id).order_by(dc.id)
+    return [dict(r._mapping) for r in conn.execute(query.limit(limit))]
+
+
+def totals(conn: Connection, filters: DisbursementFilters) -> dict:
+    """Return the count and the sum (fen) of every disbursement the filters show."""
+    query = (
+        select(func.count(dc.id), func.coalesce(func.sum(dc.amount), 0))
+        .select_from(disbursements.join(courts, courts.c.id == dc.court_id))
+        .where(*_conditions(filters))
+    )
+    count, amount = conn.execute(query).one()
+    return {"count": int(count), "amount": int(amount)}
+
+
+def status_counts(conn: Connection, filters: DisbursementFilters) -> dict[str, int]:
+    """Return the count of each status among the disbursements the other filters show."""
+    query = (
+        select(dc.status, func.count(dc.id))
+        .select_from(disbursements.join(courts, courts.c.id == dc.court_id))
+        .where(*_conditions(filters, with_status=False))
+        .group_by(dc.status)
+    )
+    return {status: int(n) for status, n in conn.execute(query)}
