@@ -111,37 +111,39 @@ def check(page, failures: list[str], *, phone: bool) -> None:
         failures.append(f"{failed} {wide}".strip())
 
 
-def test_every_staff_page_passes_axe_at_both_sizes(app, at_size, seeded):
+# one test per size, so that the two walks run on both xdist workers at once
+@pytest.mark.parametrize("size", SIZES)
+def test_every_staff_page_passes_axe(app, at_size, seeded, size):
     routes = staff_routes(app)
     failures: list[str] = []
-    for size, phone in SIZES.items():
-        page = at_size(size)
-        page.goto("/login")
+    phone = SIZES[size]
+    page = at_size(size)
+    page.goto("/login")
+    check(page, failures, phone=phone)
+    sign_in(page, "管理员")
+    to_visit = [rule for endpoint, rule in routes.items() if "<" not in rule]
+    to_visit = [r for r in to_visit if endpoint_of(app, r) not in EXCEPTIONS]
+    visited: dict[str, str] = {}
+    while to_visit:
+        url = to_visit.pop(0)
+        endpoint = endpoint_of(app, url)
+        if endpoint in visited:
+            continue
+        answer = page.goto(url)
+        assert answer is not None and answer.status < 400, f"{url}: {answer and answer.status}"
+        visited[endpoint] = url
         check(page, failures, phone=phone)
-        sign_in(page, "管理员")
-        to_visit = [rule for endpoint, rule in routes.items() if "<" not in rule]
-        to_visit = [r for r in to_visit if endpoint_of(app, r) not in EXCEPTIONS]
-        visited: dict[str, str] = {}
-        while to_visit:
-            url = to_visit.pop(0)
-            endpoint = endpoint_of(app, url)
-            if endpoint in visited:
-                continue
-            answer = page.goto(url)
-            assert answer is not None and answer.status < 400, f"{url}: {answer and answer.status}"
-            visited[endpoint] = url
-            check(page, failures, phone=phone)
-            screenshot(page, f"page-{endpoint.removeprefix('web.')}-{size}")
-            for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
-                found = endpoint_of(app, href)
-                if found in routes and found not in visited and found not in EXCEPTIONS:
-                    to_visit.append(urlsplit(href).path)
-            if endpoint == "web.statements.upload_form":
-                to_visit += [_upload(page, "p.csv", csv_statement(PREVIEWED), "/previews/")]
-                page.goto(url)
-                to_visit += [_upload(page, "kontoauszug.csv", UNKNOWN, "/layout")]
-        missed = set(routes) - set(visited) - set(EXCEPTIONS)
-        assert not missed, f"no link reaches {sorted(missed)}: seed it or name it in EXCEPTIONS"
+        screenshot(page, f"page-{endpoint.removeprefix('web.')}-{size}")
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+            found = endpoint_of(app, href)
+            if found in routes and found not in visited and found not in EXCEPTIONS:
+                to_visit.append(urlsplit(href).path)
+        if endpoint == "web.statements.upload_form":
+            to_visit += [_upload(page, "p.csv", csv_statement(PREVIEWED), "/previews/")]
+            page.goto(url)
+            to_visit += [_upload(page, "kontoauszug.csv", UNKNOWN, "/layout")]
+    missed = set(routes) - set(visited) - set(EXCEPTIONS)
+    assert not missed, f"no link reaches {sorted(missed)}: seed it or name it in EXCEPTIONS"
     assert not failures, "\n".join(failures)
 
 
