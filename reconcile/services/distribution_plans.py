@@ -109,7 +109,7 @@ def issue_plan(
         distributable = distributable_amount(available, fee_unpaid)
         plan = shares(method, distributable, given)
         # a share is paid to its applicant: never above what the applicant is still owed
-        owed = {e.party_id: e for e in _entitlements(reading.conn, case)}
+        owed = {e.party_id: e for e in entitlements_of(reading.conn, case)}
         for share in plan.shares:
             if share.share and share.applicant_id in owed:
                 check_within_entitlement(owed[share.applicant_id], share.share)
@@ -350,7 +350,7 @@ def plan_form(uow: UnitOfWork, actor: Actor, case_id: int, settings: dict) -> di
     with uow:
         case = visible_case(uow.conn, actor, case_id)
         applicants = _applicants(uow.conn, case_id)
-        owed = {e.party_id: e for e in _entitlements(uow.conn, case)}
+        owed = {e.party_id: e for e in entitlements_of(uow.conn, case)}
         fee_unpaid = _fee_unpaid(uow.conn, case, settings)
         respondents = [
             {"party_id": p["id"], "name": p["name"]}
@@ -515,10 +515,6 @@ def _applicants(conn, case_id: int) -> dict[int, dict]:
             "payee_account_number": payees[0]["account_number"] if payees else None,
         }
     return found
-
-
-def _entitlements(conn, case: dict) -> list:
-    return entitlements_of(conn, case, registry.parties_of(conn, case["id"]))
 
 
 def _fee_unpaid(conn, case: dict, settings: dict) -> int:

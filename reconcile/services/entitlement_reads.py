@@ -6,13 +6,18 @@ that checks a request against them has locked the case's ledger first.
 
 from __future__ import annotations
 
-from reconcile.db import disbursement_store
+from reconcile.db import disbursement_store, registry
 from reconcile.db.handles import Connection
 from reconcile.entitlements import Entitlement, entitled_amount
 
 
-def entitlements_of(conn: Connection, case: dict, parties: list[dict]) -> list[Entitlement]:
-    """Return the case's applicants' entitlements, in filing order."""
+def entitlements_of(
+    conn: Connection, case: dict, parties: list[dict] | None = None
+) -> list[Entitlement]:
+    """Return the case's applicants' entitlements, in filing order (`parties`: the case's
+    parties where the caller has read them already)."""
+    if parties is None:
+        parties = registry.parties_of(conn, case["id"])
     applicants = [p for p in parties if p["role"] == "applicant"]
     payouts = disbursement_store.payouts_by_party(conn, case["id"])
     found = []

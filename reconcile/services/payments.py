@@ -11,7 +11,7 @@ from datetime import date
 
 from reconcile import clock
 from reconcile.actors import Actor
-from reconcile.db import alert_store, disbursement_store, registry
+from reconcile.db import alert_store, disbursement_store
 from reconcile.db.disbursement_store import DISBURSEMENTS
 from reconcile.db.uow import UnitOfWork
 from reconcile.disbursements import (
@@ -139,14 +139,12 @@ def _checked_for_kind(
     if kind == DisbursementKind.PAYMENT:
         party_id = lawful[kind][payee]
         if within_available:
-            entitlements = entitlements_of(
-                uow.conn, case, registry.parties_of(uow.conn, case["id"])
-            )
+            entitlements = entitlements_of(uow.conn, case)
             owed = next(e for e in entitlements if e.party_id == party_id)
             check_within_entitlement(owed, amount)
         return party_id
     if kind == DisbursementKind.RESPONDENT_REFUND:
-        entitlements = entitlements_of(uow.conn, case, registry.parties_of(uow.conn, case["id"]))
+        entitlements = entitlements_of(uow.conn, case)
         check_refund_allowed(entitlements, document_overrides)
     elif kind == DisbursementKind.ESCROW:
         check_escrow_allowed(disbursement_store.approved_escrows(uow.conn, case["id"]))
