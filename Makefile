@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint setup clean
+.PHONY: run test lint setup clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-logo
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# the domain's messages: extract the templates (babel.cfg) and merge them into the
+# catalogues; then translate what is new (tests/unit/test_messages.py lists it)
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k N_ --omit-header \
+	    --no-location --sort-output -o api/translations/domain.pot .
+	$(BIN)/pybabel update -D domain -i api/translations/domain.pot -d api/translations \
+	    -l zh_Hans --no-fuzzy-matching --init-missing --ignore-obsolete
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .

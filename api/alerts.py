@@ -15,8 +15,10 @@ from flask_smorest import Blueprint
 
 from api.auth import current_actor
 from api.context import services
+from api.errors import problem_language
 from api.fields import Day, Id, LocalDateTime
 from api.idempotency import idempotent
+from api.message_catalogue import say_alert, say_note
 from api.pagination import PageQuerySchema, decode_cursor, page, page_schema
 from reconcile.alerts import AlertKind, AlertStatus, Severity
 from reconcile.services import alerts
@@ -45,6 +47,20 @@ class DeliverySchema(ma.Schema):
     last_error = ma.fields.String(allow_none=True)
 
 
+class AlertText(ma.fields.String):
+    """An alert's text in the language `Accept-Language` asks for (Chinese by default)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return say_alert(obj, problem_language())
+
+
+class NoteText(ma.fields.String):
+    """A note on an alert; one the service wrote, in the language asked for."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return say_note(obj, attr, problem_language())
+
+
 class AlertSchema(ma.Schema):
     id = ma.fields.Integer(metadata={"description": "stable: de-duplicate deliveries on it"})
     kind = ma.fields.String(metadata={"enum": list(AlertKind)})
@@ -54,15 +70,18 @@ class AlertSchema(ma.Schema):
     transaction_id = ma.fields.Integer(allow_none=True)
     subject = ma.fields.String(metadata={"description": "the finding's stable key"})
     raised_at = LocalDateTime()
-    detail = ma.fields.String(allow_none=True)
+    detail = AlertText(
+        allow_none=True,
+        metadata={"description": "what was found, in the language Accept-Language asks for"},
+    )
     facts = ma.fields.Dict(metadata={"description": "amounts in yuan; personal data masked"})
     status = ma.fields.String(metadata={"enum": list(AlertStatus)})
     acknowledged_at = LocalDateTime(allow_none=True)
     acknowledged_by = ma.fields.String(allow_none=True)
-    acknowledge_note = ma.fields.String(allow_none=True)
+    acknowledge_note = NoteText(allow_none=True)
     resolved_at = LocalDateTime(allow_none=True)
     resolved_by = ma.fields.String(allow_none=True)
-    resolve_note = ma.fields.String(allow_none=True)
+    resolve_note = NoteText(allow_none=True)
     delivery = ma.fields.Nested(DeliverySchema, metadata={"description": "to the desk"})
     owner = ma.fields.String(
         metadata={"description": "the user who took it up, else the role owning its kind"}

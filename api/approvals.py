@@ -14,13 +14,38 @@ from flask_smorest import Blueprint
 
 from api.auth import current_actor
 from api.context import services
-from api.fields import LocalDateTime, Text
+from api.fields import Amount, Id, LocalDateTime, Text
 from api.idempotency import idempotent
 from api.pagination import page_schema
 
 
 class DecisionSchema(ma.Schema):
     note = Text(load_default=None, allow_none=True)
+
+
+def bulk_approval_schema(most: int) -> type[ma.Schema]:
+    """The body of a bulk approval: the requests (at most `most`) and one note for all."""
+    return ma.Schema.from_dict(
+        {
+            "ids": ma.fields.List(
+                Id(), required=True, validate=ma.validate.Length(min=1, max=most)
+            ),
+            "note": Text(load_default=None, allow_none=True),
+        },
+        name="BulkApproval",
+    )
+
+
+def bulk_approved_schema(shown: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """What a bulk approval answers: each request as now, their count and their sum."""
+    return ma.Schema.from_dict(
+        {
+            "items": ma.fields.List(ma.fields.Nested(shown)),
+            "count": ma.fields.Integer(),
+            "amount": Amount(dump_only=True),
+        },
+        name=name,
+    )
 
 
 class ApprovalSchema(ma.Schema):
@@ -92,6 +117,17 @@ class RequestRoutes:
         for name, use_case in (("approve", approve), ("reject", reject)):
             view = self._shows(self._named(_decision_view(use_case), name))
             self._add(f"{self.rule}/{name}", "POST", idempotent(self._decided(view)))
+
+    def bulk_approve(self, rule: str, use_case: Callable, most: int, shown_name: str) -> None:
+        """POST `rule`: approve several requests, each at its next level, with one note —
+        all of them or none, through the use case the approvals page's 批量同意 uses."""
+
+        def view(data: dict):
+            return use_case(services().uow(), current_actor(), data["ids"], data["note"])
+
+        answer = self.blp.response(200, bulk_approved_schema(self.shown, shown_name))
+        view = answer(self._named(view, "bulk_approve"))
+        self._add(rule, "POST", idempotent(self.blp.arguments(bulk_approval_schema(most))(view)))
 
     def _decided(self, view: Callable) -> Callable:
         return self.blp.arguments(DecisionSchema)(view)

@@ -15,7 +15,7 @@ from api.idempotency import idempotent
 from api.pagination import PageQuerySchema, decode_cursor, page, page_schema
 from reconcile.disbursements import CASE_KINDS, DisbursementKind, DisbursementStatus
 from reconcile.payment_files import EXTENSIONS, FORMATS, MEDIA_TYPES
-from reconcile.services import disbursements, payment_files, payment_reviews
+from reconcile.services import disbursement_lists, disbursements, payment_files, payment_reviews
 
 blp = Blueprint(
     "disbursements", __name__, url_prefix="", description="Disbursements (payment notices)"
@@ -149,6 +149,9 @@ ROUTES = RequestRoutes(
         "approve": "Approve at the next level, as the position it names; after the last "
         "level finance reviews it (approver, not the requester)",
         "reject": "Reject a request; its money is available again (approver, not the requester)",
+        "bulk_approve": "Approve several payment requests, each at its next level, with one "
+        "note: all of them or none; the first refused is named (422 `validation_error` with "
+        "its `disbursement_id` and the `refusal` code) and nothing is approved (approver)",
     },
 )
 ROUTES.create(
@@ -188,6 +191,12 @@ def _page(query: dict, **filters) -> dict:
 
 ROUTES.read(disbursements.get_disbursement)
 ROUTES.decisions(disbursements.approve_disbursement, disbursements.reject_disbursement)
+ROUTES.bulk_approve(
+    "/disbursements/bulk-approve",
+    disbursement_lists.approve_many,
+    disbursement_lists.MOST_AT_ONCE,
+    "DisbursementsBulkApproved",
+)
 
 
 @blp.route("/disbursements/<int:disbursement_id>/mark-paid", methods=["POST"])

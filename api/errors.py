@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 import marshmallow as ma
-from flask import Flask, Response, json
+from flask import Flask, Response, current_app, json
 from werkzeug.exceptions import HTTPException
 
-from reconcile.errors import DomainError, ValidationFailed
+from api.message_catalogue import LANGUAGES, requested_language, say, say_error
+from reconcile.errors import N_, DomainError, Message, ValidationFailed
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,8 @@ STATUS_OF = {
     "case_has_funds": 409,
     "case_closed": 409,
     "validation_error": 422,
+    "total_too_large": 422,  # reconcile/errors.py: above the largest total the books hold
+    "sign_in_refused": 401,  # reconcile/services/users.py
     "insufficient_available": 422,
     "payee_not_named": 422,
     "exceeds_entitlement": 422,  # reconcile/entitlements.py
@@ -77,17 +80,26 @@ class ProblemSchema(ma.Schema):
 def problem(
     status: int,
     code: str,
-    detail: str,
+    detail: str | Message,
     *,
     title: str | None = None,
     errors: dict | None = None,
     headers: dict | None = None,
     **extra,
 ) -> Response:
-    """Return a problem+json response."""
+    """Return a problem+json response; a Message detail (and field error) is said in the
+    request's language."""
+    language = problem_language()
+    if isinstance(detail, Message):
+        detail = say(detail.template, detail.facts, language)
+    if errors:
+        errors = {
+            name: [_said(m, language) for m in messages] if isinstance(messages, list) else messages
+            for name, messages in errors.items()
+        }
     body = {
         "type": PROBLEM_TYPE.format(code=code),
-        "title": title or code.replace("_", " ").capitalize(),
+        "title": title or title_of(code, language),
         "status": status,
         "detail": detail,
         "code": code,
@@ -103,13 +115,37 @@ def problem(
     return response
 
 
+def problem_language() -> str:
+    """The language of this request's problem: `Accept-Language`'s, else the court's
+    ([web] language, Chinese)."""
+    services = current_app.extensions.get("reconcile")
+    default = services.settings["web"]["language"] if services else "zh"
+    return requested_language(default if default in LANGUAGES else "zh")
+
+
+def title_of(code: str, language: str) -> str:
+    """Return the name of a problem's code in `language` (the pages' `error.<code>`)."""
+    from api.web.messages import MESSAGES  # here: api.web's package imports the app
+
+    pair = MESSAGES.get(f"error.{code}")
+    if pair is None:
+        return code.replace("_", " ").capitalize()
+    return pair[LANGUAGES.index(language)] or pair[1]
+
+
 def domain_problem(error: DomainError) -> Response:
     status = STATUS_OF.get(error.code, 422)
+    language = problem_language()
+    detail = say_error(error, language)
     errors = None
     if isinstance(error, ValidationFailed) and error.field:
-        errors = {error.field: [error.message]}
-    facts = {k: v for k, v in error.facts.items() if _is_json_plain(v) and k not in _PROBLEM_FIELDS}
-    return problem(status, error.code, error.message, errors=errors, **facts)
+        errors = {error.field: [detail]}
+    facts = {
+        k: _said(v, language)
+        for k, v in error.facts.items()
+        if k not in _PROBLEM_FIELDS and _is_json_plain(_said(v, language))
+    }
+    return problem(status, error.code, detail, errors=errors, **facts)
 
 
 def http_problem(error: HTTPException) -> Response:
@@ -131,13 +167,36 @@ def http_problem(error: HTTPException) -> Response:
             for location, part in errors.items()
             for k, v in (part.items() if isinstance(part, dict) else [(location, part)])
         }
-    detail = data.get("message") or error.description or error.name
+    detail = data.get("message") or HTTP_DETAILS.get(status) or error.description or error.name
     if errors and not data.get("message"):
-        detail = "the request has invalid fields"
+        detail = HTTP_DETAILS[422]
+    if isinstance(detail, str) and detail in _SAID:  # one of ours, not a library's
+        detail = Message(detail)
     headers = data.get("headers") or {}
     if status == 401:
         headers = {**headers, "WWW-Authenticate": "Bearer"}
-    return problem(status, code, detail, title=error.name, errors=errors, headers=headers)
+    return problem(status, code, detail, errors=errors, headers=headers)
+
+
+#: what the API says of an HTTP error raised outside the domain
+HTTP_DETAILS = {
+    400: N_("the request is not valid"),
+    401: N_("a bearer token is required"),
+    403: N_("your role may not do this"),
+    404: N_("nothing is at this address"),
+    405: N_("this address does not take that method"),
+    413: N_("the request is too large"),
+    415: N_("this content type is not accepted here"),
+    422: N_("the request has invalid fields"),
+    429: N_("too many requests: try again later"),
+    500: N_("an unexpected error occurred; it has been logged"),
+}
+#: the messages of our own abort() calls (api/auth.py, api/pagination.py)
+_SAID = {
+    *HTTP_DETAILS.values(),
+    N_("the token is not valid"),
+    N_("the cursor is not valid"),
+}
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -148,12 +207,23 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(error, HTTPException):
             return http_problem(error)
         log.exception("unhandled error")
-        return problem(500, "internal_error", "an unexpected error occurred; it has been logged")
+        return problem(500, "internal_error", Message(HTTP_DETAILS[500]))
 
 
 #: facts of a domain error may not overwrite the problem's own members
 _PROBLEM_FIELDS = {"type", "title", "status", "detail", "code", "errors", "headers"}
 
 
+def _said(value, language: str):
+    """A fact as the problem shows it: a nested message said in the problem's language."""
+    if hasattr(value, "template") and hasattr(value, "facts"):
+        return say(value.template, value.facts, language)
+    return value
+
+
 def _is_json_plain(value) -> bool:
-    return isinstance(value, str | int | bool | list | dict) or value is None
+    if isinstance(value, list):
+        return all(_is_json_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_json_plain(v) for k, v in value.items())
+    return isinstance(value, str | int | bool) or value is None

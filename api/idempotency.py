@@ -16,6 +16,7 @@ from flask import Response, g, make_response, request
 from api.auth import current_actor
 from api.context import services
 from api.errors import problem
+from reconcile.errors import Message
 from reconcile.services import idempotency
 from reconcile.services.idempotency import Claim
 
@@ -32,7 +33,11 @@ def idempotent(view):
         if not key:
             return view(*args, **kwargs)
         if len(key) > 200:
-            return problem(400, "bad_request", f"{HEADER} is at most 200 characters")
+            return problem(
+                400,
+                "bad_request",
+                Message("{header} is at most 200 characters", {"header": HEADER}),
+            )
         claim = Claim(current_actor().id, key, _request_hash())
         stored = _find(claim)
         if stored is not None:
@@ -92,13 +97,19 @@ def _replay(stored: dict | None, claim: Claim) -> Response:
         return problem(
             409,
             "idempotency_key_reused",
-            f"{HEADER} {claim.key!r} was used for a different request",
+            Message(
+                "{header} '{key}' was used for a different request",
+                {"header": HEADER, "key": claim.key},
+            ),
         )
     if stored["status_code"] is None:
         return problem(
             409,
             "idempotency_request_in_progress",
-            f"a request with {HEADER} {claim.key!r} is still being processed",
+            Message(
+                "a request with {header} '{key}' is still being processed",
+                {"header": HEADER, "key": claim.key},
+            ),
         )
     response = Response(
         stored["response_body"], status=stored["status_code"], mimetype="application/json"

@@ -24,6 +24,7 @@ import re
 from flask import Flask, request
 
 from api.errors import problem
+from reconcile.errors import Message
 
 NUL = "\x00"
 MAX_BODY_BYTES = 1024 * 1024  #: a JSON or url-encoded body; files are multipart
@@ -51,7 +52,12 @@ def _guard():
     if found is None:
         return None
     field, reason = found
-    return problem(422, "validation_error", f"{field}: {reason}", errors={field: [reason]})
+    return problem(
+        422,
+        "validation_error",
+        Message("{field_name}: {reason}", {"field_name": field, "reason": reason}),
+        errors={field: [reason]},
+    )
 
 
 def _body_too_large():
@@ -64,8 +70,10 @@ def _body_too_large():
         return problem(
             413,
             "payload_too_large",
-            f"the request body is over {MAX_BODY_BYTES // 1024} KB; no request of this API "
-            "needs that much",
+            Message(
+                "the request body is over {limit} KB; no request of this API needs that much",
+                {"limit": MAX_BODY_BYTES // 1024},
+            ),
         )
     return None
 
@@ -78,19 +86,21 @@ def _json_body():
     try:
         body = json.loads(data)
     except RecursionError:
-        return None, _malformed("nested too deeply")
+        return None, _malformed(Message("nested too deeply"))
     except ValueError as error:  # JSONDecodeError, UnicodeDecodeError, int over 4,300 digits
-        return None, _malformed(str(error)[:200])
+        return None, _malformed(Message("{problem}", {"problem": str(error)[:200]}))
     if _depth_over(body, MAX_JSON_DEPTH):
-        return None, _malformed(f"nested deeper than {MAX_JSON_DEPTH} levels")
+        return None, _malformed(
+            Message("nested deeper than {limit} levels", {"limit": MAX_JSON_DEPTH})
+        )
     return body, None
 
 
-def _malformed(reason: str):
+def _malformed(reason: Message):
     return problem(
         400,
         "bad_request",
-        f"the body is not valid JSON: {reason}",
+        Message("the body is not valid JSON: {reason}", {"reason": reason}),
         errors={"json": ["Invalid JSON body."]},
     )
 
@@ -108,7 +118,7 @@ def _depth_over(value, limit: int) -> bool:
     return False
 
 
-def _bad_text(body) -> tuple[str, str] | None:
+def _bad_text(body) -> tuple[str, Message] | None:
     """Return (field, what) for the first text that is refused, else None."""
     for name, value in request.args.items(multi=True):
         found = _refused(name) or _refused(value)
@@ -128,19 +138,19 @@ def _bad_text(body) -> tuple[str, str] | None:
     return None
 
 
-def _refused(text: str) -> str | None:
+def _refused(text: str) -> Message | None:
     if NUL in text:
-        return "contains a NUL character"
+        return Message("contains a NUL character")
     if _SURROGATE.search(text):
-        return "contains a lone surrogate (not a Unicode character)"
+        return Message("contains a lone surrogate (not a Unicode character)")
     return None
 
 
-def _refused_filename(name: str) -> str | None:
+def _refused_filename(name: str) -> Message | None:
     if len(name) > MAX_FILENAME:
-        return f"the file name is longer than {MAX_FILENAME} characters"
+        return Message("the file name is longer than {limit} characters", {"limit": MAX_FILENAME})
     if _CONTROL.search(name):
-        return "the file name contains a control character"
+        return Message("the file name contains a control character")
     return _refused(name)
 
 
@@ -148,7 +158,7 @@ def _clean(name: str) -> str:
     return _SURROGATE.sub("", name.replace(NUL, "")) or "?"
 
 
-def _in_json(body) -> tuple[str, str] | None:
+def _in_json(body) -> tuple[str, Message] | None:
     """The first refused string of a JSON body, named by the key it is under (iteratively)."""
     stack = [(body, "body")]
     while stack:

@@ -162,6 +162,7 @@ PROBLEMS: dict[str, dict[int, tuple[str, ...]]] = {
         403: ("forbidden", "wrong_position"),
         422: ("insufficient_available",),  # money held since it was requested
     },
+    "POST /disbursements/bulk-approve": {403: ("forbidden",)},
     "POST /disbursements/{disbursement_id}/reject": {
         **_DECISION,
         403: ("forbidden", "wrong_position"),

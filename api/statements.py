@@ -74,7 +74,13 @@ class BalanceBreakSchema(ma.Schema):
 
 class AccountChoiceSchema(ma.Schema):
     account = ma.fields.String(metadata={"description": "the collection account imported to"})
-    how = ma.fields.String(metadata={"description": "how the account was chosen"})
+    how = ma.fields.String(
+        metadata={
+            "description": "how the account was chosen: given with the upload, stated in the "
+            "file, the only registered account a masked number fits, or the court's only account",
+            "enum": ["given", "stated", "masked_fits", "only_account"],
+        }
+    )
     stated = ma.fields.String(allow_none=True, metadata={"description": "what the file says"})
 
 

@@ -4,6 +4,7 @@
     python bench/scale_bench.py --large           # and 100k : 1M
     python bench/scale_bench.py --huge            # and 200k : 10M (hours on SQLite)
     python bench/scale_bench.py --database-url postgresql+psycopg://postgres@127.0.0.1/bench
+    python bench/scale_bench.py --payments 100000   # and 100,000 payments (bench/payments.py)
 
 Each size gets a fresh database (SQLite in a temp dir, or the PostgreSQL database named,
 emptied first). Cases are registered in bulk (bench/statements.py); the lines come in
@@ -11,6 +12,9 @@ through the real import use case, as daily statement files with a running balanc
 the reconciliation has the bank's balance to compare), a tenth of them in one last file
 of the period; then some orphans are assigned and some payments requested, approved and
 marked paid, so that every ledger path has rows; 30 debits no payment explains are flagged.
+`--payments N` adds N payments in bulk (bench/payments.py: the rows the payment lists
+read, in the statuses requested, approved, marked paid, paid and rejected; not through
+the use cases, which would take hours), so that 付款记录 and 审批 have many to show.
 Every figure is the best of 3, in
 milliseconds (seconds for the jobs); the last table is the ratio of the largest size to
 the smallest.
@@ -66,7 +70,12 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             url = args.database_url or f"sqlite:///{Path(tmp) / 'scale.db'}"
             results[(case_count, line_count)] = run_size(
-                Path(tmp), url, case_count, line_count, measure_only=args.measure_only
+                Path(tmp),
+                url,
+                case_count,
+                line_count,
+                measure_only=args.measure_only,
+                payments=args.payments,
             )
         _print_table({(case_count, line_count): results[(case_count, line_count)]})
     if len(results) > 1:
@@ -93,6 +102,13 @@ def _arguments():
         help="count this process's CPU time, not wall time (fairer on a loaded machine)",
     )
     parser.add_argument(
+        "--payments",
+        type=int,
+        default=0,
+        help="also add this many payments in bulk (bench/payments.py); default: only the "
+        "20 the use cases pay",
+    )
+    parser.add_argument(
         "--per-line",
         action="store_true",
         help="read the reconciliation as before the daily totals (every line and entry)",
@@ -109,7 +125,12 @@ def _arguments():
 
 
 def run_size(
-    tmp: Path, url: str, case_count: int, line_count: int, measure_only: bool = False
+    tmp: Path,
+    url: str,
+    case_count: int,
+    line_count: int,
+    measure_only: bool = False,
+    payments: int = 0,
 ) -> dict[str, float]:
     if measure_only:  # the book a run before built at this URL, of this size
         engine, settings = _engine(url)
@@ -125,6 +146,10 @@ def run_size(
     engine, settings = _engine(url)
     imported = _import_lines(tmp, engine, subs, numbers, line_count)
     moved = _move_money(engine, settings, case_count)
+    if payments:
+        from bench.payments import add_payments
+
+        moved += f"; {payments:,} payments added in bulk: {add_payments(engine, payments)}"
     if not url.startswith("sqlite"):
         # as autovacuum would soon after a load this size: without statistics the planner
         # takes the tables for empty and picks plans that read every orphan to show 50;
@@ -356,6 +381,7 @@ def _measure(engine, settings, url: str, case_count: int) -> dict[str, float]:
             # the list pages of #20: tabs, filters, sort, and the export of each
             ("page 付款记录 /payments", "/payments", {}),
             ("page 付款记录 /payments?status=paid", "/payments", {"status": "paid"}),
+            ("page 付款记录 /payments?sort=largest", "/payments", {"sort": "largest"}),
             ("page 付款记录 /payments (filters, largest)", "/payments",
              {"kind": "payment", "from": "2026-01-01", "min": "0.01", "sort": "largest"}),
             ("export 付款记录 XLSX", "/payments", {"format": "xlsx"}),

@@ -13,6 +13,7 @@ from reconcile.clock import utc_now
 from reconcile.db import migrate
 from reconcile.db.engine import make_engine
 from reconcile.db.tables import cases, courts, ledger_accounts, parties, party_accounts
+from reconcile.db.tables_deadlines import case_deadline_due
 from reconcile.db.uow import UnitOfWork
 from reconcile.services import courts as court_service
 from reconcile.sub_accounts import issue_sub_account
@@ -72,6 +73,8 @@ def _insert_cases(conn, court_id, subs, numbers, start, end) -> None:
         insert(ledger_accounts),
         [{"collection_account_id": 1, "case_id": i + 1, "kind": "case"} for i in range(start, end)],
     )
+    # as registry.insert_case does: the case's row for the deadline scan (migration 0036)
+    conn.execute(insert(case_deadline_due), [{"case_id": i + 1} for i in range(start, end)])
     conn.execute(
         insert(parties),
         [

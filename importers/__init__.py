@@ -66,10 +66,12 @@ def get_importer(spec: str) -> Importer:
     name, _, profile = spec.strip().lower().partition(":")
     name = _ALIASES.get(name, name)
     if name not in _IMPORTER_CLASSES:
-        raise StatementParseError(f"unknown format {spec!r}")
+        raise StatementParseError("unknown format '{spec}'", spec=spec)
     if profile:
         if name != "csv":
-            raise StatementParseError(f"only csv takes a profile, not {name}")
+            raise StatementParseError(
+                "only csv takes a profile, not {format_name}", format_name=name
+            )
         return _load(*_IMPORTER_CLASSES["csv"])(profile=spec.split(":", 1)[1].strip())
     return IMPORTERS[name]
 
@@ -121,7 +123,9 @@ def _load(module_name: str, class_name: str):
     try:
         return getattr(importlib.import_module(module_name), class_name)
     except (ImportError, AttributeError) as error:
-        raise StatementParseError(f"the importer {module_name} is not available") from error
+        raise StatementParseError(
+            "the importer {module_name} is not available", module_name=module_name
+        ) from error
 
 
 def _identifies(name: str, head: bytes) -> bool:

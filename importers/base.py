@@ -21,6 +21,8 @@ class StatementParseError(ValueError):
 
     `line` is the 1-based line (or row) number in the file, `path` an XML path for
     XML formats, `field` the field that failed. The import use case adds the file name.
+    `reason` is a literal English template filled from `facts` (`"no column {column}"`,
+    `column=…`), as the domain's errors are, so the pages can say it in Chinese.
     """
 
     def __init__(
@@ -31,8 +33,14 @@ class StatementParseError(ValueError):
         path: str | None = None,
         field: str | None = None,
         filename: str | None = None,
+        **facts,
     ) -> None:
-        self.reason = reason
+        self.template = reason
+        self.facts = facts
+        try:
+            self.reason = reason.format_map(facts) if facts else reason
+        except (KeyError, ValueError, IndexError):
+            self.reason = reason
         self.line = line
         self.path = path
         self.field = field
@@ -73,8 +81,8 @@ class UnknownLayout(StatementParseError):
     was seen, the importer's best guess of what it holds, and a few example values).
     """
 
-    def __init__(self, reason: str, layout: dict, **where) -> None:
-        super().__init__(reason, **where)
+    def __init__(self, reason: str, layout: dict, **where_and_facts) -> None:
+        super().__init__(reason, **where_and_facts)
         self.layout = layout
 
     def as_dict(self) -> dict:

@@ -118,7 +118,9 @@ def _blocks(text: io.TextIOWrapper) -> Iterator[tuple[int, list[str]]]:
         field = number if _TAG.match(line) else field
         if size > MAX_FIELD_CHARS:
             raise StatementParseError(
-                f"a field is over {MAX_FIELD_CHARS:,} characters: not a bank statement", line=field
+                "a field is over {limit} characters: not a bank statement",
+                line=field,
+                limit=f"{MAX_FIELD_CHARS:,}",
             )
         if _STATEMENT_START.match(line) and block:
             yield start, block
@@ -136,7 +138,7 @@ def _statement(start: int, block: list[str]) -> Statement | None:
     try:
         parsed = _parsed(data)
     except _PARSE_ERRORS as error:
-        raise StatementParseError(_reason(error), line=_line_of(error, start, block)) from error
+        raise _unreadable(error, _line_of(error, start, block)) from error
     if not (parsed.transactions or _STATEMENT_KEYS & parsed.data.keys()):
         return None  # e.g. a lone :86: or :NS: with nothing a statement is made of
     lines = _statement_lines(parsed, start, block)
@@ -197,8 +199,10 @@ def _statement_lines(parsed, start: int, block: list[str]) -> list[StatementLine
     starts = [start + i for i, line in enumerate(block) if _TRANSACTION_START.match(line)]
     if len(starts) != len(parsed.transactions):
         raise StatementParseError(
-            f"{len(parsed.transactions)} transactions read from {len(starts)} :61: lines",
+            "{transactions} transactions read from {tag_lines} :61: lines",
             line=start,
+            transactions=len(parsed.transactions),
+            tag_lines=len(starts),
         )
     ends = [*starts[1:], start + len(block)][: len(starts)]
     return [
@@ -296,13 +300,25 @@ def _clean(value) -> str | None:
     return value.strip() or None
 
 
-def _reason(error: Exception) -> str:
+def _unreadable(error: Exception, line: int) -> StatementParseError:
+    """The refusal of a block the mt-940 package could not read, at `line`."""
     if isinstance(error, RuntimeError) and len(error.args) == 3:
         tag, value = error.args[1], error.args[2]
-        return f"cannot read :{tag.id}: {(str(value).splitlines() or [''])[0]!r}"
+        return StatementParseError(
+            "cannot read :{tag}: '{value}'",
+            line=line,
+            tag=tag.id,
+            value=(str(value).splitlines() or [""])[0],
+        )
     if isinstance(error, ValueError) and ("month" in str(error) or "day" in str(error)):
-        return f"a date in the statement is not a calendar date ({error})"
-    return f"{type(error).__name__}: {error}"
+        return StatementParseError(
+            "a date in the statement is not a calendar date ({problem})",
+            line=line,
+            problem=str(error),
+        )
+    return StatementParseError(
+        "{error_type}: {problem}", line=line, error_type=type(error).__name__, problem=str(error)
+    )
 
 
 def _line_of(error: Exception, start: int, block: list[str]) -> int:

@@ -114,11 +114,13 @@ def detect_encoding(stream: BinaryIO, declared: str | None = None) -> str:
     for name in candidates:
         if name in decoders:
             return name
-    raise StatementParseError(
-        "the file is not text in UTF-8 or GB18030/GBK"
-        + (f" (nor in the declared {declared})" if declared else ""),
-        line=failed_at,
-    )
+    if declared:
+        raise StatementParseError(
+            "the file is not text in UTF-8 or GB18030/GBK (nor in the declared {encoding})",
+            line=failed_at,
+            encoding=declared,
+        )
+    raise StatementParseError("the file is not text in UTF-8 or GB18030/GBK", line=failed_at)
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> str:

@@ -48,7 +48,9 @@ def check_person_name(name: str) -> str:
     the CLI's ("cli:ops"), so a given name can never be mistaken for one of them."""
     name = (name or "").strip()
     if not name or len(name) > MAX_PERSON_NAME:
-        raise ValidationFailed(f"a person's name is 1–{MAX_PERSON_NAME} characters", field="person")
+        raise ValidationFailed(
+            "a person's name is 1–{limit} characters", field="person", limit=MAX_PERSON_NAME
+        )
     if ":" in name or any(unicodedata.category(c).startswith("C") for c in name):
         raise ValidationFailed(
             "a person's name has no colon and no control characters", field="person"

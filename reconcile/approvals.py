@@ -49,7 +49,11 @@ def level_positions(
     older form, a number of levels (`levels = 2`), names none: any approver decides each
     level."""
     if bound_in not in BOUND_IN:
-        raise ValidationFailed(f"[approvals] bound_in is one of {', '.join(BOUND_IN)}")
+        raise ValidationFailed(
+            "{setting} is one of {choices}",
+            setting="[approvals] bound_in",
+            choices=", ".join(BOUND_IN),
+        )
     for tier in tiers:
         if "up_to" not in tier:
             return _levels(tier)
@@ -68,7 +72,9 @@ def _fen(text: str) -> int:
     try:
         return parse_yuan(text)
     except InvalidAmount as e:
-        raise ValidationFailed(f"approval tier up_to {text!r}: {e}") from e
+        raise ValidationFailed(
+            "approval tier up_to '{value}': {reason}", value=str(text), reason=e
+        ) from e
 
 
 def _levels(tier: Mapping) -> tuple[str | None, ...]:
@@ -82,16 +88,25 @@ def _levels(tier: Mapping) -> tuple[str | None, ...]:
     ):
         return tuple(p.strip() for p in levels)
     raise ValidationFailed(
-        f"approval tier {dict(tier)} needs levels: a number >= 1 or a list of positions"
+        "approval tier {tier} needs levels: a number >= 1 or a list of positions",
+        tier=str(dict(tier)),
     )
 
 
 def check_level_position(level: int, required: str | None, held: str | None) -> None:
     """Refuse an approver whose position is not the one level `level` names (if any)."""
     if required is not None and held != required:
+        if not held:
+            raise WrongPosition(
+                "level {level} of this request is decided by the {position}; "
+                "your position is not set",
+                level=level,
+                position=required,
+                your_position=held,
+            )
         raise WrongPosition(
-            f"level {level} of this request is decided by the {required}; "
-            f"your position is {held or 'not set'}",
+            "level {level} of this request is decided by the {position}; "
+            "your position is {your_position}",
             level=level,
             position=required,
             your_position=held,

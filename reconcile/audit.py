@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from reconcile.clock import as_utc
+from reconcile.errors import Message
 
 GENESIS_HASH = "0" * 64
 
@@ -145,6 +146,8 @@ def record_problem(record: StoredRecord, previous_hash: str | None, key: ChainKe
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, Message):  # a note the service wrote: its template and facts
+        return {"template": value.template, "facts": value.facts}
     if isinstance(value, datetime):
         return as_utc(value).isoformat()
     if isinstance(value, date):

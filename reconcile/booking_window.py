@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from reconcile.errors import Message
 from reconcile.settings import SettingsError
 
 
@@ -45,15 +46,21 @@ class BookingWindow:
         return earliest, today + timedelta(days=self.future_days)
 
 
-def implausible(day: date | None, bounds: tuple[date | None, date]) -> str | None:
+def implausible(day: date | None, bounds: tuple[date | None, date]) -> Message | None:
     """Say why `day` is outside `bounds` (BookingWindow.bounds), or None when it is not."""
     earliest, latest = bounds
     if day is None:
         return None
     if day > latest:
-        return f"{day.isoformat()} is in the future (the latest date accepted: {latest})"
+        return Message(
+            "{day} is in the future (the latest date accepted: {latest})",
+            {"day": day.isoformat(), "latest": latest.isoformat()},
+        )
     if earliest is not None and day < earliest:
-        return f"{day.isoformat()} is before {earliest.isoformat()}, the earliest date accepted"
+        return Message(
+            "{day} is before {earliest}, the earliest date accepted",
+            {"day": day.isoformat(), "earliest": earliest.isoformat()},
+        )
     return None
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from reconcile.errors import Conflict, ValidationFailed
+from reconcile.errors import N_, Conflict, Message, ValidationFailed
 from reconcile.ledger import Balance
 
 
@@ -45,8 +45,9 @@ def closure_type(value: str | None) -> ClosureType:
         return ClosureType(value)
     except ValueError:
         raise ValidationFailed(
-            "closing a case needs its closure_type, one of " + ", ".join(ClosureType),
+            "closing a case needs its closure_type, one of {choices}",
             field="closure_type",
+            choices=", ".join(ClosureType),
         ) from None
 
 
@@ -63,8 +64,16 @@ def check_closable(balance: Balance, open_business: OpenBusiness) -> None:
         blockers.append({"reason": "open_deferrals", "count": open_business.open_deferrals})
     if blockers:
         raise CaseHasFunds(
-            "the case still has "
-            + ", ".join(b["reason"].replace("_", " ") for b in blockers)
-            + ": pay out, release or end them first",
+            "the case still has {open_items}: pay out, release or end them first",
             blockers=blockers,
+            open_items=[_BLOCKER_SAID[b["reason"]] for b in blockers],
         )
+
+
+#: how the refusal names each blocker
+_BLOCKER_SAID = {
+    "money_on_account": Message(N_("money on account")),
+    "active_holds": Message(N_("active holds")),
+    "open_disbursements": Message(N_("open disbursements")),
+    "open_deferrals": Message(N_("open deferrals")),
+}

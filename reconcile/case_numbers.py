@@ -15,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from reconcile.errors import ValueProblem
+
 ENFORCEMENT_TYPE_CODES = ("执", "执恢", "执保", "执异", "执复", "执监", "执协", "执他")
 
 #: Court-code abbreviations of the provincial-level high courts, 兵团 (兵) and military (军).
@@ -52,7 +54,7 @@ _IN_REMARK = re.compile(
 )
 
 
-class InvalidCaseNumber(ValueError):
+class InvalidCaseNumber(ValueProblem):
     """The text is not an enforcement case number this service can place money on."""
 
 
@@ -79,8 +81,9 @@ def normalise_case_number(text: str) -> CaseNumber:
     parsed = _ANY_CASE_NUMBER.fullmatch(compact)
     if parsed is None:
         raise InvalidCaseNumber(
-            f"{text!r} is not a case number of the form （2024）京0105执1234号 "
-            "(year, court code, type code, sequence)"
+            "'{value}' is not a case number of the form （2024）京0105执1234号 "
+            "(year, court code, type code, sequence)",
+            value=text,
         )
     _check_type_code(parsed["type"], text)
     return CaseNumber(
@@ -131,28 +134,45 @@ def latest_valid_year() -> int:
 
 def _check_year(year: int) -> None:
     if not FIRST_YEAR <= year <= latest_valid_year():
-        raise InvalidCaseNumber(f"year {year} is outside {FIRST_YEAR}–{latest_valid_year()}")
+        raise InvalidCaseNumber(
+            "year {year} is outside {first_year}–{last_year}",
+            year=year,
+            first_year=FIRST_YEAR,
+            last_year=latest_valid_year(),
+        )
 
 
 def _check_court_code(court_code: str) -> None:
     if not _COURT_CODE.fullmatch(court_code):
         raise InvalidCaseNumber(
-            f"court code {court_code!r} is not 最高法, a province abbreviation, "
-            "or an abbreviation followed by 2 or 4 digits"
+            "court code '{court_code}' is not 最高法, a province abbreviation, "
+            "or an abbreviation followed by 2 or 4 digits",
+            court_code=court_code,
         )
 
 
 def _check_type_code(type_code: str, text: str | None = None) -> None:
     if type_code not in ENFORCEMENT_TYPE_CODES:
-        subject = f"{text!r}" if text is not None else "the case number"
+        codes = ", ".join(ENFORCEMENT_TYPE_CODES)
+        if text is None:
+            raise InvalidCaseNumber(
+                "the case number has type code '{type_code}', not an enforcement type code "
+                "({codes})",
+                type_code=type_code,
+                codes=codes,
+            )
         raise InvalidCaseNumber(
-            f"{subject} has type code {type_code!r}, not an enforcement type code "
-            f"({', '.join(ENFORCEMENT_TYPE_CODES)})"
+            "'{value}' has type code '{type_code}', not an enforcement type code ({codes})",
+            value=text,
+            type_code=type_code,
+            codes=codes,
         )
 
 
 def _check_sequence(sequence: int) -> None:
     if not 1 <= sequence < 10**MAX_SEQUENCE_DIGITS:
         raise InvalidCaseNumber(
-            f"sequence {sequence} is not between 1 and {MAX_SEQUENCE_DIGITS} digits long"
+            "sequence {sequence} is not between 1 and {digits} digits long",
+            sequence=sequence,
+            digits=MAX_SEQUENCE_DIGITS,
         )

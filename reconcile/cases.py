@@ -40,7 +40,7 @@ def check_status_move(current: str, new: str) -> CaseStatus:
     try:
         target = CaseStatus(new)
     except ValueError as e:
-        raise ValidationFailed(f"unknown case status {new!r}", field="status") from e
+        raise ValidationFailed("unknown case status '{state}'", field="status", state=new) from e
     return CASE_LIFECYCLE.after(current, _TOWARDS[target])
 
 
@@ -84,7 +84,7 @@ def canonical_case_number(text: str) -> CaseNumber:
     try:
         return normalise_case_number(text)
     except InvalidCaseNumber as e:
-        raise ValidationFailed(str(e), field="case_number") from e
+        raise ValidationFailed("{reason}", field="case_number", reason=e) from e
 
 
 def check_new_case(spec: NewCase) -> CaseNumber:
@@ -92,8 +92,11 @@ def check_new_case(spec: NewCase) -> CaseNumber:
     number = canonical_case_number(spec.case_number)
     if number.court_code != spec.court:
         raise ValidationFailed(
-            f"case number {number} belongs to court {number.court_code}, not {spec.court}",
+            "case number {case_number} belongs to court {court_code}, not {court}",
             field="court",
+            case_number=str(number),
+            court_code=number.court_code,
+            court=spec.court,
         )
     if not spec.applicants:
         raise ValidationFailed("a case needs at least one applicant", field="applicants")

@@ -42,9 +42,19 @@ def resume_needed(status: str, closure_type: str | None) -> bool:
 def refuse_if_closed_for_good(case: dict) -> None:
     """Raise CaseClosed unless money may be placed on `case` (a row with status, closure_type)."""
     if not takes_credits(case["status"], case["closure_type"]):
+        if not case["closure_type"]:
+            raise CaseClosed(
+                "case {case_number} is closed: "
+                "money for it is refunded to the payer, not placed on it",
+                case_number=case["case_number"],
+                case_id=case["id"],
+                closure_type=case["closure_type"],
+                suggestion="refund_to_payer",
+            )
         raise CaseClosed(
-            f"case {case['case_number']} is closed ({case['closure_type'] or 'closed'}): "
+            "case {case_number} is closed ({closure_type}): "
             "money for it is refunded to the payer, not placed on it",
+            case_number=case["case_number"],
             case_id=case["id"],
             closure_type=case["closure_type"],
             suggestion="refund_to_payer",

@@ -32,12 +32,15 @@ awaiting confirmation, until a statement debit confirms it (status paid: `paid_o
 
 from __future__ import annotations
 
+import hashlib
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from reconcile.working_days import Deadline, Pause, WorkingDayCalendar
+
+ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -311,3 +314,58 @@ def findings(
 def provisional_years(clock_list: list[Clock]) -> set[int]:
     """Return the years without a published schedule that any of the clocks reached."""
     return {year for clock in clock_list for year in clock.deadline.unknown_years}
+
+
+def next_change(
+    clock_list: list[Clock], as_of: date, rules: Rules, calendar: WorkingDayCalendar
+) -> date | None:
+    """Return the first day after `as_of` on which a clock's state (so what a scan raises)
+    may change while the case's facts do not: a running clock becomes due soon, one due
+    soon becomes overdue. None: no clock can (none runs, or each is paused or overdue).
+
+    A clock's state only moves forward with the day (running, due soon, overdue), so a
+    scan as of any day before this one finds what the scan as of `as_of` found.
+    """
+    earliest: date | None = None
+    for clock in clock_list:
+        due = clock.deadline.due
+        if due is None or as_of > due:
+            continue
+        state = state_of(clock, as_of, rules, calendar)
+        day = (
+            due + ONE_DAY
+            if state == ClockState.DUE_SOON
+            else _due_soon_from(clock, as_of, rules, calendar)
+        )
+        earliest = day if earliest is None else min(earliest, day)
+    return earliest
+
+
+def _due_soon_from(clock: Clock, as_of: date, rules: Rules, calendar: WorkingDayCalendar) -> date:
+    """The first day after `as_of` on which a running clock is due soon (by halving: the
+    working days left only shrink as the day moves on; on its due day none are left)."""
+    low, high = as_of + ONE_DAY, clock.deadline.due
+    while low < high:
+        middle = low + (high - low) // 2
+        if (
+            calendar.working_days_between(middle, clock.deadline.due)
+            <= rules.warning_lead_working_days
+        ):
+            high = middle
+        else:
+            low = middle + ONE_DAY
+    return low
+
+
+def basis_of(rules: Rules, calendar: WorkingDayCalendar) -> str:
+    """A digest of the rules and the calendar the clocks are computed under: a scan under
+    another basis computes every case again."""
+    exceptions = []  # the days a schedule makes other than Monday to Friday
+    for year in sorted(calendar.known_years()):
+        day = date(year, 1, 1)
+        while day.year == year:
+            if calendar.is_working_day(day) != (day.weekday() < 5):
+                exceptions.append(day)
+            day += ONE_DAY
+    text = repr((rules, exceptions))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -96,7 +96,7 @@ def check_next_review(
     """Refuse to keep a deferral to a new review day that is past, after its end, without
     the reason it is kept, or of a deferral that is over."""
     if status not in REVIEWABLE:
-        raise IllegalTransition(f"a {status} deferral is not reviewed", status=status)
+        raise IllegalTransition("a {state} deferral is not reviewed", status=status, state=status)
     if review_on <= today:
         raise ValidationFailed("the next review day is after today", field="review_on")
     if until is not None and review_on > until:

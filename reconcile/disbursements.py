@@ -137,11 +137,12 @@ def check_kind_request(kind: str, document_reference: str | None) -> Disbursemen
     except ValueError:
         found = None
     if found not in CASE_KINDS:
-        raise ValidationFailed(f"unknown disbursement kind {kind!r}", field="kind")
+        raise ValidationFailed("unknown disbursement kind '{kind}'", field="kind", kind=kind)
     if found in DOCUMENT_KINDS and not (document_reference or "").strip():
         raise ValidationFailed(
-            f"a {found.value} names the court document that orders it",
+            "a {kind} names the court document that orders it",
             field="document_reference",
+            kind=found.value,
         )
     return found
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reconcile.errors import DomainError
+from reconcile.errors import N_, DomainError, Message
 from reconcile.money import format_yuan
 
 
@@ -65,8 +65,9 @@ def check_within_entitlement(entitlement: Entitlement, amount: int) -> None:
     unpaid = entitlement.unpaid
     if unpaid is not None and amount > unpaid:
         raise ExceedsEntitlement(
-            f"{format_yuan(amount)} yuan exceeds what {entitlement.name} is still owed and "
-            f"not yet requested ({format_yuan(unpaid)} yuan)",
+            "{amount} yuan exceeds what {applicant} is still owed and "
+            "not yet requested ({unpaid} yuan)",
+            amount=format_yuan(amount),
             applicant=entitlement.name,
             unpaid=format_yuan(unpaid),
         )
@@ -85,11 +86,17 @@ def check_refund_allowed(entitlements: list[Entitlement], document_overrides: bo
     waiting = entitlements_outstanding(entitlements)
     if waiting and not document_overrides:
         raise EntitlementsUnpaid(
-            "the applicants are still owed: "
-            + ", ".join(
-                f"{e.name} ({'unknown' if e.unpaid is None else format_yuan(e.unpaid)})"
-                for e in waiting
-            )
-            + "; a refund to the respondent waits unless its document orders it",
+            "the applicants are still owed: {owed}; "
+            "a refund to the respondent waits unless its document orders it",
             applicants=[e.name for e in waiting],
+            owed=[_owed(e) for e in waiting],
         )
+
+
+def _owed(entitlement: Entitlement) -> Message:
+    if entitlement.unpaid is None:
+        return Message(N_("{applicant} (unknown)"), {"applicant": entitlement.name})
+    return Message(
+        N_("{applicant} ({unpaid})"),
+        {"applicant": entitlement.name, "unpaid": format_yuan(entitlement.unpaid)},
+    )

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from reconcile.errors import ValueProblem
 from reconcile.money import decimal_to_fen, fen_to_decimal, parse_yuan
 
 
-class InvalidSchedule(ValueError):
+class InvalidSchedule(ValueProblem):
     """The configured schedule is not a fixed first band followed by rates."""
 
 

@@ -13,10 +13,25 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Generic, TypeVar
 
-from reconcile.errors import IllegalTransition
+from reconcile.errors import N_, IllegalTransition, Message
 
 S = TypeVar("S", bound=StrEnum)
 A = TypeVar("A", bound=StrEnum)
+
+
+#: the records that have a lifecycle, as a refusal names them (`what`, for the catalogue)
+RECORD_NAMES = (
+    N_("case"),
+    N_("transaction"),
+    N_("hold"),
+    N_("disbursement"),
+    N_("deferral"),
+    N_("payee account change"),
+    N_("distribution plan"),
+    N_("statement void"),
+    N_("alert"),
+    N_("delivery"),
+)
 
 
 class Lifecycle(Generic[S, A]):
@@ -42,7 +57,8 @@ class Lifecycle(Generic[S, A]):
             return self.moves[(state, act)]
         except KeyError:
             raise IllegalTransition(
-                f"the {self.what} is {state}: “{act}” is not allowed from there",
+                "the {what} is {current}: “{event}” is not allowed from there",
+                what=Message(self.what),
                 current=str(state),
                 event=str(act),
             ) from None

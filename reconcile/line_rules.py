@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from reconcile.account_numbers import normalise_account_number
+from reconcile.errors import ValueProblem
 
 try:  # Python 3.11+
     import re._constants as _sre_constants
@@ -64,7 +65,7 @@ CONDITIONS = (
 )
 
 
-class UnsafePattern(ValueError):
+class UnsafePattern(ValueProblem):
     """A remark pattern that does not compile, is too long, or may backtrack for ever."""
 
 
@@ -149,16 +150,17 @@ _POSSESSIVE = getattr(_sre_constants, "POSSESSIVE_REPEAT", None)
 def check_pattern(pattern: str) -> str:
     """Return `pattern` if it is safe to match against any remark, else UnsafePattern."""
     if len(pattern) > MAX_PATTERN:
-        raise UnsafePattern(f"a pattern is at most {MAX_PATTERN} characters")
+        raise UnsafePattern("a pattern is at most {limit} characters", limit=MAX_PATTERN)
     try:
         parsed = _sre_parse.parse(pattern)
         re.compile(pattern)
     except (re.error, RecursionError, OverflowError) as error:
-        raise UnsafePattern(f"the pattern does not compile: {error}") from None
+        raise UnsafePattern("the pattern does not compile: {reason}", reason=str(error)) from None
     _check_items(parsed, inside_repeat=False)
     if _unbounded(parsed) > MAX_UNBOUNDED:
         raise UnsafePattern(
-            f"a pattern may repeat without bound (*, +, {{n,}}) at most {MAX_UNBOUNDED} times"
+            "a pattern may repeat without bound (*, +, {{n,}}) at most {limit} times",
+            limit=MAX_UNBOUNDED,
         )
     return pattern
 

@@ -36,6 +36,7 @@ from reconcile.closed_case_credits import CLOSED_REASON, REFUND_TO_PAYER, resume
 from reconcile.expected_receipts import ExpectedReceipt, fits
 from reconcile.sub_accounts import (
     InvalidSubAccount,
+    Typo,
     has_valid_check_digits,
     near_misses,
     normalise_sub_account,
@@ -218,7 +219,7 @@ def suggest(
             found[case.id]["times"] = times
     for number in _typed_sub_accounts(evidence):
         for candidate, reason in near_misses(number, index.sub_accounts):
-            _add(found, index.by_sub_account(candidate), f"sub-account {reason}")
+            _add(found, index.by_sub_account(candidate), f"sub-account {reason}", reason)
     for number in evidence.get("case_numbers", []):
         for candidate in _case_number_neighbours(number, index):
             _add(found, candidate, "case number one digit away")
@@ -249,15 +250,18 @@ def _case_number_neighbours(written: str, index: CaseIndex) -> list[CaseRef]:
     return list(found.values())
 
 
-def _add(found: dict[int, dict], case: CaseRef, reason: str) -> None:
+def _add(found: dict[int, dict], case: CaseRef, reason: str, typo: Typo | None = None) -> None:
     if case.id not in found:
-        found[case.id] = _suggestion(case, reason)
+        found[case.id] = _suggestion(case, reason, typo)
 
 
-def _suggestion(case: CaseRef, reason: str) -> dict:
-    return {
+def _suggestion(case: CaseRef, reason: str, typo: Typo | None = None) -> dict:
+    suggestion = {
         "case_id": case.id,
         "case_number": case.case_number,
         "sub_account_number": case.sub_account,
         "reason": reason,
     }
+    if typo is not None:  # the pages say it from these, not from the English
+        suggestion["typo"] = typo.said()
+    return suggestion

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from reconcile.errors import ValueProblem
+
 FEN_PER_YUAN = 100
 #: The largest single amount (1 trillion yuan) and the largest total any balance or
 #: statement may reach (1 quadrillion yuan): both far below BIGINT's 2^63 fen, so no sum
@@ -18,7 +20,7 @@ MAX_TOTAL_FEN = 1_000_000_000_000_000 * FEN_PER_YUAN
 _AMOUNT = re.compile(r"^[0-9]{1,13}(\.[0-9]{1,2})?$")
 
 
-class InvalidAmount(ValueError):
+class InvalidAmount(ValueProblem):
     """An amount that is not a non-negative yuan string with at most two decimals."""
 
 
@@ -28,7 +30,8 @@ def parse_yuan(text: str) -> int:
         raise InvalidAmount('an amount must be a string such as "1234.50"')
     if not _AMOUNT.fullmatch(text):
         raise InvalidAmount(
-            f'{text!r} is not an amount: digits with at most two decimals, e.g. "1234.50"'
+            "'{value}' is not an amount: digits with at most two decimals, e.g. \"1234.50\"",
+            value=text,
         )
     return check_amount(decimal_to_fen(Decimal(text)))
 
@@ -37,7 +40,9 @@ def check_amount(fen: int) -> int:
     """Return `fen`, or refuse an amount beyond MAX_AMOUNT_FEN either way."""
     if abs(fen) > MAX_AMOUNT_FEN:
         # the amount itself may have more digits than a Decimal context can format
-        raise InvalidAmount(f"the amount exceeds the largest, {format_yuan(MAX_AMOUNT_FEN)} yuan")
+        raise InvalidAmount(
+            "the amount exceeds the largest, {largest} yuan", largest=format_yuan(MAX_AMOUNT_FEN)
+        )
     return fen
 
 
@@ -46,10 +51,10 @@ def decimal_to_fen(amount: Decimal) -> int:
     try:
         fen = amount * FEN_PER_YUAN
         if fen != fen.to_integral_value():
-            raise InvalidAmount(f"{amount} has fractions of a fen")
+            raise InvalidAmount("{amount} has fractions of a fen", amount=str(amount))
         return int(fen)
     except InvalidOperation as e:
-        raise InvalidAmount(f"{amount!r} is not a number") from e
+        raise InvalidAmount("'{amount}' is not a number", amount=str(amount)) from e
 
 
 def fen_to_decimal(fen: int) -> Decimal:

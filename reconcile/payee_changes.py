@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from reconcile.approvals import APPROVED, APPROVED_IN_PART, REJECTED, approval_moves
-from reconcile.errors import ValidationFailed
+from reconcile.errors import N_, Message, ValidationFailed
 from reconcile.lifecycle import Lifecycle
 
 
@@ -40,10 +40,10 @@ class UnlawfulPayee(ValidationFailed):
 
 #: whose account it is → how the refusal names it
 OWNERS = {
-    "respondent": "a respondent's account on the case",
-    "collection_account": "a collection account (执行款专户) of a court",
-    "sub_account": "a case's sub-account number (案款子账号)",
-    "court_account": "one of the court's own accounts (fees, escrow)",
+    "respondent": N_("a respondent's account on the case"),
+    "collection_account": N_("a collection account (执行款专户) of a court"),
+    "sub_account": N_("a case's sub-account number (案款子账号)"),
+    "court_account": N_("one of the court's own accounts (fees, escrow)"),
 }
 
 
@@ -54,10 +54,12 @@ def check_lawful_payee(account_number: str, owners: dict[str, str]) -> None:
     owner = owners.get(account_number)
     if owner is not None:
         raise UnlawfulPayee(
-            f"{account_number} is {OWNERS[owner]}, not an applicant's: it cannot receive "
+            "{account_number} is {owner}, not an applicant's: it cannot receive "
             "the applicant's money",
             field="account_number",
             belongs_to=owner,
+            account_number=account_number,
+            owner=Message(OWNERS[owner]),
         )
 
 

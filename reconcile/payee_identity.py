@@ -62,14 +62,16 @@ def check_payee_identity(
             )
         if account_name and not same_name(account_name, agent.name):
             raise PayeeNameMismatch(
-                f"the account is in the name {account_name!r}, not the agent's {agent.name!r}",
+                "the account is in the name '{account_name}', not the agent's '{agent_name}'",
                 field="account_name",
+                account_name=account_name,
+                agent_name=agent.name,
             )
         return
     if account_name and not same_name(account_name, applicant_name):
         raise PayeeNameMismatch(
-            f"the account is in the name {account_name!r}, not the applicant's "
-            f"{applicant_name!r}: register it as an agent's account with its authorisation "
+            "the account is in the name '{account_name}', not the applicant's "
+            "'{applicant_name}': register it as an agent's account with its authorisation "
             "document (特别授权), which needs approval",
             field="account_name",
             account_name=account_name,

@@ -24,12 +24,17 @@ def check_position(settings: Mapping, position: str, courts: Iterable[str]) -> s
     """Return the position, trimmed, if every one of `courts` has it; else ValidationFailed."""
     position = (position or "").strip()
     if not position or len(position) > MAX_POSITION:
-        raise ValidationFailed(f"a position is 1–{MAX_POSITION} characters", field="position")
+        raise ValidationFailed(
+            "a position is 1–{limit} characters", field="position", limit=MAX_POSITION
+        )
     for court in courts:
         known = positions_of_court(settings, court)
         if position not in known:
             raise ValidationFailed(
-                f"{position} is not a position of {court} (one of: {', '.join(known)})",
+                "{position} is not a position of {court} (one of: {positions})",
                 field="position",
+                position=position,
+                court=court,
+                positions=", ".join(known),
             )
     return position

@@ -75,7 +75,10 @@ def line_facts(line: StatementLine) -> LineFacts:
     try:
         fen = check_amount(decimal_to_fen(line.amount))
     except InvalidAmount as e:
-        raise StatementParseError(str(e), line=line.source_line, field="amount") from e
+        # `reason` is the constructor's own parameter (the template): the fact is `problem`
+        raise StatementParseError(
+            "{problem}", line=line.source_line, field="amount", problem=e
+        ) from e
     if fen == 0:
         raise StatementParseError(
             "a line of zero moves no money", line=line.source_line, field="amount"

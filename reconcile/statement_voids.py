@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from reconcile.approvals import APPROVED, APPROVED_IN_PART, REJECTED, approval_moves
-from reconcile.errors import Conflict
+from reconcile.errors import N_, Conflict, Message
 from reconcile.ledger import Balance
 from reconcile.lifecycle import Lifecycle
 from reconcile.money import format_yuan
@@ -111,7 +111,18 @@ def refuse_if_used(blockers: list[dict]) -> None:
     if blockers:
         uses = sorted({b["use"] for b in blockers})
         raise StatementMoneyUsed(
-            f"money from this import has been used since ({', '.join(uses)}): "
-            "undo those uses first",
+            "money from this import has been used since ({uses}): undo those uses first",
             blockers=blockers,
+            uses=[_USE_SAID.get(use, Message(use)) for use in uses],
         )
+
+
+#: how the refusal names each use (MoneyUse)
+_USE_SAID = {
+    MoneyUse.PAID_OUT: Message(N_("paid_out")),
+    MoneyUse.HELD: Message(N_("held")),
+    MoneyUse.RESERVED: Message(N_("reserved")),
+    MoneyUse.ASSIGNED: Message(N_("assigned")),
+    MoneyUse.REFUNDED: Message(N_("refunded")),
+    MoneyUse.SETTLED_PAYMENT: Message(N_("settled_payment")),
+}

@@ -15,6 +15,8 @@ from collections.abc import Set as AbstractSet
 
 from stdnum.iso7064 import mod_97_10
 
+from reconcile.errors import ValueProblem
+
 CHECK_DIGITS = 2
 
 _DIGITS = re.compile(r"[0-9]+")
@@ -25,7 +27,7 @@ _EXCEL_TEXT_MARKER = "'"
 _TRANSPOSITION, _SUBSTITUTION, _MISSING, _EXTRA = range(4)
 
 
-class InvalidSubAccount(ValueError):
+class InvalidSubAccount(ValueProblem):
     """The text is not a sub-account number, or not one of this collection account's."""
 
 
@@ -36,7 +38,9 @@ def normalise_sub_account(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).strip().lstrip(_EXCEL_TEXT_MARKER)
     number = _SEPARATORS.sub("", folded)
     if not _DIGITS.fullmatch(number):
-        raise InvalidSubAccount(f"sub-account number {text!r} must contain digits only")
+        raise InvalidSubAccount(
+            "sub-account number '{number}' must contain digits only", number=text
+        )
     return number
 
 
@@ -71,11 +75,13 @@ def validate_sub_account(number: str, *, prefix: str | None, check_digits: bool)
     if prefix is not None:
         _check_prefix(normalised, prefix, check_digits)
     if check_digits and not has_valid_check_digits(normalised):
-        raise InvalidSubAccount(f"sub-account number {normalised} has wrong check digits")
+        raise InvalidSubAccount(
+            "sub-account number {number} has wrong check digits", number=normalised
+        )
     return normalised
 
 
-def near_misses(number: str, candidates: Iterable[str]) -> list[tuple[str, str]]:
+def near_misses(number: str, candidates: Iterable[str]) -> list[tuple[str, Typo]]:
     """List candidates one typing error away from number, most likely first, with reasons.
 
     Pass a set (or a dict's keys) for large candidate lists: the neighbours of number
@@ -87,7 +93,7 @@ def near_misses(number: str, candidates: Iterable[str]) -> list[tuple[str, str]]
     except InvalidSubAccount:
         return []
     known = candidates if isinstance(candidates, AbstractSet) else set(candidates)
-    found: dict[str, tuple[int, int, str]] = {}
+    found: dict[str, tuple[int, int, Typo]] = {}
     for neighbour, rank, position, reason in typo_neighbours(typed):
         if neighbour in known and neighbour != typed and neighbour not in found:
             found[neighbour] = (rank, position, reason)
@@ -97,13 +103,36 @@ def near_misses(number: str, candidates: Iterable[str]) -> list[tuple[str, str]]
 
 def _check_prefix(number: str, prefix: str, check_digits: bool) -> None:
     if not number.startswith(prefix):
-        raise InvalidSubAccount(f"sub-account number {number} does not start with {prefix}")
+        raise InvalidSubAccount(
+            "sub-account number {number} does not start with {prefix}", number=number, prefix=prefix
+        )
     minimum = len(prefix) + 1 + (CHECK_DIGITS if check_digits else 0)
     if len(number) < minimum:
-        raise InvalidSubAccount(f"sub-account number {number} is too short for prefix {prefix}")
+        raise InvalidSubAccount(
+            "sub-account number {number} is too short for prefix {prefix}",
+            number=number,
+            prefix=prefix,
+        )
 
 
-def typo_neighbours(typed: str) -> Iterator[tuple[str, int, int, str]]:
+class Typo(str):
+    """Why a number is one typing error from another: the English reason (what the
+    matcher stores and the API shows), with its `kind` and 1-based `position` for the
+    pages to say in their language (`suggest.<kind>`)."""
+
+    kind: str
+    position: int
+
+    def __new__(cls, kind: str, position: int, text: str) -> Typo:
+        typo = super().__new__(cls, text)
+        typo.kind, typo.position = kind, position
+        return typo
+
+    def said(self) -> dict:
+        return {"kind": self.kind, "position": self.position}
+
+
+def typo_neighbours(typed: str) -> Iterator[tuple[str, int, int, Typo]]:
     """Yield (neighbour, rank, 1-based position, reason) for every single typing error."""
     yield from _transpositions(typed)
     yield from _substitutions(typed)
@@ -111,31 +140,38 @@ def typo_neighbours(typed: str) -> Iterator[tuple[str, int, int, str]]:
     yield from _deletions(typed)
 
 
-def _transpositions(typed: str) -> Iterator[tuple[str, int, int, str]]:
+def _transpositions(typed: str) -> Iterator[tuple[str, int, int, Typo]]:
     for i in range(len(typed) - 1):
         if typed[i] != typed[i + 1]:
             swapped = typed[:i] + typed[i + 1] + typed[i] + typed[i + 2 :]
-            yield swapped, _TRANSPOSITION, i + 1, f"digits at positions {i + 1} and {i + 2} swapped"
+            why = Typo("swapped", i + 1, f"digits at positions {i + 1} and {i + 2} swapped")
+            yield swapped, _TRANSPOSITION, i + 1, why
 
 
-def _substitutions(typed: str) -> Iterator[tuple[str, int, int, str]]:
+def _substitutions(typed: str) -> Iterator[tuple[str, int, int, Typo]]:
     for i, typed_digit in enumerate(typed):
         for digit in "0123456789":
             if digit != typed_digit:
                 changed = typed[:i] + digit + typed[i + 1 :]
-                yield changed, _SUBSTITUTION, i + 1, f"one digit differs at position {i + 1}"
+                why = Typo("differs", i + 1, f"one digit differs at position {i + 1}")
+                yield changed, _SUBSTITUTION, i + 1, why
 
 
-def _insertions(typed: str) -> Iterator[tuple[str, int, int, str]]:
+def _insertions(typed: str) -> Iterator[tuple[str, int, int, Typo]]:
     """The typed number lacks a digit that the candidate has."""
     for i in range(len(typed) + 1):
         for digit in "0123456789":
             longer = typed[:i] + digit + typed[i:]
-            yield longer, _MISSING, i + 1, f"one digit missing at position {i + 1}"
+            yield (
+                longer,
+                _MISSING,
+                i + 1,
+                Typo("missing", i + 1, f"one digit missing at position {i + 1}"),
+            )
 
 
-def _deletions(typed: str) -> Iterator[tuple[str, int, int, str]]:
+def _deletions(typed: str) -> Iterator[tuple[str, int, int, Typo]]:
     """The typed number has a digit that the candidate lacks."""
     for i in range(len(typed)):
         shorter = typed[:i] + typed[i + 1 :]
-        yield shorter, _EXTRA, i + 1, f"one extra digit at position {i + 1}"
+        yield shorter, _EXTRA, i + 1, Typo("extra", i + 1, f"one extra digit at position {i + 1}")

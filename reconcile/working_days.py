@@ -18,6 +18,8 @@ from pathlib import Path
 
 import chinese_calendar
 
+from reconcile.errors import ValueProblem
+
 ONE_DAY = timedelta(days=1)
 PACKAGE_SOURCE = "chinesecalendar package"
 #: how many counts a calendar remembers before it starts afresh
@@ -28,7 +30,7 @@ _CALENDAR_FILE_NAME = re.compile(r"(?P<year>\d{4})\.toml")
 Pause = tuple[date, date | None]
 
 
-class InvalidCalendarFile(ValueError):
+class InvalidCalendarFile(ValueProblem):
     """A calendar file is unreadable or contradicts itself."""
 
 
@@ -181,12 +183,16 @@ def package_schedules() -> dict[int, YearSchedule]:
 def load_calendar_dir(calendar_dir: Path) -> dict[int, YearSchedule]:
     """Load every <year>.toml in calendar_dir; other files (README, examples) are ignored."""
     if not calendar_dir.is_dir():
-        raise InvalidCalendarFile(f"calendar directory {calendar_dir} does not exist")
+        raise InvalidCalendarFile(
+            "calendar directory {directory} does not exist", directory=str(calendar_dir)
+        )
     schedules = {}
     for path in sorted(calendar_dir.glob("*.toml")):
         name = _CALENDAR_FILE_NAME.fullmatch(path.name)
         if name is None:
-            raise InvalidCalendarFile(f"{path}: calendar files are named <year>.toml")
+            raise InvalidCalendarFile(
+                "{path}: calendar files are named {pattern}", path=str(path), pattern="<year>.toml"
+            )
         schedules[int(name["year"])] = load_calendar_file(path)
     return schedules
 
@@ -196,33 +202,47 @@ def load_calendar_file(path: Path) -> YearSchedule:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise InvalidCalendarFile(f"{path}: {error}") from error
+        raise InvalidCalendarFile("{path}: {reason}", path=str(path), reason=str(error)) from error
     try:
         return _schedule_from(data, expected_year=int(path.stem))
     except InvalidCalendarFile as error:
-        raise InvalidCalendarFile(f"{path}: {error}") from error
+        raise InvalidCalendarFile("{path}: {reason}", path=str(path), reason=error) from error
 
 
 def _schedule_from(data: dict, expected_year: int) -> YearSchedule:
     year = data.get("year")
     if year != expected_year:
-        raise InvalidCalendarFile(f"year = {year!r}, but the file is named {expected_year}")
+        raise InvalidCalendarFile(
+            "year = {year}, but the file is named {expected_year}",
+            year=repr(year),
+            expected_year=expected_year,
+        )
     source = data.get("source")
     if not isinstance(source, str) or not source.strip():
         raise InvalidCalendarFile("source must name the official notice")
     days_off = _dates(data, "holidays", year)
     make_up = _dates(data, "workdays", year)
     if both := days_off & make_up:
-        raise InvalidCalendarFile(f"dates both off and worked: {sorted(both)}")
+        raise InvalidCalendarFile(
+            "dates both off and worked: {dates}",
+            dates=", ".join(d.isoformat() for d in sorted(both)),
+        )
     return YearSchedule(year, days_off, make_up, source.strip())
 
 
 def _dates(data: dict, key: str, year: int) -> frozenset[date]:
     values = data.get(key)
     if not isinstance(values, list) or not all(_is_date(v) for v in values):
-        raise InvalidCalendarFile(f"{key} must be a list of dates such as {year}-01-01")
+        raise InvalidCalendarFile(
+            "{key} must be a list of dates such as {year}-01-01", key=key, year=year
+        )
     if stray := [v for v in values if v.year != year]:
-        raise InvalidCalendarFile(f"{key} has dates outside {year}: {stray}")
+        raise InvalidCalendarFile(
+            "{key} has dates outside {year}: {dates}",
+            key=key,
+            year=year,
+            dates=", ".join(d.isoformat() for d in stray),
+        )
     return frozenset(values)
 
 

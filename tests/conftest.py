@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, insert, make_url, text
 
+from reconcile import alert_texts
 from reconcile.actors import Actor, cli_actor
 from reconcile.db import migrate
 from reconcile.db.engine import make_engine
@@ -43,6 +44,7 @@ def _worker_database(url: str | None) -> str | None:
 
 
 TEST_DB_URL = _worker_database(os.environ.get("RECONCILE_TEST_DATABASE_URL"))
+alert_texts.STRICT = True  # an alert raised without the facts its text names fails its test
 
 
 def pytest_collection_modifyitems(config, items):
@@ -97,10 +99,29 @@ def engine(database_url, pg_engine) -> Engine:
     engine.dispose()
 
 
+#: the tables that hold a row, or whose id sequence has been used (a rolled-back insert
+#: leaves an empty table with a used sequence): the only ones a test has touched
+_TOUCHED = " UNION ALL ".join(
+    f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM {t.name})" for t in metadata.sorted_tables
+)
+_USED_SEQUENCES = """
+SELECT t.relname FROM pg_sequences q
+JOIN pg_class s ON s.relname = q.sequencename AND s.relkind = 'S'
+JOIN pg_depend d ON d.objid = s.oid AND d.classid = 'pg_class'::regclass
+     AND d.refclassid = 'pg_class'::regclass
+JOIN pg_class t ON t.oid = d.refobjid
+WHERE q.schemaname = current_schema() AND q.last_value IS NOT NULL
+"""
+
+
 def _empty_postgres(engine: Engine) -> None:
-    names = ", ".join(t.name for t in metadata.sorted_tables)
+    """Empty the tables the last test touched. TRUNCATE costs about 2 ms a table whether it
+    holds rows or not; emptying all 42 for each test was 90 ms, a minute and more of CI."""
     with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        touched = {name for (name,) in conn.execute(text(_TOUCHED))}
+        touched |= {name for (name,) in conn.execute(text(_USED_SEQUENCES))}
+        touched.add(audit_head.name)
+        conn.execute(text(f"TRUNCATE {', '.join(sorted(touched))} RESTART IDENTITY CASCADE"))
         conn.execute(insert(audit_head).values(id=1, seq=0, hash="0" * 64))
 
 

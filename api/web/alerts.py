@@ -12,7 +12,7 @@ from api.web import listing
 from api.web.auth import staff_required
 from api.web.errors import back_with_error, same_site_referrer
 from api.web.i18n import label, translate
-from api.web.layout import alert_summary
+from api.web.layout import alert_note, alert_summary
 from reconcile.actors import Actor
 from reconcile.alerts import AlertKind, Severity
 from reconcile.clock import COURT_TZ, as_utc
@@ -200,7 +200,7 @@ def _export_row(alert: dict) -> list:
     raised = as_utc(alert["raised_at"]).astimezone(COURT_TZ)
     due = alert["due_at"] and as_utc(alert["due_at"]).astimezone(COURT_TZ)
     facts = alert["facts"] or {}
-    notes = filter(None, (alert["acknowledge_note"], alert["resolve_note"]))
+    notes = filter(None, (alert_note(alert, "acknowledge_note"), alert_note(alert, "resolve_note")))
     return [
         alert["id"],
         label("severity", alert["severity"]),

@@ -8,9 +8,10 @@ import json
 from flask import Blueprint, render_template, request
 
 from api.context import services
+from api.message_catalogue import say
 from api.web.auth import staff_required
 from api.web.format import yuan
-from api.web.i18n import label, translate
+from api.web.i18n import label, language, translate
 from reconcile.actors import Actor
 from reconcile.permissions import Verb
 from reconcile.services import audit_trail, cases
@@ -48,6 +49,8 @@ def audit_value(value: object, field: str = "", entity_type: str = "") -> str:
     it, else in general), money in yuan, anything else as JSON."""
     if value is None:
         return "—"
+    if isinstance(value, dict) and set(value) == {"template", "facts"}:  # the service's words
+        return say(value["template"], value["facts"] or {}, language())
     if field == "status" and isinstance(value, str):
         return translate(
             f"audit_status.{entity_type}.{value}", default=label("audit_status", value)

@@ -13,6 +13,7 @@ from api.context import services
 from api.errors import STATUS_OF
 from api.web.auth import staff_required
 from api.web.cases import case_page
+from api.web.errors import error_text
 from api.web.format import yuan
 from api.web.i18n import translate
 from reconcile.actors import Actor
@@ -162,7 +163,7 @@ def refusal_text(error: DomainError, form: str = "") -> str:
             if text:
                 return text
     text = translate(f"case_actions.refused.{error.code}", default="", **facts)
-    return text or translate(f"error.{error.code}", default=translate("error.domain_error"))
+    return text or error_text(error)
 
 
 def refused_at_form(actor: Actor, case_id: int, form: str, error: DomainError):

@@ -8,7 +8,8 @@ from flask import Blueprint, flash, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from api.web.i18n import translate
+from api.message_catalogue import say_error
+from api.web.i18n import language, translate
 from reconcile.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -26,8 +27,8 @@ def register(bp: Blueprint) -> None:
 
 
 def error_text(error: DomainError) -> str:
-    """Return a domain error for people: its kind in the page's language, then its detail."""
-    return f"{translate(f'error.{error.code}')}：{error.message}"
+    """Return a domain error for people: its kind, then its detail, in the page's language."""
+    return f"{translate(f'error.{error.code}')}：{say_error(error, language())}"
 
 
 def back_with_error(error: DomainError, fallback: str):

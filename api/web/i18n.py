@@ -6,8 +6,6 @@ and fills in `{named}` values. A missing key shows as itself, so it is seen and 
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, redirect, request, session, url_for
 
 from api.context import services
@@ -43,21 +41,13 @@ def label(group: str, value: object) -> str:
     return translate(f"{group}.{value}", default=str(value))
 
 
-#: the matcher's suggestion reasons, as patterns with the position in group 1
-_REASONS = (
-    (re.compile(r"digits at positions (\d+) and \d+ swapped"), "suggest.swapped"),
-    (re.compile(r"one digit differs at position (\d+)"), "suggest.differs"),
-    (re.compile(r"one digit missing at position (\d+)"), "suggest.missing"),
-)
-
-
-def suggestion_reason(reason: str) -> str:
-    """Return why a case is suggested for an orphan, in the request's language."""
-    for pattern, key in _REASONS:
-        found = pattern.search(reason or "")
-        if found:
-            return translate(key, position=found.group(1))
-    return label("suggest", reason)
+def suggestion_reason(suggestion: dict) -> str:
+    """Return why a case is suggested (an orphan's suggestion, a search's near miss), in the
+    request's language: a typing error from its kind and position, else by its reason."""
+    typo = suggestion.get("typo")
+    if typo:
+        return translate(f"suggest.{typo['kind']}", position=typo["position"])
+    return label("suggest", suggestion.get("reason"))
 
 
 @bp.post("/language")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from flask import Blueprint, request
 
+from api.message_catalogue import say_alert, say_note
 from api.web import i18n
 from api.web.auth import current_actor
-from api.web.messages import MESSAGES
 from reconcile.permissions import Verb, may
 
 
@@ -44,16 +43,13 @@ NAV = (
 
 
 def alert_summary(alert: dict) -> str:
-    """Return an alert's detail in the page's language, from its facts where we can; a
-    payment clock's alert of a payment marked paid says it awaits the statement's debit."""
-    key = f"summary.{alert['kind']}"
-    if (alert["facts"] or {}).get("marked_paid_on") and f"{key}.marked_paid" in MESSAGES:
-        key += ".marked_paid"
-    pair = MESSAGES.get(key)
-    if i18n.language() != "zh" or pair is None:
-        return alert["detail"]
-    facts = defaultdict(lambda: "—", {k: v for k, v in (alert["facts"] or {}).items() if v})
-    return pair[0].format_map(facts)
+    """Return an alert's text in the page's language, from its kind's template and facts."""
+    return say_alert(alert, i18n.language()) or ""
+
+
+def alert_note(alert: dict, name: str) -> str | None:
+    """Return an alert's note in the page's language (a person's note as typed)."""
+    return say_note(alert, name, i18n.language())
 
 
 def page_context() -> dict:
@@ -74,6 +70,7 @@ def page_context() -> dict:
         "label": i18n.label,
         "suggestion_reason": i18n.suggestion_reason,
         "alert_summary": alert_summary,
+        "alert_note": alert_note,
     }
 
 

@@ -165,9 +165,7 @@ def _form_values() -> dict:
         try:
             values[key] = parse_yuan(text) if text else None
         except InvalidAmount:
-            raise ValidationFailed(
-                translate("line_rules.bad_amount", text=text), field=key
-            ) from None
+            raise ValidationFailed("Not an amount: {text}", field=key, text=text) from None
     if values["outcome"] == LineOutcome.CASE:
         values["case_number"] = form.get("case_number", "").strip() or None
     return values
@@ -176,7 +174,7 @@ def _form_values() -> dict:
 def _only_court(actor: Actor) -> str:
     if len(actor.courts) == 1:
         return next(iter(actor.courts))
-    raise ValidationFailed(translate("line_rules.court"), field="court")
+    raise ValidationFailed("choose the court the rule is for", field="court")
 
 
 def _day(text: str | None, name: str) -> date | None:
@@ -185,4 +183,6 @@ def _day(text: str | None, name: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValidationFailed(f"{name}: not a date (YYYY-MM-DD)", field=name) from None
+        if name == "from":
+            raise ValidationFailed("from: not a date (YYYY-MM-DD)", field=name) from None
+        raise ValidationFailed("to: not a date (YYYY-MM-DD)", field=name) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from api.web.messages_case_actions import CASE_ACTION_MESSAGES
+from api.web.messages_case_registration import CASE_REGISTRATION_MESSAGES
 from api.web.messages_cases import CASE_LIST_MESSAGES
 from api.web.messages_clocks import CLOCK_MESSAGES
 from api.web.messages_disbursements import DISBURSEMENT_MESSAGES
@@ -16,6 +17,7 @@ from api.web.messages_rules import RULE_MESSAGES
 MESSAGES: dict[str, tuple[str, str]] = {
     **CASE_ACTION_MESSAGES,
     **CASE_LIST_MESSAGES,
+    **CASE_REGISTRATION_MESSAGES,
     **DISBURSEMENT_MESSAGES,
     **CLOCK_MESSAGES,
     **LIST_MESSAGES,
@@ -661,6 +663,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "suggest.swapped": ("第 {position} 位起相邻两位数字颠倒", "digits swapped at {position}"),
     "suggest.differs": ("第 {position} 位数字不同", "one digit differs at {position}"),
     "suggest.missing": ("第 {position} 位缺一位数字", "one digit missing at {position}"),
+    "suggest.extra": ("第 {position} 位多一位数字", "one extra digit at {position}"),
     "suggest.case number one digit away": ("案号相差一位数字", "case number one digit away"),
     "suggest.the payer's account is a respondent's": (
         "付款账户为本案被执行人账户",
@@ -1090,4 +1093,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已撤销或撤销申请待审批",
         "Voided already, or a void awaits approval",
     ),
+    "error.account_mismatch": ("文件所载账户与专户不符", "Account mismatch"),
+    "error.case_has_funds": ("案件尚有款项", "The case still holds money"),
+    "error.idempotency_key_reused": ("幂等键已用于另一请求", "Idempotency key reused"),
+    "error.idempotency_request_in_progress": (
+        "同一幂等键的请求正在处理",
+        "A request with this idempotency key is in progress",
+    ),
+    "error.sign_in_refused": ("登录失败", "Sign-in refused"),
+    "error.bad_request": ("请求无效", "Bad request"),
+    "error.unauthorized": ("未认证", "Unauthorized"),
+    "error.method_not_allowed": ("不支持该请求方法", "Method not allowed"),
+    "error.payload_too_large": ("请求过大", "Payload too large"),
+    "error.unsupported_media_type": ("不支持的内容类型", "Unsupported media type"),
+    "error.too_many_requests": ("请求过于频繁", "Too many requests"),
+    "error.internal_error": ("内部错误", "Internal error"),
+    "error.total_too_large": ("金额超出账簿可记载的上限", "Total too large"),
+    "error.unlawful_payee_account": ("收款账户不合规", "Payee account not lawful"),
 }

@@ -12,7 +12,7 @@ from api.context import services
 from api.web import exports, listing, queues
 from api.web.auth import staff_required
 from api.web.cases import find_case
-from api.web.errors import same_site_referrer
+from api.web.errors import error_text, same_site_referrer
 from api.web.format import days_since, yuan
 from api.web.i18n import label, translate
 from reconcile.actors import Actor
@@ -298,7 +298,7 @@ def card_refusal_text(error: DomainError) -> str:
     field = getattr(error, "field", None)
     words = translate(f"orphans.refused.{error.code}.{field}", default="") if field else ""
     words = words or translate(f"orphans.refused.{error.code}", default="", **error.facts)
-    return f"{kind}：{words}" if words else kind
+    return f"{kind}：{words}" if words else error_text(error)
 
 
 def _back() -> str:
@@ -317,11 +317,11 @@ def _parts(actor: Actor) -> list[tuple[int, int]]:
             continue
         case = find_case(actor, ref) if ref else None
         if case is None:
-            raise NotFound(f"no case {ref} in your courts", case=ref)
+            raise NotFound("no case {case} in your courts", case=ref)
         try:
             parts.append((case["id"], parse_yuan(amount)))
         except InvalidAmount as e:
-            raise ValidationFailed(str(e), field="amount") from e
+            raise ValidationFailed("{reason}", reason=e, field="amount") from e
     return parts
 
 
@@ -332,5 +332,5 @@ def _chosen_case(actor: Actor) -> dict:
         raise ValidationFailed("choose a suggested case or type a case number", field="case")
     case = find_case(actor, typed) if typed else None
     if typed and case is None:
-        raise NotFound(f"no case {typed} in your courts", case=typed)
+        raise NotFound("no case {case} in your courts", case=typed)
     return case or cases.get_case(services().uow(read_only=True), actor, int(chosen))

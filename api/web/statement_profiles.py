@@ -122,6 +122,6 @@ def _edited(found: dict) -> dict:
 def _column_number(text: str, field_name: str) -> int:
     if not text.isdigit() or not text.isascii():
         raise ValidationFailed(
-            translate("profile.not_a_column", text=text), field=f"field_{field_name}"
+            "“{text}” is not a column number", field=f"field_{field_name}", text=text
         )
     return int(text)

@@ -16,7 +16,6 @@ from importers.base import StatementParseError
 
 RECORD_TAGS = frozenset({"Stmt", "Rpt", "Ntfctn"})
 _HEAD_BYTES = 64 * 1024
-_DOCTYPE_REFUSED = "a DOCTYPE is not allowed in a CAMT file (entity expansion / external entities)"
 _FILTER = tuple(f"{{*}}{tag}" for tag in ("Document", "Ntry", *RECORD_TAGS))
 
 
@@ -35,7 +34,7 @@ class LimitedReader:
         if len(self.head) < _HEAD_BYTES:
             self.head += chunk[: _HEAD_BYTES - len(self.head)]
         if self.consumed > self.limit:
-            raise StatementParseError(f"file larger than the {self.limit}-byte limit")
+            raise StatementParseError("file larger than the {limit}-byte limit", limit=self.limit)
         return chunk
 
 
@@ -62,18 +61,32 @@ def guarded_events(source: LimitedReader) -> Iterator[tuple[str, etree._Element]
     except etree.XMLSyntaxError as error:
         # libxml2 2.13+ stops an entity bomb inside the prolog, before the first event
         if b"<!DOCTYPE" in source.head.upper():
-            raise StatementParseError(_DOCTYPE_REFUSED, line=1) from error
-        reason = f"not well-formed XML: {error.msg}"
-        raise StatementParseError(reason, line=error.lineno) from error
+            raise _doctype_refused() from error
+        raise StatementParseError(
+            "not well-formed XML: {problem}", line=error.lineno, problem=error.msg
+        ) from error
 
 
 def _refuse_doctype(element: etree._Element) -> None:
     docinfo = element.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
-        raise StatementParseError(_DOCTYPE_REFUSED, line=1)
+        raise _doctype_refused()
     root = element.getroottree().getroot()
     if local_name(root) != "Document":
-        raise StatementParseError(f"root element is {local_name(root)}, not Document", line=1)
+        raise StatementParseError(
+            "root element is {root}, not {expected}",
+            line=1,
+            root=local_name(root),
+            expected="Document",
+        )
+
+
+def _doctype_refused() -> StatementParseError:
+    return StatementParseError(
+        "a {declaration} is not allowed in a CAMT file (entity expansion / external entities)",
+        line=1,
+        declaration="DOCTYPE",
+    )
 
 
 def local_name(element) -> str:

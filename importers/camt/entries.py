@@ -156,13 +156,17 @@ def signed_amount(amount, indicator: str | None, element: etree._Element, where:
     if not AMOUNT.fullmatch(figure):
         line = amount.sourceline if amount is not None else element.sourceline
         raise StatementParseError(
-            f"amount {figure!r} is not a number", line=line, path=f"{where}/Amt"
+            "amount '{figure}' is not a number", line=line, path=f"{where}/Amt", figure=figure
         )
     if indicator not in ("CRDT", "DBIT"):
         raise StatementParseError(
-            f"CdtDbtInd {indicator!r} is neither CRDT nor DBIT",
+            "{tag} '{indicator}' is neither {credit_code} nor {debit_code}",
             line=element.sourceline,
             path=f"{where}/CdtDbtInd",
+            tag="CdtDbtInd",
+            indicator=indicator or "",
+            credit_code="CRDT",
+            debit_code="DBIT",
         )
     return -Decimal(figure) if indicator == "DBIT" else Decimal(figure)
 
@@ -278,14 +282,20 @@ def _when(found: dict, entry, tag: str, where: str) -> tuple[date | None, dateti
             return date.fromisoformat(day[:10]), None
         except ValueError as error:
             raise StatementParseError(
-                f"date {day!r} is not YYYY-MM-DD", line=entry.sourceline, path=f"{where}/{tag}/Dt"
+                "date '{day}' is not YYYY-MM-DD",
+                line=entry.sourceline,
+                path=f"{where}/{tag}/Dt",
+                day=day,
             ) from error
     if (stamp := text(found, f"{tag}/DtTm")) is not None:
         try:
             moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")).replace(tzinfo=None)
         except ValueError as error:
             raise StatementParseError(
-                f"date-time {stamp!r} is not ISO 8601", line=entry.sourceline, path=f"{where}/{tag}"
+                "date-time '{stamp}' is not ISO 8601",
+                line=entry.sourceline,
+                path=f"{where}/{tag}",
+                stamp=stamp,
             ) from error
         return moment.date(), moment
     return None, None

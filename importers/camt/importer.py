@@ -38,6 +38,10 @@ class CamtImporter:
                     pass
         if not found:
             raise StatementParseError(
-                "the document holds no statement (no Stmt, Rpt or Ntfctn)",
+                "the document holds no statement "
+                "(no {statement_tag}, {report_tag} or {notice_tag})",
                 path="/Document",
+                statement_tag="Stmt",
+                report_tag="Rpt",
+                notice_tag="Ntfctn",
             )

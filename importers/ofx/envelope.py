@@ -40,7 +40,12 @@ def parse_envelope(envelope: Envelope) -> list:
     """Check the envelope and give ofxparse's account for each section, in file order."""
     _check_statuses(envelope.text)
     if not envelope.sections:
-        raise StatementParseError("the file holds no statement (no STMTRS, CCSTMTRS or INVSTMTRS)")
+        raise StatementParseError(
+            "the file holds no statement (no {bank_tag}, {card_tag} or {investment_tag})",
+            bank_tag="STMTRS",
+            card_tag="CCSTMTRS",
+            investment_tag="INVSTMTRS",
+        )
     for section in envelope.sections:
         _check_section(section.text(envelope.encoding), section.line)
     start = _OFX_OPEN.search(envelope.text)
@@ -56,7 +61,9 @@ def _in_file_order(sections: list[Section], accounts: list) -> list:
     """Pair ofxparse's accounts (grouped bank, credit card, investment) with our sections."""
     by_kind = sorted(range(len(sections)), key=lambda i: _KIND_ORDER[sections[i].kind])
     if len(accounts) < len(sections):
-        raise StatementParseError("ofxparse found fewer statements than the file holds")
+        raise StatementParseError(
+            "{package} found fewer statements than the file holds", package="ofxparse"
+        )
     aligned = [None] * len(sections)
     for index, account in zip(by_kind, accounts, strict=False):
         aligned[index] = account
@@ -69,7 +76,7 @@ def _check_section(text: str, line: int) -> None:
         empty = empty_element(text, tag)
         if empty is not None:
             raise StatementParseError(
-                f"{tag} is empty", line=line + text.count("\n", 0, empty), field=tag
+                "{tag} is empty", line=line + text.count("\n", 0, empty), field=tag, tag=tag
             )
 
 
@@ -77,8 +84,14 @@ def _check_statuses(text: str) -> None:
     for status in _STATUS.findall(text):
         if (element(status, "SEVERITY") or "").upper() == "ERROR":
             code, message = element(status, "CODE"), element(status, "MESSAGE")
+            if not message:
+                raise StatementParseError(
+                    "the bank reports an error (code {code}): no message", code=str(code)
+                )
             raise StatementParseError(
-                f"the bank reports an error (code {code}): {message or 'no message'}"
+                "the bank reports an error (code {code}): {bank_message}",
+                code=str(code),
+                bank_message=message,
             )
 
 
@@ -87,7 +100,7 @@ def ledger_balance(text: str, line: int) -> Decimal | None:
     ledger = re.search(r"<LEDGERBAL>(.*?)</LEDGERBAL>", text, re.IGNORECASE | re.DOTALL)
     amount = element(ledger.group(1), "BALAMT") if ledger else None
     if ledger and amount is None:
-        raise StatementParseError("LEDGERBAL has no amount", line=line, field="BALAMT")
+        raise StatementParseError("{tag} has no amount", line=line, field="BALAMT", tag="LEDGERBAL")
     return parse_amount(amount, line, "BALAMT") if amount is not None else None
 
 

@@ -52,7 +52,7 @@ def read_accounts(body: str) -> list:
     try:
         return _ofxparse(body).accounts
     except _OFXPARSE_ERRORS as error:
-        raise StatementParseError(_reason(error)) from error
+        raise _unreadable(error) from error
 
 
 def _ofxparse(body: str):
@@ -72,7 +72,11 @@ def parse_chunk(texts: list[str], lines: list[int]) -> list:
         raise _locate_error(texts, lines, error) from error
     if len(transactions) != len(texts):
         raise StatementParseError(
-            f"ofxparse read {len(transactions)} of {len(texts)} transactions", line=lines[0]
+            "{package} read {read} of {transactions} transactions",
+            line=lines[0],
+            package="ofxparse",
+            read=len(transactions),
+            transactions=len(texts),
         )
     # The chunk's BeautifulSoup tree is a web of parent/child cycles that outlives the
     # young generations; left to the collector's own pace, trees of many chunks pile up.
@@ -86,23 +90,26 @@ def _locate_error(texts: list[str], lines: list[int], error: Exception) -> State
         try:
             _ofxparse(_CHUNK_OPEN + text + _CHUNK_CLOSE)
         except _OFXPARSE_ERRORS as single:
-            return StatementParseError(_explain(text) or _reason(single), line=line)
-    return StatementParseError(_reason(error), line=lines[0])
+            return _explain(text, line) or _unreadable(single, line)
+    return _unreadable(error, lines[0])
 
 
-def _explain(text: str) -> str | None:
+def _explain(text: str, line: int) -> StatementParseError | None:
     for tag in ("TRNTYPE", "DTPOSTED", "TRNAMT", "FITID", "NAME"):
         if empty_element(text, tag) is not None:
-            return f"{tag} is empty"
+            return StatementParseError("{tag} is empty", line=line, tag=tag)
     return None
 
 
-def _reason(error: Exception) -> str:
+def _unreadable(error: Exception, line: int | None = None) -> StatementParseError:
+    """The refusal of what ofxparse could not read; its own words where it has any."""
     if isinstance(error, IndexError):
-        return "a required element is empty"
+        return StatementParseError("a required element is empty", line=line)
     if isinstance(error, decimal.InvalidOperation):
-        return "an amount is not a number"
+        return StatementParseError("an amount is not a number", line=line)
     message = " ".join(str(error).split())
     if isinstance(error, OfxParserException):
-        return message
-    return f"{type(error).__name__}: {message}"
+        return StatementParseError("{problem}", line=line, problem=message)
+    return StatementParseError(
+        "{error_type}: {problem}", line=line, error_type=type(error).__name__, problem=message
+    )

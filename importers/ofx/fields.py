@@ -71,7 +71,9 @@ def local_date(raw: str, line: int, tag: str) -> tuple[date | None, datetime | N
             booked_on.year, booked_on.month, booked_on.day, int(hour), int(minute), int(second or 0)
         )
     except ValueError:
-        raise StatementParseError(f"{tag} {raw!r} is not a date", line=line, field=tag) from None
+        raise StatementParseError(
+            "{tag} '{value}' is not a date", line=line, field=tag, tag=tag, value=raw
+        ) from None
 
 
 def parse_amount(raw: str | None, line: int, tag: str) -> Decimal:
@@ -80,4 +82,6 @@ def parse_amount(raw: str | None, line: int, tag: str) -> Decimal:
     for pattern, normalise in _AMOUNT_FORMS:
         if pattern.fullmatch(text):
             return Decimal(normalise(text))
-    raise StatementParseError(f"{tag} {raw!r} is not an amount", line=line, field=tag)
+    raise StatementParseError(
+        "{tag} '{value}' is not an amount", line=line, field=tag, tag=tag, value=raw or ""
+    )

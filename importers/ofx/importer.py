@@ -78,9 +78,11 @@ class OfxImporter:
                 read = statement_line(txn, text, line, currency)
                 if read.bank_reference in fitids:
                     raise StatementParseError(
-                        f"duplicate FITID {read.bank_reference!r} in one statement",
+                        "duplicate {tag} '{reference}' in one statement",
                         line=line,
                         field="FITID",
+                        tag="FITID",
+                        reference=read.bank_reference,
                     )
                 fitids.add(read.bank_reference)
                 yield read

@@ -10,12 +10,16 @@ def statement_line(txn, text: str, line: int, currency: str | None) -> Statement
     """Build a StatementLine from ofxparse's transaction and the block's own text."""
     posted = element(text, "DTPOSTED")
     if posted is None:
-        raise StatementParseError("transaction has no DTPOSTED", line=line, field="DTPOSTED")
+        raise StatementParseError(
+            "transaction has no {tag}", line=line, field="DTPOSTED", tag="DTPOSTED"
+        )
     booked_on, booked_at = local_date(posted, line, "DTPOSTED")
     available = element(text, "DTAVAIL")
     line_currency = element(aggregate(text, "CURRENCY") or "", "CURSYM") or currency
     if not line_currency:
-        raise StatementParseError("no currency: the statement has no CURDEF", line=line)
+        raise StatementParseError(
+            "no currency: the statement has no {tag}", line=line, tag="CURDEF"
+        )
     return StatementLine(
         booked_on=booked_on,
         booked_at=booked_at,

@@ -64,8 +64,9 @@ def scan(stream: BinaryIO) -> Iterator[tuple[str, bytes, int]]:
             if eof:
                 if opening:
                     raise StatementParseError(
-                        "STMTTRN is never closed: the file is truncated or malformed",
+                        "{tag} is never closed: the file is truncated or malformed",
                         line=line + buf.count(b"\n", pos, opening.start()),
+                        tag="STMTTRN",
                     )
                 if pos < len(buf):
                     yield "text", buf[pos:], line
@@ -79,8 +80,9 @@ def scan(stream: BinaryIO) -> Iterator[tuple[str, bytes, int]]:
                     pos = cut
             elif len(buf) - opening.start() > _MAX_TRANSACTION_BYTES:
                 raise StatementParseError(
-                    "STMTTRN is never closed (over 1 MB without </STMTTRN>)",
+                    "{tag} is never closed (over 1 MB without </{tag}>)",
                     line=line + buf.count(b"\n", pos, opening.start()),
+                    tag="STMTTRN",
                 )
             more = stream.read(_READ_SIZE)
             if b"\x00" in more:  # anywhere in the file, not only its head: binary data
@@ -95,12 +97,16 @@ def scan(stream: BinaryIO) -> Iterator[tuple[str, bytes, int]]:
             yield "text", buf[pos : opening.start()], line
             line += buf.count(b"\n", pos, opening.start())
         if _TRN_OPEN.search(buf, opening.end(), closing.start()):
-            raise StatementParseError("STMTTRN is not closed before the next one", line=line)
+            raise StatementParseError(
+                "{tag} is not closed before the next one", line=line, tag="STMTTRN"
+            )
         block = buf[opening.start() : closing.end()]
         if block.count(b"<") > _MAX_TRANSACTION_TAGS:
             raise StatementParseError(
-                f"STMTTRN holds over {_MAX_TRANSACTION_TAGS} tags: not a bank transaction",
+                "{tag} holds over {limit} tags: not a bank transaction",
                 line=line,
+                tag="STMTTRN",
+                limit=_MAX_TRANSACTION_TAGS,
             )
         yield "trn", block, line
         line += buf.count(b"\n", opening.start(), closing.end())
@@ -115,7 +121,7 @@ def read_envelope(stream: BinaryIO, encoding: str) -> Envelope:
     for kind, data, line in scan(stream):
         if kind == "trn":
             if not sections:
-                raise StatementParseError("STMTTRN outside any statement", line=line)
+                raise StatementParseError("{tag} outside any statement", line=line, tag="STMTTRN")
             sections[-1].transactions += 1
             continue
         if not data.strip():
@@ -124,8 +130,9 @@ def read_envelope(stream: BinaryIO, encoding: str) -> Envelope:
         tags += data.count(b"<")
         if tags > _MAX_ENVELOPE_TAGS:
             raise StatementParseError(
-                f"over {_MAX_ENVELOPE_TAGS} tags outside the transactions: not a bank statement",
+                "over {limit} tags outside the transactions: not a bank statement",
                 line=line,
+                limit=_MAX_ENVELOPE_TAGS,
             )
         _add_to_sections(sections, data, line)
     return Envelope(b"".join(pieces).decode(encoding), sections, encoding)

@@ -37,10 +37,21 @@ class Break:
         }
 
     def error(self) -> StatementParseError:
-        sign = "-" if self.amount < 0 else "+"
+        balance, before, change = (f"{x:,}" for x in (self.balance, self.before, abs(self.amount)))
+        if self.amount < 0:
+            return StatementParseError(
+                "balance {balance} does not follow {before} - {change}",
+                line=self.line,
+                balance=balance,
+                before=before,
+                change=change,
+            )
         return StatementParseError(
-            f"balance {self.balance:,} does not follow {self.before:,} {sign} {abs(self.amount):,}",
+            "balance {balance} does not follow {before} + {change}",
             line=self.line,
+            balance=balance,
+            before=before,
+            change=change,
         )
 
 

@@ -31,6 +31,19 @@ _SEPARATED_DATE = re.compile(
 _TIME = re.compile(r"(\d{1,2}):?(\d{2}):?(\d{2})?")
 _CENT = Decimal("0.01")
 
+
+class CellProblem(ValueError):
+    """A cell that does not read as its column's kind, said as a literal English template
+    with named facts (`"'{value}' is not a date"`, `value=…`), so that the parse error that
+    wraps it passes it on as a fact and the pages say it in the reader's language."""
+
+    def __init__(self, message: str, **facts) -> None:
+        self.template = message
+        self.facts = facts
+        self.message = message.format_map(facts)
+        super().__init__(self.message)
+
+
 CURRENCY_NAMES = {
     "人民币": "CNY",
     "RMB": "CNY",
@@ -146,7 +159,7 @@ def _parse_amount(cell: Cell, decimal_comma: bool = False) -> Decimal | None:
         negative, text = True, text[1:-1].strip()
     match = _AMOUNT_DECORATION.fullmatch(text)
     if match is None:  # pragma: no cover - the pattern matches any text
-        raise ValueError(f"{original!r} is not an amount")
+        raise CellProblem("'{value}' is not an amount", value=original)
     body = match["body"].replace(" ", "").replace("\xa0", "")
     if body.startswith("(") and body.endswith(")"):
         negative, body = True, body[1:-1]
@@ -156,12 +169,12 @@ def _parse_amount(cell: Cell, decimal_comma: bool = False) -> Decimal | None:
     suffix = (match["suffix"] or "").upper()
     if decimal_comma:
         if not _COMMA_DECIMAL.fullmatch(body):
-            raise ValueError(f"{original!r} is not an amount (decimal comma)")
+            raise CellProblem("'{value}' is not an amount (decimal comma)", value=original)
         body = body.replace(".", "").replace(",", ".")
     elif _GROUPED_NUMBER.fullmatch(body):
         body = body.replace(",", "")
     elif not _PLAIN_NUMBER.fullmatch(body):
-        raise ValueError(f"{original!r} is not an amount")
+        raise CellProblem("'{value}' is not an amount", value=original)
     value = Decimal(body)
     if sign == "-" or negative or suffix in ("DR", "-"):
         value = -abs(value)
@@ -282,24 +295,30 @@ def _parse_date(
         first, second_part, year, hour, minute, second = match.groups()
         if order is None:
             possible = date_orders(text) or frozenset()
-            if len(possible) != 1:
-                raise ValueError(
-                    f"{text!r} may be day/month or month/day: the column does not say which"
-                    if possible
-                    else f"{text!r} is not a date"
+            if len(possible) > 1:
+                raise CellProblem(
+                    "'{value}' may be day/month or month/day: the column does not say which",
+                    value=text,
                 )
+            if not possible:
+                raise CellProblem("'{value}' is not a date", value=text)
             order = next(iter(possible))
         day_part, month_part = (first, second_part) if order == "dmy" else (second_part, first)
         try:
             day_value = date(full_year(year), int(month_part), int(day_part))
         except ValueError as error:
-            reading = "day/month/year" if order == "dmy" else "month/day/year"
-            raise ValueError(f"{text!r} is not a date read as {reading}") from error
+            if order == "dmy":
+                raise CellProblem(
+                    "'{value}' is not a date read as day/month/year", value=text
+                ) from error
+            raise CellProblem(
+                "'{value}' is not a date read as month/day/year", value=text
+            ) from error
     elif (match := _NAMED_MONTH.fullmatch(text)) and match[2].lower() in _MONTHS:
         day_text, month_name, year, hour, minute, second = match.groups()
         day_value = date(full_year(year), _MONTHS[month_name.lower()], int(day_text))
     else:
-        raise ValueError(f"{text!r} is not a date")
+        raise CellProblem("'{value}' is not a date", value=text)
     if hour is None:
         return day_value, None
     return day_value, time(int(hour), int(minute), int(second or 0))
@@ -328,12 +347,12 @@ def _parse_time(cell: Cell) -> time | None:
         return _parse_date(text)[1]
     match = _TIME.fullmatch(text.zfill(6) if text.isdigit() else text)
     if not match:
-        raise ValueError(f"{text!r} is not a time")
+        raise CellProblem("'{value}' is not a time", value=text)
     hour, minute, second = match.groups()
     try:
         return time(int(hour), int(minute), int(second or 0))
     except ValueError:
-        raise ValueError(f"{text!r} is not a time of day") from None
+        raise CellProblem("'{value}' is not a time of day", value=text) from None
 
 
 def currency_code(text: str | None, default: str) -> str:

@@ -23,7 +23,10 @@ def metadata_period(profile: Profile, metadata: list[Row]) -> tuple[date, date] 
         except ValueError as error:
             number = metadata[text.count("\n", 0, match.start())][0]
             raise StatementParseError(
-                f"the statement period is not a date: {error}", line=number, field="period"
+                "the statement period is not a date: {problem}",
+                line=number,
+                field="period",
+                problem=str(error),
             ) from error
     return None
 
@@ -42,7 +45,10 @@ def metadata_month(profile: Profile, metadata: list[Row]) -> tuple[int, int] | N
     if not 1 <= month <= 12 or year < 1900:
         number = metadata[_metadata_text(metadata).count("\n", 0, match.start())][0]
         raise StatementParseError(
-            f"the statement's month {match[0]!r} is not a month", line=number, field="period"
+            "the statement's month '{value}' is not a month",
+            line=number,
+            field="period",
+            value=match[0],
         )
     return year, month
 

@@ -124,14 +124,12 @@ class Profile:
 
 
 class UnknownProfile(StatementParseError):
-    """A profile name that names none: says which names there are."""
+    """A profile name that names none: says which names there are (the facts `profile`
+    and `known`, the names joined with ", ")."""
 
-    def __init__(self, name: str, known: list[str]) -> None:
-        self.name, self.known = name, sorted(known)
-        super().__init__(
-            f"unknown statement profile {name!r}; known profiles: {', '.join(self.known)}",
-            field="format",
-        )
+    def __init__(self, reason: str, *, profile: str, known: str, **where_and_facts) -> None:
+        super().__init__(reason, profile=profile, known=known, **where_and_facts)
+        self.name, self.known = profile, known.split(", ") if known else []
 
 
 def load_profile(name: str, directory: Path = PROFILES_DIR) -> Profile:
@@ -148,7 +146,12 @@ def pick_profile(name: str, profiles: dict[str, Profile]) -> Profile:
     folded = [p for key, p in profiles.items() if key.casefold() == wanted.casefold()]
     if len(folded) == 1:
         return folded[0]
-    raise UnknownProfile(wanted, list(profiles))
+    raise UnknownProfile(
+        "unknown statement profile '{profile}'; known profiles: {known}",
+        field="format",
+        profile=wanted,
+        known=", ".join(sorted(profiles)),
+    )
 
 
 def all_profiles(directory: Path = PROFILES_DIR) -> dict[str, Profile]:

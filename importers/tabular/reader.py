@@ -60,7 +60,9 @@ class ExportReader:
         if all(is_blank(cells) for _, cells in self.head):
             raise StatementParseError("the file holds no rows", line=1)
         if profile is not None and profile.refuse:
-            raise StatementParseError(f"not a bank statement: {profile.refuse}", line=1)
+            raise StatementParseError(
+                "not a bank statement: {refusal}", line=1, refusal=profile.refuse
+            )
         if profile is None:
             self._refuse_what_is_no_statement()
         if profile is not None and profile.positions:
@@ -90,7 +92,9 @@ class ExportReader:
         for number, cells in self.head:
             for known in refusing:
                 if header_score(cells, self.profiles_dir, known):
-                    raise StatementParseError(f"not a bank statement: {known.refuse}", line=number)
+                    raise StatementParseError(
+                        "not a bank statement: {refusal}", line=number, refusal=known.refuse
+                    )
 
     def _with_header(self, profile: Profile | None, saved: tuple[Profile, ...]) -> list[Row]:
         """Find the header row and map its columns; return the rows after it read so far."""
@@ -108,7 +112,9 @@ class ExportReader:
         self.profile = profile or taught or detect_profile(names, self.profiles_dir)
         if self.profile.refuse:
             raise StatementParseError(
-                f"not a bank statement: {self.profile.refuse}", line=self.header_line
+                "not a bank statement: {refusal}",
+                line=self.header_line,
+                refusal=self.profile.refuse,
             )
         self.metadata = self.head[:position]
         self.names = [clean_text(cell) for cell in header]
@@ -232,11 +238,15 @@ class ExportReader:
                 if not orders & possible:
                     first_line, first_text = decided
                     raise StatementParseError(
-                        f"the dates of column {self.names[index]!r} are written both day first "
-                        f"and month first: {first_text!r} (line {first_line}) and "
-                        f"{clean_text(cells[index])!r}",
+                        "the dates of column '{column}' are written both day first "
+                        "and month first: '{first_date}' (line {first_line}) and "
+                        "'{other_date}'",
                         line=number,
                         field="booked_on",
+                        column=self.names[index],
+                        first_date=first_text,
+                        first_line=first_line,
+                        other_date=clean_text(cells[index]),
                     )
                 possible &= orders
                 decided = decided or (number, clean_text(cells[index]))
@@ -246,11 +256,14 @@ class ExportReader:
             return None
         number, text, index = ambiguous
         raise StatementParseError(
-            f"the dates of column {self.names[index]!r} may be day/month or month/day "
-            f"(such as {text!r}) and no date in the file can only be read one way: name a "
-            "profile with date_formats, or say the date order",
+            "the dates of column '{column}' may be day/month or month/day "
+            "(such as '{example}') and no date in the file can only be read one way: name a "
+            "profile with {setting}, or say the date order",
             line=number,
             field="booked_on",
+            column=self.names[index],
+            example=text,
+            setting="date_formats",
         )
 
     def _decimal_comma(self, sample: list[Row]) -> bool:
@@ -275,10 +288,14 @@ class ExportReader:
         if len(seen) == 2:
             (line_a, text_a, _), (line_b, text_b, index) = seen["."], seen[","]
             raise StatementParseError(
-                f"the amounts are written with a decimal point ({text_a!r}, line {line_a}) and "
-                f"with a decimal comma ({text_b!r}, line {line_b})",
+                "the amounts are written with a decimal point ('{point_amount}', line "
+                "{point_line}) and with a decimal comma ('{comma_amount}', line {comma_line})",
                 line=max(line_a, line_b),
                 field=self.names[index],
+                point_amount=text_a,
+                point_line=line_a,
+                comma_amount=text_b,
+                comma_line=line_b,
             )
         return "," in seen
 
@@ -322,9 +339,10 @@ class ExportReader:
                 except ValueError:
                     return  # not a time either: the row itself is refused, or ends the data
                 raise StatementParseError(
-                    f"no date column: {self.names[index]!r} holds times only",
+                    "no date column: '{column}' holds times only",
                     line=number,
                     field="booked_on",
+                    column=self.names[index],
                 ) from None
             return
 
@@ -394,9 +412,11 @@ class ExportReader:
             except (StatementParseError, SkippedRow):
                 continue
             raise StatementParseError(
-                f"a data row ({line.booked_on}, {line.amount}) follows the summary at line "
-                f"{summary_line}",
+                "a data row ({booked_on}, {amount}) follows the summary at line {summary_line}",
                 line=number,
+                booked_on=line.booked_on.isoformat(),
+                amount=str(line.amount),
+                summary_line=summary_line,
             )
 
     def _finishing(self, lines: Iterator[StatementLine], statement: Statement):

@@ -10,6 +10,7 @@ from decimal import Decimal
 from importers.base import StatementLine, StatementParseError
 from importers.tabular.cells import (
     Cell,
+    CellProblem,
     amount_currency,
     clean_text,
     currency_code,
@@ -239,15 +240,31 @@ class RowMapper:
         if self._time is not None:
             try:
                 moment = parse_time(row[self._time]) or moment
-            except ValueError as error:
-                raise StatementParseError(str(error), line=number, field="time") from error
+            except CellProblem as problem:
+                raise StatementParseError(
+                    "{problem}", line=number, field="time", problem=problem
+                ) from problem
+            except ValueError as error:  # out of range, as datetime says it
+                raise StatementParseError(
+                    "'{value}' is not a time of day",
+                    line=number,
+                    field="time",
+                    value=clean_text(row[self._time]),
+                ) from error
         return booked_on, (datetime.combine(booked_on, moment) if moment else None)
 
     def _date(self, number: int, cells: list[Cell], field_name: str):
+        cell = self.cell(cells, field_name)
         try:
-            return self._parse_date(self.cell(cells, field_name))
-        except ValueError as error:
-            raise StatementParseError(str(error), line=number, field=field_name) from error
+            return self._parse_date(cell)
+        except CellProblem as problem:
+            raise StatementParseError(
+                "{problem}", line=number, field=field_name, problem=problem
+            ) from problem
+        except ValueError as error:  # a day no calendar has (2024-02-30), as datetime says it
+            raise StatementParseError(
+                "'{value}' is not a date", line=number, field=field_name, value=clean_text(cell)
+            ) from error
 
     def _optional_date(self, number: int, row: list[Cell], field_name: str) -> date | None:
         index = self._first.get(field_name)
@@ -299,10 +316,13 @@ class RowMapper:
             return -abs(amount)
         known = ", ".join(sorted(values.get("credit", ()))[:6])
         raise StatementParseError(
-            f"debit/credit flag {flag!r} is unknown (credit flags known: {known} …; "
-            "a profile's [flag] table can name more)",
+            "debit/credit flag '{flag}' is unknown (credit flags known: {known} …; "
+            "a profile's [{table}] table can name more)",
             line=number,
             field="flag",
+            flag=flag,
+            known=known,
+            table="flag",
         )
 
     def _flag_direction(self, flag: str) -> str | None:
@@ -318,10 +338,17 @@ class RowMapper:
 
     def _number(self, number: int, row: list[Cell], field_name: str) -> Decimal | None:
         index = self._first.get(field_name)
+        cell = row[index] if index is not None else None
         try:
-            return parse_amount(row[index] if index is not None else None, self.decimal_comma)
+            return parse_amount(cell, self.decimal_comma)
+        except CellProblem as problem:
+            raise StatementParseError(
+                "{problem}", line=number, field=field_name, problem=problem
+            ) from problem
         except ValueError as error:
-            raise StatementParseError(str(error), line=number, field=field_name) from error
+            raise StatementParseError(
+                "'{value}' is not an amount", line=number, field=field_name, value=clean_text(cell)
+            ) from error
 
     def _remark(self, row: list[Cell]) -> str | None:
         parts = [part for i in self._at["remark"] if (part := text_value(row[i]))]
@@ -373,11 +400,11 @@ def month_day(text: str, statement: tuple[int, int], order: str | None = None) -
     statement of (year, month): in that year, or the year before for a later month."""
     match = _MONTH_DAY.fullmatch(text)
     if not match:
-        raise ValueError(f"{text!r} is not a date")
+        raise CellProblem("'{value}' is not a date", value=text)
     first, second = int(match[1]), int(match[2])
     month, day = (second, first) if order == "dmy" else (first, second)
     year, statement_month = statement
     try:
         return date(year - 1 if month > statement_month else year, month, day)
     except ValueError:
-        raise ValueError(f"{text!r} is not a date") from None
+        raise CellProblem("'{value}' is not a date", value=text) from None

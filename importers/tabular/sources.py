@@ -139,7 +139,9 @@ def text_rows(
         for cells in reader:
             yield reader.line_num, cells
     except csv.Error as error:
-        raise StatementParseError(f"malformed CSV: {error}", line=reader.line_num) from error
+        raise StatementParseError(
+            "malformed CSV: {problem}", line=reader.line_num, problem=str(error)
+        ) from error
     except UnicodeDecodeError as error:
         raise _undecodable(encoding, reader.line_num, error) from error
 
@@ -156,7 +158,9 @@ def _delimiter(first: list[str], score: Callable[[list[list[str]]], int]) -> str
             failures.append((reader.line_num, error))
     if len(failures) == len(DELIMITERS):
         line, error = failures[0]
-        raise StatementParseError(f"malformed CSV: {error}", line=line) from error
+        raise StatementParseError(
+            "malformed CSV: {problem}", line=line, problem=str(error)
+        ) from error
     if max(scores.values()) <= 0:
         return _most_regular(first)  # no header anywhere: the unknown-layout guess needs columns
     return max(DELIMITERS, key=scores.__getitem__)
@@ -182,7 +186,9 @@ def _undecodable(encoding: str, lines_read: int, error: UnicodeDecodeError) -> S
     bad bytes. A pending partial character never holds a line break byte.
     """
     line = lines_read + 1 + error.object[: error.start].count(b"\n")
-    return StatementParseError(f"the text is not valid {encoding}", line=line, field="encoding")
+    return StatementParseError(
+        "the text is not valid {encoding}", line=line, field="encoding", encoding=encoding
+    )
 
 
 def xlsx_rows(stream: BinaryIO, sheet: int = 0) -> Iterator[Row]:
@@ -204,11 +210,13 @@ def xlsx_rows(stream: BinaryIO, sheet: int = 0) -> Iterator[Row]:
         except Exception as error:  # zipfile, KeyError, XML errors: all mean unreadable
             if seekable is not stream:
                 seekable.close()
-            raise StatementParseError(f"not a readable XLSX workbook: {error}") from error
+            raise StatementParseError(
+                "not a readable XLSX workbook: {problem}", problem=str(error)
+            ) from error
     number = cells = 0
     try:
         if sheet >= len(book.worksheets):
-            raise StatementParseError(f"the workbook has no sheet {sheet + 1}")
+            raise StatementParseError("the workbook has no sheet {sheet}", sheet=sheet + 1)
         worksheet = book.worksheets[sheet]
         # read_only trusts the sheet's <dimension>, which exporters leave stale: rows past
         # it were silently not read. Never trust it: read the rows that are there.
@@ -220,7 +228,7 @@ def xlsx_rows(stream: BinaryIO, sheet: int = 0) -> Iterator[Row]:
                 values = next(rows, None)
             except Exception as error:  # zlib, zipfile, XML errors: the sheet is damaged
                 raise StatementParseError(
-                    f"not a readable XLSX worksheet: {error}", line=number + 1
+                    "not a readable XLSX worksheet: {problem}", line=number + 1, problem=str(error)
                 ) from error
             if values is None:
                 return
@@ -242,14 +250,17 @@ def xls_rows(stream: BinaryIO, sheet: int = 0) -> Iterator[Row]:
     contents = stream.read(MAX_XLS_BYTES + 1)
     if len(contents) > MAX_XLS_BYTES:
         raise StatementParseError(
-            f"the XLS workbook is over {MAX_XLS_BYTES // (1024 * 1024)} MB: save it as XLSX or CSV"
+            "the XLS workbook is over {limit} MB: save it as XLSX or CSV",
+            limit=MAX_XLS_BYTES // (1024 * 1024),
         )
     try:
         book = xlrd.open_workbook(file_contents=contents, on_demand=True)
         worksheet = book.sheet_by_index(sheet)
     except Exception as error:  # XLRDError, CompDocError, struct.error, IndexError…
         raise StatementParseError(
-            f"not a readable XLS workbook: {type(error).__name__}: {error}"
+            "not a readable XLS workbook: {error_type}: {problem}",
+            error_type=type(error).__name__,
+            problem=str(error),
         ) from error
     del contents
     total = 0
@@ -258,7 +269,10 @@ def xls_rows(stream: BinaryIO, sheet: int = 0) -> Iterator[Row]:
             cells = [_xls_cell(cell, book.datemode) for cell in worksheet.row(number)]
         except Exception as error:  # a date cell no calendar holds (XLDateError, OverflowError)
             raise StatementParseError(
-                f"unreadable cell: {type(error).__name__}: {error}", line=number + 1
+                "unreadable cell: {error_type}: {problem}",
+                line=number + 1,
+                error_type=type(error).__name__,
+                problem=str(error),
             ) from error
         total += len(cells)
         _check_size(number + 1, len(cells), total)
@@ -279,7 +293,9 @@ def html_rows(stream: BinaryIO, encoding: str | None) -> Iterator[Row]:
         except etree.LxmlError as error:  # e.g. bytes the encoding cannot decode
             # a decoding failure reports line 1: the last row read is nearer the bad bytes
             where = max(getattr(error, "lineno", None) or 0, line, 1)
-            raise StatementParseError(f"not a readable HTML table: {error}", line=where) from error
+            raise StatementParseError(
+                "not a readable HTML table: {problem}", line=where, problem=str(error)
+            ) from error
         if row is None:
             return
         line = row.sourceline or 0
@@ -300,36 +316,44 @@ def _check_zip(stream: BinaryIO) -> None:
         with zipfile.ZipFile(stream) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
-        raise StatementParseError(f"not a readable XLSX workbook: {error}") from error
+        raise StatementParseError(
+            "not a readable XLSX workbook: {problem}", problem=str(error)
+        ) from error
     finally:
         stream.seek(0)
     if len(members) > MAX_ZIP_MEMBERS:
-        raise StatementParseError(f"the workbook has over {MAX_ZIP_MEMBERS} parts: not an export")
+        raise StatementParseError(
+            "the workbook has over {limit} parts: not an export", limit=MAX_ZIP_MEMBERS
+        )
     total = sum(member.file_size for member in members)
     if total > MAX_INFLATED_BYTES:
         raise StatementParseError(
-            f"the workbook inflates to over {MAX_INFLATED_BYTES // (1024 * 1024)} MB"
+            "the workbook inflates to over {limit} MB", limit=MAX_INFLATED_BYTES // (1024 * 1024)
         )
     for member in members:
         if member.filename.lower().endswith("sharedstrings.xml") and (
             member.file_size > MAX_SHARED_STRINGS_BYTES
         ):
             raise StatementParseError(
-                "the workbook's shared strings inflate to over "
-                f"{MAX_SHARED_STRINGS_BYTES // (1024 * 1024)} MB"
+                "the workbook's shared strings inflate to over {limit} MB",
+                limit=MAX_SHARED_STRINGS_BYTES // (1024 * 1024),
             )
 
 
 def _check_size(rows: int, width: int, cells: int) -> None:
     """Refuse a sheet beyond the bounds of rows, cells in a row, and cells in all."""
     if rows > MAX_SHEET_ROWS:
-        raise StatementParseError(f"the sheet has over {MAX_SHEET_ROWS:,} rows", line=rows)
+        raise StatementParseError(
+            "the sheet has over {limit} rows", line=rows, limit=f"{MAX_SHEET_ROWS:,}"
+        )
     if width > MAX_ROW_CELLS:
         raise StatementParseError(
-            f"a row has over {MAX_ROW_CELLS:,} cells: not a bank export", line=rows
+            "a row has over {limit} cells: not a bank export", line=rows, limit=f"{MAX_ROW_CELLS:,}"
         )
     if cells > MAX_SHEET_CELLS:
-        raise StatementParseError(f"the sheet has over {MAX_SHEET_CELLS:,} cells", line=rows)
+        raise StatementParseError(
+            "the sheet has over {limit} cells", line=rows, limit=f"{MAX_SHEET_CELLS:,}"
+        )
 
 
 def _seekable(stream: BinaryIO) -> BinaryIO:

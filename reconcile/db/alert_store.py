@@ -29,6 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.expression import ColumnClause
 
 from reconcile.actors import Actor
+from reconcile.alert_texts import detail_of
 from reconcile.alerts import AlertStatus, court_accounts_in, mask_facts, mask_text, severity_of
 from reconcile.audit import to_json_data
 from reconcile.case_events import CaseEvent
@@ -36,6 +37,7 @@ from reconcile.clock import utc_now
 from reconcile.db import outbox
 from reconcile.db.tables_alerts import alerts, case_events, deliveries
 from reconcile.db.uow import UnitOfWork
+from reconcile.errors import Message
 
 a, d = alerts.c, deliveries.c
 
@@ -50,7 +52,6 @@ def raise_alert(
     facts: dict,
     case_id: int | None = None,
     transaction_id: int | None = None,
-    detail: str | None = None,
 ) -> int | None:
     """Raise an alert and queue its delivery in the open unit of work; None if raised before."""
     values = alert_values(
@@ -60,7 +61,6 @@ def raise_alert(
         facts=facts,
         case_id=case_id,
         transaction_id=transaction_id,
-        detail=detail,
         raised_at=utc_now(),
     )
     alert_id = uow.conn.execute(
@@ -236,9 +236,11 @@ def alert_values(
     raised_at: datetime,
     case_id: int | None = None,
     transaction_id: int | None = None,
-    detail: str | None = None,
 ) -> dict:
-    """Return the row of a new alert: severity from its kind, personal data masked."""
+    """Return the row of a new alert: severity from its kind, personal data masked, and
+    its detail in English from its kind's template (reconcile/alert_texts.py)."""
+    stored = to_json_data(mask_facts(facts))
+    detail = detail_of(kind, stored)
     return {
         "kind": kind,
         "severity": str(severity_of(kind)),
@@ -246,7 +248,7 @@ def alert_values(
         "subject": subject,
         "case_id": case_id,
         "transaction_id": transaction_id,
-        "facts": to_json_data(mask_facts(facts)),
+        "facts": stored,
         "detail": mask_text(detail, keep=court_accounts_in(facts)),
         "status": str(AlertStatus.OPEN),
         "raised_at": raised_at,
@@ -402,11 +404,24 @@ def _filters(
 
 
 def set_status(
-    conn: Connection, alert_id: int, before: str, after: str, *, by: str, note: str | None
+    conn: Connection,
+    alert_id: int,
+    before: str,
+    after: str,
+    *,
+    by: str,
+    note: str | Message | None,
 ) -> bool:
-    """Move the alert from `before` to `after`; False if it was not in `before` any more."""
+    """Move the alert from `before` to `after`; False if it was not in `before` any more.
+    A note the service writes is a Message: kept in English and as template and facts."""
     verb = "acknowledge" if after == AlertStatus.ACKNOWLEDGED else "resolve"
     values = {"status": after, f"{verb}d_at": utc_now(), f"{verb}d_by": by, f"{verb}_note": note}
+    if isinstance(note, Message):
+        values[f"{verb}_note"] = str(note)
+        values[f"{verb}_note_said"] = {
+            "template": note.template,
+            "facts": to_json_data(note.facts),
+        }
     result = conn.execute(update(alerts).where(a.id == alert_id, a.status == before).values(values))
     return result.rowcount == 1
 

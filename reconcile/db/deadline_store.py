@@ -16,6 +16,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -24,7 +25,7 @@ from reconcile.clock import local_day, utc_now
 from reconcile.db import ledger_store
 from reconcile.db.tables import cases, courts, ledger_accounts, ledger_entries
 from reconcile.db.tables_alerts import alerts
-from reconcile.db.tables_deadlines import deadline_scan_batches
+from reconcile.db.tables_deadlines import case_deadline_due, deadline_scan_batches
 from reconcile.db.tables_parts import expected_receipts
 from reconcile.db.tables_payments import approvals, deferrals, disbursements
 from reconcile.db.tables_statements import statement_lines
@@ -32,7 +33,7 @@ from reconcile.deadlines import CaseFacts, Notice
 from reconcile.deferrals import deferred_changes, pause_of
 from reconcile.ledger import ARRIVALS
 
-le, la, sb = ledger_entries.c, ledger_accounts.c, deadline_scan_batches.c
+le, la, sb, cd = ledger_entries.c, ledger_accounts.c, deadline_scan_batches.c, case_deadline_due.c
 ap, dc = approvals.c, disbursements.c
 
 
@@ -118,12 +119,100 @@ def _add_pause(row, pauses: list, deferred: list) -> None:
         deferred.extend(deferred_changes(pause, row.amount))
 
 
-def batches_to_scan(conn: Connection, size: int) -> dict[int, int]:
-    """Return the batches of `size` case ids (case_id // size) with cases to scan, and how
-    many cases to scan each holds."""
-    batch = (la.case_id // size).label("batch")
-    rows = conn.execute(select(batch, func.count()).where(*_may_have_clocks()).group_by(batch))
+def cases_with_clocks(conn: Connection) -> int:
+    """Return how many cases may have a running clock (the cases a scan covers)."""
+    return conn.execute(select(func.count()).where(*_may_have_clocks())).scalar_one()
+
+
+def batches_to_scan(conn: Connection, size: int, as_of: date, basis: str) -> dict[int, int]:
+    """Return the batches of `size` case ids (case_id // size) with cases to compute as of
+    a day under a basis (`_to_compute`), and how many each holds."""
+    ids = union_all(
+        select(cd.case_id.label("case_id")).where(_to_compute(as_of, basis)), _without_row()
+    ).subquery()
+    batch = (ids.c.case_id // size).label("batch")
+    rows = conn.execute(select(batch, func.count()).group_by(batch))
     return {batch: count for batch, count in rows}
+
+
+def _to_compute(as_of: date, basis: str):
+    """The rows of the cases whose clocks are worth computing as of a day: a fact changed
+    since the last computation (or there was none), a clock may change state (next_due),
+    or the last computation may not hold for this day (it was as of a later day, or under
+    other rules or another calendar)."""
+    return or_(
+        cd.scanned_changes.is_(None),
+        cd.changes != cd.scanned_changes,
+        cd.next_due <= as_of,
+        cd.scanned_on > as_of,
+        cd.basis.is_(None),
+        cd.basis != basis,
+    )
+
+
+def _without_row(low: int | None = None, high: int | None = None):
+    """The cases that may have a running clock and have no row yet (in [low, high))."""
+    query = select(la.case_id.label("case_id")).where(
+        *_may_have_clocks(), ~select(cd.case_id).where(cd.case_id == la.case_id).exists()
+    )
+    if low is not None:
+        query = query.where(la.case_id >= low, la.case_id < high)
+    return query
+
+
+def cases_to_compute(
+    conn: Connection, low: int, high: int, as_of: date, basis: str
+) -> dict[int, int | None]:
+    """Return the cases in [low, high) to compute as of a day, each with the changes its
+    writers counted (None: it has no row yet), read before their facts are."""
+    query = (
+        select(cd.case_id, cd.changes)
+        .where(cd.case_id >= low, cd.case_id < high, _to_compute(as_of, basis))
+        .order_by(cd.case_id)
+    )
+    found: dict[int, int | None] = {case_id: changes for case_id, changes in conn.execute(query)}
+    for case_id in conn.execute(_without_row(low, high)).scalars():
+        found[case_id] = None
+    return found
+
+
+def add_next_due(conn: Connection, rows: list[dict], as_of: date, basis: str) -> None:
+    """Make the rows of computed cases that had none (`rows`: case_id, next_due), unless a
+    writer made one meanwhile (that one counts a change: the case is computed again)."""
+    if not rows:
+        return
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    values = [
+        {**row, "changes": 0, "scanned_changes": 0, "scanned_on": as_of, "basis": basis}
+        for row in rows
+    ]
+    conn.execute(dialect.insert(case_deadline_due).on_conflict_do_nothing(), values)
+
+
+def store_next_due(
+    conn: Connection, rows: dict[int, tuple[int, date | None]], as_of: date, basis: str
+) -> None:
+    """Store each computed case's next due day (`rows`: case id -> the changes read before
+    its facts, next due day or None), as of a day, unless a writer counted a change since
+    or holds the row now (SKIP LOCKED: the scan never waits on a writer)."""
+    if not rows:
+        return
+    ids = sorted(rows)
+    query = select(cd.case_id).where(cd.case_id.in_(ids)).with_for_update(skip_locked=True)
+    free = set(conn.execute(query).scalars())
+    values = [{"id": i, "read": rows[i][0], "next": rows[i][1]} for i in ids if i in free]
+    if values:
+        conn.execute(
+            update(case_deadline_due)
+            .where(cd.case_id == bindparam("id"), cd.changes == bindparam("read"))
+            .values(
+                next_due=bindparam("next"),
+                scanned_changes=bindparam("read"),
+                scanned_on=as_of,
+                basis=basis,
+            ),
+            values,
+        )
 
 
 def _may_have_clocks() -> tuple:
@@ -181,9 +270,11 @@ def record_batch(conn: Connection, batch: int, **values) -> None:
     conn.execute(update(deadline_scan_batches).where(sb.batch == batch).values(**values))
 
 
-def cases_in(conn: Connection, low: int, high: int) -> dict[int, dict]:
-    """Return the cases with ids in [low, high) that may have a running clock, by id: id,
-    status, number, court code and ledger id."""
+def cases_in(
+    conn: Connection, low: int, high: int, ids: list[int] | None = None
+) -> dict[int, dict]:
+    """Return the cases with ids in [low, high) (of `ids`, if named) that may have a running
+    clock, by id: id, status, number, court code and ledger id."""
     query = (
         _case_query()
         .add_columns(la.id.label("ledger_id"))
@@ -192,6 +283,8 @@ def cases_in(conn: Connection, low: int, high: int) -> dict[int, dict]:
         .where(*_may_have_clocks())
         .order_by(cases.c.id)
     )
+    if ids is not None:
+        query = query.where(cases.c.id.in_(ids))
     rows = conn.execute(query).all()
     return {
         id_: {
@@ -215,17 +308,21 @@ def facts_of_cases(conn: Connection, found: dict[int, dict], low: int, high: int
         case_of = {case["ledger_id"]: case_id for case_id, case in found.items()}
         entries = _arrivals_and_holds_in(low, high, sorted(case_of))
     else:
-        case_of, entries = None, _arrivals_and_holds_in(low, high)
+        case_of, entries = None, _arrivals_and_holds_in(low, high, case_ids=found)
     for row in conn.execute(entries).all():
         case_id = case_of[row.ledger_account_id] if case_of is not None else row.case_id
+        if case_id not in found:
+            continue
         if row.bucket == "held":
             holds[case_id].append((local_day(row.created_at), row.amount))
         else:
             arrivals_[case_id].append((_arrival_day(row), row.amount))
     for row in conn.execute(_notices(dc.case_id >= low, dc.case_id < high)).all():
-        notices[row.case_id].append(_notice(row))
+        if row.case_id in found:
+            notices[row.case_id].append(_notice(row))
     for row in conn.execute(_pauses_in(low, high)).all():
-        _add_pause(row, pauses[row.case_id], deferred[row.case_id])
+        if row.case_id in found:
+            _add_pause(row, pauses[row.case_id], deferred[row.case_id])
     return {
         case_id: CaseFacts(
             case_id=case_id,
@@ -241,7 +338,7 @@ def facts_of_cases(conn: Connection, found: dict[int, dict], low: int, high: int
     }
 
 
-def _arrivals_and_holds_in(low: int, high: int, ledger_ids: list[int] | None = None):
+def _arrivals_and_holds_in(low: int, high: int, ledger_ids: list[int] | None = None, case_ids=None):
     """The entries `arrivals` and `hold_changes` read, of the case ledgers in [low, high).
 
     With `ledger_ids` (PostgreSQL: the ledgers of those cases) the entries are picked by
@@ -261,12 +358,14 @@ def _arrivals_and_holds_in(low: int, high: int, ledger_ids: list[int] | None = N
         )
         columns = (le.kind, le.bucket, le.created_at, le.amount, statement_lines.c.booked_on)
         arrived = and_(*arrivals_only, ~reversed_.exists())
-        return (
+        query = (
             select(la.case_id, *columns)
             .select_from(source)
             .where(la.case_id >= low, la.case_id < high, or_(le.bucket == "held", arrived))
             .order_by(la.case_id, le.id)
         )
+        # (the cases to compute, when only some of the range are)
+        return query if case_ids is None else query.where(la.case_id.in_(sorted(case_ids)))
     line = select(statement_lines.c.booked_on).where(statement_lines.c.id == le.transaction_id)
     # LIMIT 1 keeps it a lookup per entry (an EXISTS may become a hash of every reversal)
     arrived = and_(*arrivals_only, reversed_.limit(1).scalar_subquery().is_(None))
@@ -321,14 +420,20 @@ def _pauses_in(low: int, high: int):
 
 
 def raised_already(
-    conn: Connection, low: int, high: int, findings: set[tuple[str, str]]
+    conn: Connection, low: int, high: int, findings: set[tuple[str, str]], case_ids=None
 ) -> set[tuple[str, str]]:
-    """Return which of these (kind, subject) findings on cases in [low, high) have an alert.
+    """Return which of these (kind, subject) findings on cases in [low, high) (of
+    `case_ids`, if named) have an alert.
 
     Read by case id (the index the planner takes for the range), not by kind: a kind's
     alerts span every case."""
+    if not findings:
+        return set()
     a = alerts.c
-    rows = conn.execute(select(a.kind, a.subject).where(a.case_id >= low, a.case_id < high))
+    query = select(a.kind, a.subject).where(a.case_id >= low, a.case_id < high)
+    if case_ids is not None:
+        query = query.where(a.case_id.in_(sorted(case_ids)))
+    rows = conn.execute(query)
     return {(kind, subject) for kind, subject in rows.all()} & findings
 
 

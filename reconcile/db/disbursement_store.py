@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, case, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from reconcile.db import deadline_marks
 from reconcile.db.request_store import RequestStore
 from reconcile.db.tables import (
     cases,
@@ -39,6 +40,7 @@ def insert_disbursement(conn: Connection, **values) -> dict:
         if values.get("resubmission_of") is None:
             raise
         raise Conflict("this returned payment has been resubmitted already") from e
+    deadline_marks.cases_changed(conn, [row.case_id])
     return dict(row._mapping)
 
 

@@ -217,7 +217,9 @@ def statement_alerts(conn: Connection, statement_id: int, limit: int = 500) -> l
             alerts.c.case_id,
             alerts.c.raised_at,
             alerts.c.detail,
+            alerts.c.facts,
             alerts.c.resolve_note,
+            alerts.c.resolve_note_said,
         )
         .where(
             or_(

@@ -15,9 +15,9 @@ from datetime import datetime
 from sqlalchemy import Connection, Select, func, insert, literal, select, update
 
 from reconcile.clock import utc_now
-from reconcile.db import checkpoint_store, daily_totals
+from reconcile.db import checkpoint_store, daily_totals, deadline_marks
 from reconcile.db.tables import ledger_accounts, ledger_entries
-from reconcile.errors import InsufficientAvailable, TotalTooLarge
+from reconcile.errors import N_, InsufficientAvailable, Message, TotalTooLarge
 from reconcile.ledger import (
     BUCKETS,
     UNRESERVED_SIGN,
@@ -117,6 +117,7 @@ def post(
             insert(ledger_entries).values(bucket=posting.bucket, amount=posting.amount, **values)
         )
         ids.append(result.inserted_primary_key[0])
+    deadline_marks.ledger_changed(conn, ledger_account_id)
     daily_totals.add_postings(
         conn, ledger_account_id, postings, transaction_id=transaction_id, posted_at=now
     )
@@ -200,16 +201,35 @@ def post_from(
         .subquery()
     )
     if _may_exceed(conn, bucket, at_most, totals):
-        raise TotalTooLarge(
-            f"the {bucket} total would exceed {format_yuan(MAX_TOTAL_FEN)} yuan", field="amount"
-        )
-    conn.execute(
+        _refuse_total(bucket)
+    moved = conn.execute(
         update(ledger_accounts)
         .where(la.id == totals.c.ledger_id)
         .values({la[bucket]: la[bucket] + totals.c.total})
+        .returning(la.case_id)
     )
+    deadline_marks.cases_changed(conn, moved.scalars().all())
     if not counted:
         daily_totals.add_entries(conn, rows, bucket=bucket, posted_at=now)
+
+
+#: how a refusal names each bucket of a ledger (reconcile.ledger.BUCKETS)
+_BUCKET_SAID = {
+    "received": Message(N_("received")),
+    "held": Message(N_("held")),
+    "pending": Message(N_("pending")),
+    "approved_unpaid": Message(N_("approved_unpaid")),
+    "paid": Message(N_("paid")),
+}
+
+
+def _refuse_total(bucket: str):
+    raise TotalTooLarge(
+        "the {bucket} total would exceed {largest} yuan",
+        field="amount",
+        bucket=_BUCKET_SAID.get(bucket, bucket),
+        largest=format_yuan(MAX_TOTAL_FEN),
+    )
 
 
 def _may_exceed(conn: Connection, bucket: str, at_most: int, totals) -> bool:
@@ -245,10 +265,7 @@ def _refuse(conn: Connection, ledger_account_id: int, deltas: dict[str, int], co
     current = balance(conn, ledger_account_id)
     for bucket, delta in deltas.items():
         if getattr(current, bucket) + delta > MAX_TOTAL_FEN:
-            raise TotalTooLarge(
-                f"the {bucket} total would exceed {format_yuan(MAX_TOTAL_FEN)} yuan",
-                field="amount",
-            )
+            _refuse_total(bucket)
     raise InsufficientAvailable(
         "the amount exceeds the money available on this ledger",
         available=current.available,
@@ -353,5 +370,6 @@ def reverse_from(
     # counted before the insert: once reversed, the originals are no longer selected
     reversed_ = select(rows.c.ledger_account_id, -rows.c.amount, rows.c.transaction_id).subquery()
     daily_totals.add_entries(conn, reversed_, bucket=bucket, posted_at=now)
+    deadline_marks.ledgers_changed(conn, select(rows.c.ledger_account_id))
     conn.execute(insert(ledger_entries).from_select(target, reversing))
     return count

@@ -36,6 +36,9 @@ def assign(conn: Connection, person_id: int, position: str) -> None:
     ).one()
     if held.position not in (None, position):
         raise ValidationFailed(
-            f"{held.name} holds the position {held.position} already", field="position"
+            "{person} holds the position {position} already",
+            field="position",
+            person=held.name,
+            position=held.position,
         )
     conn.execute(update(people).where(people.c.id == person_id).values(position=position))

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from reconcile.account_numbers import normalise_account_number
 from reconcile.cases import NewCase, PartySpec
 from reconcile.clock import utc_now
+from reconcile.db import deadline_marks
 from reconcile.db.tables import (
     cases,
     collection_accounts,
@@ -104,6 +105,7 @@ def insert_case(conn: Connection, spec: NewCase, **values) -> int:
     except IntegrityError as e:
         raise AlreadyExists(values.get("case_number")) from e
     case_id = case_id.inserted_primary_key[0]
+    deadline_marks.case_registered(conn, case_id)
     for party in spec.applicants:
         _insert_party(conn, case_id, "applicant", "payee", party)
     for party in spec.respondents:
@@ -191,6 +193,7 @@ def set_case_status(
         .where(cs.id == case_id)
         .values(status=status, closed_at=closed_at, closure_type=closure_type)
     )
+    deadline_marks.cases_changed(conn, [case_id])
 
 
 _PARTIES_OF_CASE = (

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, Select, Table, insert, select, update
 
-from reconcile.db import approval_store
+from reconcile.db import approval_store, deadline_marks
 from reconcile.db.tables import cases, collection_accounts, courts, parties, party_accounts
 from reconcile.db.tables_payments import deferrals, payee_account_changes
 from reconcile.db.tables_statements import statement_imports, statement_voids
@@ -35,6 +35,7 @@ class RequestStore:
     def insert(self, conn: Connection, **values) -> int:
         """Insert a request as requested; return its id."""
         result = conn.execute(insert(self.table).values(status="requested", **values))
+        deadline_marks.request_changed(conn, self.table, result.inserted_primary_key[0])
         return result.inserted_primary_key[0]
 
     def by_id(self, conn: Connection, row_id: int, *, lock: bool = False) -> dict | None:
@@ -44,6 +45,12 @@ class RequestStore:
             query = query.with_for_update(of=self.table)
         row = conn.execute(query).one_or_none()
         return dict(row._mapping) if row else None
+
+    def by_ids(self, conn: Connection, row_ids: list[int]) -> dict[int, dict]:
+        """Return the requests of these ids that exist, by id, each as `by_id` does."""
+        query = self.query().where(self.table.c.id.in_(row_ids))
+        rows = [dict(r._mapping) for r in conn.execute(query)] if row_ids else []
+        return {row["id"]: row for row in rows}
 
     def of_case(self, conn: Connection, case_id: int) -> list[dict]:
         """Return a case's requests, oldest first."""
@@ -56,6 +63,7 @@ class RequestStore:
 
     def set_values(self, conn: Connection, row_id: int, **values) -> None:
         conn.execute(update(self.table).where(self.table.c.id == row_id).values(**values))
+        deadline_marks.request_changed(conn, self.table, row_id)
 
 
 def _of_statement() -> Select:

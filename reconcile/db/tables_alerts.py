@@ -45,6 +45,9 @@ alerts = Table(
     Column("resolved_at", Timestamp),
     Column("resolved_by", String(200)),
     Column("resolve_note", Text),
+    #: a note the service wrote, as {"template", "facts"} to say in the reader's language
+    Column("acknowledge_note_said", JSON),
+    Column("resolve_note_said", JSON),
     UniqueConstraint("kind", "subject"),
     CheckConstraint(check_sql("status", AlertStatus), name="status"),
     CheckConstraint("severity in ('info', 'warning', 'critical')", name="severity"),

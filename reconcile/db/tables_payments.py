@@ -114,6 +114,25 @@ disbursements = Table(
     ),
 )
 Index("ix_disbursements_status", disbursements.c.status, disbursements.c.collection_account_id)
+#: the lists of payments (#20, reconcile/db/disbursement_lists.py): a status tab in id
+#: order, with the columns the 合计 and the tab counts filter and sum (read from the index
+#: alone); every one, newest first; and the largest first, the oldest first within one amount
+Index(
+    "ix_disbursements_court_status",
+    disbursements.c.court_id,
+    disbursements.c.status,
+    disbursements.c.id,
+    disbursements.c.amount,
+    disbursements.c.kind,
+    disbursements.c.requested_at,
+)
+Index("ix_disbursements_court_id", disbursements.c.court_id, disbursements.c.id)
+Index(
+    "ix_disbursements_court_amount",
+    disbursements.c.court_id,
+    disbursements.c.amount.desc(),
+    disbursements.c.id,
+)
 
 #: One row per decision on a request. The unique constraints make the database itself
 #: refuse a second approval by the same person, or two decisions at the same level.

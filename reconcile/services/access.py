@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 from reconcile.actors import Actor
-from reconcile.errors import Forbidden, NotFound
+from reconcile.errors import N_, Forbidden, Message, NotFound
 from reconcile.permissions import Verb, may, roles_for
 
 
 def require(actor: Actor, verb: Verb) -> None:
     """Raise Forbidden unless the actor's role may do `verb` (reconcile.permissions)."""
     if not may(actor.role, verb):
-        raise Forbidden(f"the {actor.role} role may not do this", allowed_roles=roles_for(verb))
+        raise Forbidden(
+            "the {role} role may not do this", role=actor.role, allowed_roles=roles_for(verb)
+        )
 
 
 def require_role(actor: Actor, *roles: str) -> None:
     """Raise Forbidden unless the actor has one of `roles` (the CLI and scheduler always may)."""
     if actor.role == "system" or actor.role in roles:
         return
-    raise Forbidden(f"the {actor.role} role may not do this", allowed_roles=list(roles))
+    raise Forbidden("the {role} role may not do this", role=actor.role, allowed_roles=list(roles))
 
 
-def require_court(actor: Actor, court_code: str, what: str = "resource") -> None:
-    """Raise NotFound for another court's resource, as if it did not exist."""
+def require_court(actor: Actor, court_code: str, what: str = N_("resource")) -> None:
+    """Raise NotFound for another court's resource, as if it did not exist; `what` names
+    it, a template marked N_ ("court"), said in the reader's language."""
     if not actor.may_see(court_code):
-        raise NotFound(f"{what} not found")
+        raise NotFound("{what} not found", what=Message(what))

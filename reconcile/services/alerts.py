@@ -17,7 +17,15 @@ from reconcile.alerts import ALERT_LIFECYCLE, AlertAction, AlertStatus
 from reconcile.clock import COURT_TZ, as_utc, utc_now
 from reconcile.db import alert_store, outbox
 from reconcile.db.uow import UnitOfWork
-from reconcile.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from reconcile.errors import (
+    N_,
+    Conflict,
+    DomainError,
+    Forbidden,
+    Message,
+    NotFound,
+    ValidationFailed,
+)
 from reconcile.permissions import Verb, roles_for
 from reconcile.services.access import require
 from reconcile.services.delivery import (
@@ -202,24 +210,27 @@ def resolve_many(uow: UnitOfWork, actor: Actor, alert_ids: list[int], note: str)
 def _move_many(uow: UnitOfWork, actor: Actor, alert_ids: list[int], action, note) -> dict:
     require(actor, Verb.HANDLE_ALERT)
     if not alert_ids or len(alert_ids) > MOST_AT_ONCE:
-        raise ValidationFailed(f"give between 1 and {MOST_AT_ONCE} alerts", field="ids")
+        raise ValidationFailed("give between 1 and {most} alerts", most=MOST_AT_ONCE, field="ids")
     if len(set(alert_ids)) != len(alert_ids):
         twice = next(i for i in alert_ids if alert_ids.count(i) > 1)
-        raise _alert_refused(twice, "the alert is named twice")
+        raise _alert_refused(twice, Message(N_("the alert is named twice")))
     moved = []
     with uow:
         for alert_id in sorted(alert_ids):  # in id order: two bulk moves never deadlock
             try:
                 moved.append(_move_in(uow, actor, alert_id, action, note))
             except DomainError as refusal:
-                raise _alert_refused(alert_id, refusal.message, refusal.code) from refusal
+                raise _alert_refused(alert_id, refusal, refusal.code) from refusal
         uow.commit()
     return {"items": moved, "count": len(moved)}
 
 
-def _alert_refused(alert_id: int, why: str, code: str | None = None) -> ValidationFailed:
+def _alert_refused(
+    alert_id: int, why: Message | DomainError, code: str | None = None
+) -> ValidationFailed:
     return ValidationFailed(
-        f"alert {alert_id}: {why}; no alert was changed",
+        "alert {alert_id}: {reason}; no alert was changed",
+        reason=why,
         field="ids",
         alert_id=alert_id,
         refusal=code or "validation_error",
@@ -240,8 +251,9 @@ def _move_in(uow: UnitOfWork, actor: Actor, alert_id: int, action: AlertAction, 
     alert = _visible_alert(uow, actor, alert_id)
     if action is AlertAction.RESOLVE and not may_resolve(actor.role, alert["kind"]):
         raise Forbidden(
-            f"an alert of kind {alert['kind']} is about finance's own operations: the "
+            "an alert of kind {kind} is about finance's own operations: the "
             "supervisor or the complaint desk resolves it",
+            kind=alert["kind"],
             allowed_roles=roles_for(Verb.SUPERVISE_FINANCE),
         )
     after = ALERT_LIFECYCLE.after(alert["status"], action)
@@ -265,7 +277,7 @@ def _move_in(uow: UnitOfWork, actor: Actor, alert_id: int, action: AlertAction, 
             actor,
             kind=ESCALATION_KIND,
             subject=escalation_subject(alert_id),
-            note=f"alert {alert_id} resolved",
+            note=Message("alert {alert_id} resolved", {"alert_id": alert_id}),
         )
     return alert_store.alert_by_id(uow.conn, alert_id)
 

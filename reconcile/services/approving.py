@@ -32,7 +32,7 @@ from reconcile.db import approval_store, people, positions, registry
 from reconcile.db.handles import Connection
 from reconcile.db.request_store import RequestStore
 from reconcile.db.uow import UnitOfWork
-from reconcile.errors import NotFound
+from reconcile.errors import Message, NotFound
 from reconcile.lifecycle import Lifecycle
 from reconcile.permissions import Verb
 from reconcile.services.access import require
@@ -67,7 +67,8 @@ class RequestKind:
     subject: str  #: the approvals' subject_type, and the audit's entity type
     store: RequestStore
     lifecycle: Lifecycle
-    what: str | None = None  #: as "not found" names it; default: the subject
+    #: as "not found" names it, a template marked N_ ("statement void"); default: the subject
+    what: str | None = None
     #: the request as shown, with its approvals; default: its row without the token id
     view: Callable[[Connection, int], dict] | None = None
     on_approved: Follow = _nothing  #: after the last level approved, before it is shown
@@ -221,7 +222,8 @@ def visible_request(
     """Return a request the actor's courts may see, or NotFound; `lock` locks its row."""
     row = kind.store.by_id(conn, request_id, lock=lock)
     if row is None or not actor.may_see(row["court"]):
-        raise NotFound(f"{kind.what} not found")
+        what = kind.what  # marked N_ where the kind is written
+        raise NotFound("{what} not found", what=Message(what))
     return row
 
 

@@ -53,7 +53,7 @@ def object_trail(
     with uow:
         trail = _page(uow, actor, {entity_type: [str(entity_id)]}, after_seq)
     if not trail["records"] and not after_seq:
-        raise NotFound(f"{entity_type} not found")
+        raise NotFound("{what} not found", what=entity_type)
     return trail
 
 

@@ -14,7 +14,7 @@ from reconcile.errors import ValidationFailed
 from reconcile.permissions import Verb
 from reconcile.services.access import require
 from reconcile.services.cases import case_view
-from reconcile.sub_accounts import CHECK_DIGITS, has_valid_check_digits, typo_neighbours
+from reconcile.sub_accounts import CHECK_DIGITS, Typo, has_valid_check_digits, typo_neighbours
 
 #: the most cases one export holds; more must be narrowed by the filters first
 MAX_EXPORT_ROWS = 20_000
@@ -74,7 +74,9 @@ def export_cases(uow: UnitOfWork, actor: Actor, filters: CaseFilters) -> list[di
         count = case_search_store.case_totals(uow.conn, court_ids, filters)["count"]
         if count > MAX_EXPORT_ROWS:
             raise ValidationFailed(
-                f"{count} cases match: narrow the filters to {MAX_EXPORT_ROWS} or fewer",
+                "{count} cases match: narrow the filters to {most} or fewer",
+                count=count,
+                most=MAX_EXPORT_ROWS,
                 field="format",
             )
         found, after = [], None
@@ -103,16 +105,18 @@ def _views(conn: Connection, rows: list[dict]) -> list[dict]:
 
 def _near_misses(conn: Connection, actor: Actor, typed: str) -> list[dict]:
     accounts = registry.accounts_of_courts(conn, None if actor.all_courts else sorted(actor.courts))
-    reasons: dict[str, str] = {}
+    reasons: dict[str, Typo] = {}
     for account in accounts:
         for number, reason in _neighbours_fitting(typed, account):
             reasons.setdefault(number, reason)
     rows = case_search_store.cases_by_sub_accounts(conn, [a["id"] for a in accounts], reasons)
     items = _views(conn, rows)
     for item in items:
+        reason = reasons[item["sub_account_number"]]
         item["match"] = {
             "kind": MatchKind.SUB_ACCOUNT_NEAR_MISS,
-            "reason": reasons[item["sub_account_number"]],
+            "reason": reason,
+            "typo": reason.said(),
         }
     return items
 

@@ -17,7 +17,7 @@ from reconcile.db import (
 )
 from reconcile.db.handles import Connection
 from reconcile.db.uow import UnitOfWork
-from reconcile.errors import Conflict, NotFound, ValidationFailed
+from reconcile.errors import N_, Conflict, NotFound, ValidationFailed
 from reconcile.ledger import BUCKETS, Balance, EntryKind
 from reconcile.payee_identity import mask_identity_number
 from reconcile.permissions import Verb
@@ -56,14 +56,14 @@ def register_case(
     An agent's payee account is not named yet: it opens a payee-account change that
     `payee_change_levels` approve (services/payee_identity.py)."""
     require(actor, Verb.REGISTER_CASE)
-    require_court(actor, spec.court, "court")
+    require_court(actor, spec.court, N_("court"))
     number = check_new_case(spec)
     payee_identity.check_applicants(spec)
     spec, agents = payee_identity.without_agents(spec)
     with uow:
         account = _collection_account_for(uow.conn, spec.court, collection_account)
         if registry.case_by_number(uow.conn, str(number)):
-            raise Conflict(f"case {number} is registered already", case_number=str(number))
+            raise Conflict("case {case_number} is registered already", case_number=str(number))
         sub_account, source = _sub_account_for(uow.conn, account, spec.sub_account_number)
         try:
             case_id = registry.insert_case(
@@ -80,7 +80,9 @@ def register_case(
                 filed_on=spec.filed_on or local_today(),
             )
         except registry.AlreadyExists as e:  # a concurrent registration of the same case won
-            raise Conflict(f"case {number} is registered already", case_number=str(number)) from e
+            raise Conflict(
+                "case {case_number} is registered already", case_number=str(number)
+            ) from e
         for applicant in spec.applicants:
             for payee in applicant.accounts:  # never the respondent's, nor a court's (art. 20)
                 check_payee(uow.conn, case_id, payee.account_number)
@@ -231,7 +233,7 @@ def verify_account(uow: UnitOfWork, actor: Actor, case_number: str, account_numb
     with uow:
         case = registry.case_by_number(uow.conn, canonical)
     if case is None or not actor.may_see(case["court"]):
-        raise NotFound(f"case {canonical} not found")
+        raise NotFound("case {case_number} not found", case_number=canonical)
     asked = normalise_account_number(account_number)
     return {
         "case_number": case["case_number"],
@@ -322,14 +324,16 @@ def _visible_case(conn: Connection, actor: Actor, case_id: int) -> dict:
 def _collection_account_for(conn: Connection, court: str, number: str | None) -> dict:
     court_row = registry.court_by_code(conn, court)
     if court_row is None:
-        raise ValidationFailed(f"court {court} is not registered", field="court")
+        raise ValidationFailed("court {court} is not registered", court=court, field="court")
     accounts = registry.accounts_of_court(conn, court_row["id"])
     if number is not None:
         wanted = normalise_account_number(number)
         accounts = [a for a in accounts if a["account_number"] == wanted]
     if not accounts:
         raise ValidationFailed(
-            f"court {court} has no such collection account", field="collection_account"
+            "court {court} has no such collection account",
+            court=court,
+            field="collection_account",
         )
     return accounts[0]
 
@@ -343,9 +347,9 @@ def _sub_account_for(conn: Connection, account: dict, given: str | None) -> tupl
                 check_digits=account["sub_account_check_digits"],
             )
         except InvalidSubAccount as e:
-            raise ValidationFailed(str(e), field="sub_account_number") from e
+            raise ValidationFailed("{reason}", reason=e, field="sub_account_number") from e
         if registry.case_by_sub_account(conn, account["id"], number):
-            raise Conflict(f"sub-account {number} belongs to another case")
+            raise Conflict("sub-account {sub_account} belongs to another case", sub_account=number)
         return number, "bank"
     while True:
         sequence = registry.take_next_sequence(conn, account["id"])

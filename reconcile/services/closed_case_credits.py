@@ -66,6 +66,4 @@ def alert_placed(
             "booked_on": booked_on.isoformat(),
             "placed_by": how,
         },
-        detail=f"{format_yuan(amount)} yuan arrived on {booked_on.isoformat()} for case "
-        f"{case['case_number']}, closed as {case['closure_type']}: it may need 恢复执行",
     )

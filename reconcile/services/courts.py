@@ -19,10 +19,12 @@ def add_court(uow: UnitOfWork, actor: Actor, code: str, name: str) -> dict:
     """Register a court by its code, e.g. 京0105."""
     require(actor, Verb.ADMINISTER)
     if not _COURT_CODE.match(code):
-        raise ValidationFailed(f"{code!r} is not a court code such as 京0105", field="code")
+        raise ValidationFailed(
+            "'{court_code}' is not a court code such as 京0105", court_code=code, field="code"
+        )
     with uow:
         if registry.court_by_code(uow.conn, code):
-            raise Conflict(f"court {code} exists already")
+            raise Conflict("court {court} exists already", court=code)
         court_id = registry.insert_court(uow.conn, code, name)
         court = {"id": court_id, "code": code, "name": name}
         uow.audit(actor, "court.added", "court", court_id, court=code, after=court)
@@ -64,13 +66,15 @@ def add_collection_account(
     with uow:
         court_row = registry.court_by_code(uow.conn, court)
         if court_row is None:
-            raise NotFound(f"court {court} not found")
+            raise NotFound("court {court} not found", court=court)
         try:
             account_id = registry.insert_collection_account(
                 uow.conn, court_id=court_row["id"], **values
             )
         except registry.AlreadyExists as e:
-            raise Conflict(f"collection account {values['account_number']} exists already") from e
+            raise Conflict(
+                "collection account {account} exists already", account=values["account_number"]
+            ) from e
         ledger_store.open_suspense_ledger(uow.conn, account_id)
         uow.audit(
             actor,

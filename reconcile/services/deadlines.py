@@ -3,8 +3,15 @@
 The scan works through the cases in batches of SCAN_BATCH_CASES ids: each batch's facts
 are read with a handful of queries, its clocks computed with reconcile.deadlines, and its
 new findings raised in bulk (alerts, deliveries, one audit record per court), in one
-transaction. A scanner claims the batch's row (FOR UPDATE SKIP LOCKED on PostgreSQL; on
-SQLite writers queue), so several service instances scanning at once never work on the
+transaction. Only the cases whose clocks may raise something new are computed: each case
+keeps its next due day (the first day a clock of it may become due soon or overdue,
+reconcile.deadlines.next_change), stored once the batch that computed it committed, and
+the writers of its facts count a change on it in their own transaction
+(reconcile/db/deadline_marks.py); a scan computes the changed cases and those due by its
+day (deadline_store.cases_to_compute), so a scan with nothing due reads no entry, and
+raises what a scan of every case would.
+A scanner claims the batch's row (FOR UPDATE SKIP LOCKED on PostgreSQL; on SQLite writers
+queue), so several service instances scanning at once never work on the
 same cases together, and skips a batch that a scan as of the same day, begun after it,
 has done. Alerts are keyed by their deadline, so a later scan raises nothing twice.
 """
@@ -23,7 +30,17 @@ from reconcile.clock import as_utc
 from reconcile.db import alert_store, deadline_store
 from reconcile.db.handles import Engine
 from reconcile.db.uow import UnitOfWork
-from reconcile.deadlines import Clock, Finding, Rules, clocks, findings, provisional_years, state_of
+from reconcile.deadlines import (
+    Clock,
+    Finding,
+    Rules,
+    basis_of,
+    clocks,
+    findings,
+    next_change,
+    provisional_years,
+    state_of,
+)
 from reconcile.errors import NotFound
 from reconcile.money import format_yuan
 from reconcile.permissions import Verb
@@ -89,18 +106,21 @@ def _clock_view(clock_: Clock, state: str) -> dict:
 def scan_deadlines(engine: Engine, settings: dict, as_of: date, actor: Actor = SYSTEM) -> dict:
     """Raise the deadline warnings and alerts due as of a day; return what was done."""
     rules, calendar = Rules.from_settings(settings), calendar_from(settings)
+    basis = _basis(rules, calendar)
     report: Counter = Counter()
     years: defaultdict[str, set[int]] = defaultdict(set)
     with UnitOfWork(engine, read_only=True) as uow:
         since = deadline_store.database_now(uow.conn)
-        batches = deadline_store.batches_to_scan(uow.conn, SCAN_BATCH_CASES)
+        covered = deadline_store.cases_with_clocks(uow.conn)
+        batches = deadline_store.batches_to_scan(uow.conn, SCAN_BATCH_CASES, as_of, basis)
     if batches:
         with UnitOfWork(engine) as uow:
             deadline_store.add_batches(uow.conn, sorted(batches))
             uow.commit()
-    scan = _Scan(actor, as_of, rules, calendar, since, report, years)
+    scan = _Scan(actor, as_of, rules, calendar, basis, since, report, years)
     for batch, size in sorted(batches.items()):
-        scan.batch(UnitOfWork(engine), batch, size)
+        computed = scan.batch(UnitOfWork(engine), batch, size)
+        _store_next_due(engine, computed, as_of, basis)
     for court, court_years in sorted(years.items()):
         _raise_provisional(UnitOfWork(engine), actor, court, court_years, report)
     report.update(
@@ -125,7 +145,18 @@ def scan_deadlines(engine: Engine, settings: dict, as_of: date, actor: Actor = S
         }
     )
     report = +report  # drop zero counts
-    return {"as_of": as_of, "cases": sum(batches.values()), **report}
+    return {"as_of": as_of, "cases": covered, **report}
+
+
+def _basis(rules: Rules, calendar: WorkingDayCalendar) -> str:
+    key = (rules, id(calendar))
+    if key not in _BASES:
+        _BASES[key] = basis_of(rules, calendar)
+    return _BASES[key]
+
+
+#: the basis of each (rules, calendar) a scan used: the calendars are kept (_calendar)
+_BASES: dict[tuple[Rules, int], str] = {}
 
 
 @dataclass
@@ -136,44 +167,56 @@ class _Scan:
     as_of: date
     rules: Rules
     calendar: WorkingDayCalendar
+    basis: str  #: digest of the rules and the calendar (reconcile.deadlines.basis_of)
     since: datetime  #: when the scan began, by the database's clock
     report: Counter
     years: defaultdict[str, set[int]]
 
-    def batch(self, uow: UnitOfWork, batch: int, size: int) -> None:
-        """Claim a batch (`size` cases to scan when the scan began), raise the findings of
-        its cases that are not raised yet, in bulk."""
+    def batch(self, uow: UnitOfWork, batch: int, size: int) -> dict:
+        """Claim a batch (`size` cases to compute when the scan began), raise the findings
+        of its cases that are not raised yet, in bulk; return what was computed of each case
+        (the changes read, its next due day) for _store_next_due."""
         with uow:
             if not self._claim(uow.conn, batch, size):
-                return
+                return {}
             began = deadline_store.database_now(uow.conn)
-            found, new = self._new_findings(uow.conn, batch)
+            computed, new = self._new_findings(uow.conn, batch)
             raised = self._raise(uow, batch, new)
             if raised:  # else there is nothing to spare another scanner: it may redo the batch
                 deadline_store.record_batch(
-                    uow.conn, batch, as_of=self.as_of, scanned_at=began, cases=found, raised=raised
+                    uow.conn,
+                    batch,
+                    as_of=self.as_of,
+                    scanned_at=began,
+                    cases=len(computed),
+                    raised=raised,
                 )
             uow.commit()
+        return computed
 
-    def _new_findings(self, conn, batch: int) -> tuple[int, dict]:
-        """Return how many cases were computed, and the rows of the findings not raised yet
-        by (court, kind)."""
+    def _new_findings(self, conn, batch: int) -> tuple[dict, dict]:
+        """Return what was computed of each case, and the rows of the findings not raised
+        yet by (court, kind)."""
         low, high = batch * SCAN_BATCH_CASES, (batch + 1) * SCAN_BATCH_CASES
-        found = deadline_store.cases_in(conn, low, high)
-        facts = deadline_store.facts_of_cases(conn, found, low, high)
+        # the changes counted, read before the facts: a change after it is computed again
+        changes = deadline_store.cases_to_compute(conn, low, high, self.as_of, self.basis)
+        found = deadline_store.cases_in(conn, low, high, sorted(changes)) if changes else {}
+        facts = deadline_store.facts_of_cases(conn, found, low, high) if found else {}
         due: dict[tuple[str, str], tuple[dict, Finding]] = {}
+        next_due: dict[int, date | None] = dict.fromkeys(changes)  # no clock: none
         for case_id, case in found.items():
             running = clocks(facts[case_id], self.rules, self.calendar)
             for finding in findings(running, self.as_of, self.rules, self.calendar):
                 due[(finding.kind, finding.clock.subject)] = (case, finding)
             if any(c.deadline.provisional for c in running):
                 self.years[case["court"]] |= provisional_years(running)
-        raised_before = deadline_store.raised_already(conn, low, high, set(due))
+            next_due[case_id] = next_change(running, self.as_of, self.rules, self.calendar)
+        raised_before = deadline_store.raised_already(conn, low, high, set(due), found)
         new: defaultdict[tuple[str, str], list[dict]] = defaultdict(list)
         for key, (case, finding) in due.items():
             if key not in raised_before:
                 new[(case["court"], finding.kind)].append(_alert_row(case, finding))
-        return len(found), new
+        return {i: (changes[i], next_due[i]) for i in changes}, new
 
     def _claim(self, conn, batch: int, size: int) -> bool:
         claim = deadline_store.claim_batch(conn, batch)
@@ -207,6 +250,27 @@ class _Scan:
         return sum(len(v["alert_ids"]) for v in by_court.values())
 
 
+def _store_next_due(engine: Engine, computed: dict, as_of: date, basis: str) -> None:
+    """Store the next due days of a batch's cases once its findings are committed, in
+    transactions of their own that hold nothing a writer waits for: the rows to make
+    first, then the rows to update (those no writer holds or changed since). A crash
+    before leaves the cases to compute again: their findings are raised already."""
+    if not computed:
+        return
+    missing = [
+        {"case_id": i, "next_due": day} for i, (read, day) in computed.items() if read is None
+    ]
+    if missing:
+        with UnitOfWork(engine) as uow:
+            deadline_store.add_next_due(uow.conn, missing, as_of, basis)
+            uow.commit()
+    known = {i: row for i, row in computed.items() if row[0] is not None}
+    if known:
+        with UnitOfWork(engine) as uow:
+            deadline_store.store_next_due(uow.conn, known, as_of, basis)
+            uow.commit()
+
+
 def _alert_row(case: dict, finding: Finding) -> dict:
     c = finding.clock
     facts = {
@@ -218,25 +282,14 @@ def _alert_row(case: dict, finding: Finding) -> dict:
         "provisional": c.deadline.provisional,
         "disbursement_id": c.disbursement_id,
     }
-    provisional = " (provisional: a year without a published holiday schedule)"
-    awaiting = ""
     if c.marked_paid_on is not None:  # mark-paid does not stop the clock: the debit does
         facts["marked_paid_on"] = c.marked_paid_on.isoformat()
-        awaiting = (
-            f", marked paid on {c.marked_paid_on}: awaiting confirmation by a statement debit"
-        )
-    detail = (
-        f"case {case['case_number']}: {format_yuan(c.amount)} yuan, {c.kind} due {c.deadline.due}"
-        + awaiting
-        + (provisional if c.deadline.provisional else "")
-    )
     return {
         "kind": finding.kind,
         "court": case["court"],
         "subject": c.subject,
         "facts": facts,
         "case_id": case["id"],
-        "detail": detail,
     }
 
 
@@ -250,9 +303,7 @@ def _raise_provisional(uow, actor, court: str, court_years: set[int], report: Co
                 kind="calendar_provisional",
                 court=court,
                 subject=f"calendar:{year}:court:{court}",
-                facts={"year": year},
-                detail=f"deadlines reaching {year} are counted on weekends alone: add "
-                f"config/calendars/{year}.toml once the State Council's holiday notice is out",
+                facts={"year": year, "calendar_file": f"config/calendars/{year}.toml"},
             )
             if raised is not None:
                 report["calendar_provisional"] += 1

@@ -25,7 +25,7 @@ from reconcile.deferrals import (
     check_next_review,
     is_late,
 )
-from reconcile.errors import ValidationFailed
+from reconcile.errors import N_, Message, ValidationFailed
 from reconcile.money import format_yuan
 from reconcile.permissions import Verb
 from reconcile.services.access import require
@@ -41,7 +41,7 @@ def _stop_the_clock(uow: UnitOfWork, actor: Actor, row: dict) -> None:
     DEFERRALS.set_values(uow.conn, row["id"], approved_on=clock.local_today())
 
 
-def _resolve_review(uow: UnitOfWork, actor: Actor, row: dict, note: str) -> None:
+def _resolve_review(uow: UnitOfWork, actor: Actor, row: dict, note: Message) -> None:
     alert_store.resolve_by_subject_prefix(
         uow,
         actor,
@@ -56,8 +56,11 @@ DEFERRAL = RequestKind(
     "deferral",
     DEFERRALS,
     DEFERRAL_LIFECYCLE,
+    what=N_("deferral"),
     on_approved=_stop_the_clock,
-    on_rejected=lambda uow, actor, row: _resolve_review(uow, actor, row, "the deferral rejected"),
+    on_rejected=lambda uow, actor, row: _resolve_review(
+        uow, actor, row, Message("the deferral rejected")
+    ),
 )
 
 
@@ -146,9 +149,6 @@ def _raise_late(uow, actor, case: dict, view: dict, overdue: list[dict], today: 
             "clock": first["clock"],
             "overdue": overdue,
         },
-        detail=f"deferral #{view['id']} of case {case['case_number']} was requested on "
-        f"{today.isoformat()}, after the {first['clock']} clock it pauses was due on "
-        f"{first['due']}",
     )
 
 
@@ -172,7 +172,7 @@ def end_deferral(uow: UnitOfWork, actor: Actor, deferral_id: int) -> dict:
             uow.conn, row, status=new, ended_on=clock.local_today(), ended_by=actor.name
         )
         view = DEFERRAL.view(uow.conn, deferral_id)
-        _resolve_review(uow, actor, row, "the deferral ended")
+        _resolve_review(uow, actor, row, Message("the deferral ended"))
         uow.audit(
             actor,
             "deferral.ended",
@@ -211,8 +211,6 @@ def scan_reviews(
                     "until": row["until"].isoformat() if row["until"] else None,
                     "amount": amount,
                 },
-                detail=f"deferral #{row['id']} of case {row['case_number']} is to be reviewed "
-                f"on {row['review_on'].isoformat()}: end it, or keep it with a new review day",
             )
             raised += alert_id is not None
         uow.commit()
@@ -229,7 +227,15 @@ def review_deferral(
         row = visible_request(uow.conn, actor, DEFERRAL, deferral_id, lock=True)
         check_next_review(row["status"], review_on, row["until"], clock.local_today(), note)
         DEFERRALS.advance(uow.conn, row, review_on=review_on)
-        _resolve_review(uow, actor, row, f"kept until the review on {review_on}: {note.strip()}")
+        _resolve_review(
+            uow,
+            actor,
+            row,
+            Message(
+                "kept until the review on {review_on}: {note}",
+                {"review_on": review_on.isoformat(), "note": note.strip()},
+            ),
+        )
         view = DEFERRAL.view(uow.conn, deferral_id)
         uow.audit(
             actor,

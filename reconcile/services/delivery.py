@@ -187,8 +187,9 @@ def _render(conn: Connection, rows: list[dict], desk: Target | None, settings) -
 
 
 def alert_document(alert: dict) -> dict:
-    """Return the webhook body of an alert: the alert as GET /alerts shows it."""
-    return {k: v for k, v in alert.items() if k != "delivery"}
+    """Return the webhook body of an alert: the alert as GET /alerts shows it in English
+    (the desk says it in Chinese from `kind` and `facts`, or reads GET /alerts/{id})."""
+    return {k: v for k, v in alert.items() if k != "delivery" and not k.endswith("_note_said")}
 
 
 def event_document(event: dict) -> dict:
@@ -268,7 +269,6 @@ def _raise_dead_letter(uow: UnitOfWork, item: Outgoing, error: str) -> None:
             "first_attempt_at": local_iso(delivery["first_attempt_at"]),
             "last_error": error,
         },
-        detail=f"delivery {delivery['id']} ({delivery['topic']}) was given up: {error}",
     )
 
 

@@ -12,6 +12,7 @@ from reconcile.approvals import APPROVED
 from reconcile.db.disbursement_store import DISBURSEMENTS
 from reconcile.db.uow import UnitOfWork
 from reconcile.disbursements import DISBURSEMENT_LIFECYCLE, DisbursementAction, DisbursementStatus
+from reconcile.errors import N_
 from reconcile.services.approving import RequestKind, audit_by_decision
 from reconcile.services.disbursement_books import emit, refuse_if_held
 from reconcile.services.disbursement_reads import brief, disbursement_view
@@ -41,6 +42,7 @@ DISBURSEMENT = RequestKind(
     "disbursement",
     DISBURSEMENTS,
     DISBURSEMENT_LIFECYCLE,
+    what=N_("disbursement"),
     view=disbursement_view,
     on_approved=_approved,
     on_rejected=_rejected,

@@ -12,7 +12,7 @@ from reconcile.clock import COURT_TZ
 from reconcile.db import approval_store, disbursement_lists
 from reconcile.db.uow import UnitOfWork
 from reconcile.disbursement_lists import Cursor, DisbursementFilters, DisbursementSort
-from reconcile.errors import DomainError, ValidationFailed
+from reconcile.errors import N_, DomainError, Message, ValidationFailed
 from reconcile.permissions import Verb
 from reconcile.services.access import require
 from reconcile.services.approving import decide_in
@@ -69,10 +69,10 @@ def list_page(
     require(actor, Verb.READ)
     with uow:
         rows = disbursement_lists.list_page(uow.conn, chosen, sort=sort, after=after, limit=limit)
-        return [
-            shown(row, approval_store.decisions_of(uow.conn, "disbursement", row["id"]))
-            for row in rows
-        ]
+        decisions = approval_store.decisions_of_each(
+            uow.conn, "disbursement", [row["id"] for row in rows]
+        )
+        return [shown(row, decisions[row["id"]]) for row in rows]
 
 
 def totals(uow: UnitOfWork, actor: Actor, chosen: DisbursementFilters) -> dict:
@@ -104,10 +104,10 @@ def approve_many(
     so two bulk approvals never deadlock."""
     require(actor, Verb.APPROVE)
     if not disbursement_ids or len(disbursement_ids) > MOST_AT_ONCE:
-        raise ValidationFailed(f"give between 1 and {MOST_AT_ONCE} requests", field="ids")
+        raise ValidationFailed("give between 1 and {most} requests", most=MOST_AT_ONCE, field="ids")
     if len(set(disbursement_ids)) != len(disbursement_ids):
         twice = next(i for i in disbursement_ids if disbursement_ids.count(i) > 1)
-        raise _refused(twice, "the request is named twice")
+        raise _refused(twice, Message(N_("the request is named twice")))
     note = (note or "").strip() or None
     decided = []
     with uow:
@@ -117,14 +117,17 @@ def approve_many(
                     decide_in(uow, actor, DISBURSEMENT, disbursement_id, Decision.APPROVE, note)
                 )
             except DomainError as refusal:
-                raise _refused(disbursement_id, refusal.message, refusal.code) from refusal
+                raise _refused(disbursement_id, refusal, refusal.code) from refusal
         uow.commit()
     return {"items": decided, "count": len(decided), "amount": sum(d["amount"] for d in decided)}
 
 
-def _refused(disbursement_id: int, why: str, code: str | None = None) -> ValidationFailed:
+def _refused(
+    disbursement_id: int, why: Message | DomainError, code: str | None = None
+) -> ValidationFailed:
     return ValidationFailed(
-        f"request {disbursement_id}: {why}; no request was approved",
+        "request {disbursement_id}: {reason}; no request was approved",
+        reason=why,
         field="ids",
         disbursement_id=disbursement_id,
         refusal=code or "validation_error",

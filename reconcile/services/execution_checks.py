@@ -23,11 +23,13 @@ def check_report(uow: UnitOfWork, actor: Actor, court: str, month: str) -> dict:
     (recorded in the month or before)."""
     require(actor, Verb.READ)
     if not actor.may_see(court):
-        raise NotFound(f"court {court} not found")
+        raise NotFound("court {court} not found", court=court)
     try:
         first, following = month_bounds(month)
-    except ValueError as error:
-        raise ValidationFailed(str(error), field="month") from None
+    except ValueError:
+        raise ValidationFailed(
+            "'{month}' is not a month (YYYY-MM)", month=month, field="month"
+        ) from None
     start, end = _court_midnight(first), _court_midnight(following)
     with uow:
         sections = {

@@ -21,7 +21,7 @@ from reconcile.clock import utc_now
 from reconcile.db import alert_store, deadline_store, expected_receipt_store, registry
 from reconcile.db.handles import Engine
 from reconcile.db.uow import UnitOfWork
-from reconcile.errors import IllegalTransition, NotFound, ValidationFailed
+from reconcile.errors import IllegalTransition, Message, NotFound, ValidationFailed
 from reconcile.expected_receipts import ExpectedReceipt, ExpectedSource, fits
 from reconcile.money import format_yuan
 from reconcile.permissions import Verb
@@ -45,7 +45,7 @@ def register_expected_receipt(
     """Record money the case waits for; place an orphan already here that fits it."""
     require(actor, Verb.REGISTER_CASE)
     if source not in set(ExpectedSource):
-        raise ValidationFailed(f"unknown source {source!r}", field="source")
+        raise ValidationFailed("unknown source '{source}'", source=source, field="source")
     reference = (reference or "").strip() or None
     payer = normalise_account_number(payer_account or "") or None
     if reference is None and payer is None:
@@ -127,7 +127,7 @@ def _place_one_already_here(uow: UnitOfWork, actor: Actor, case: dict, receipt: 
 def _place(uow: UnitOfWork, actor: Actor, case: dict, receipt: dict, line_id: int, how: str):
     line = transactions.orphan_line(uow, actor, line_id)
     LINE_LIFECYCLE.after(line["status"], LineAction.ASSIGN)
-    note = f"expected receipt {receipt['id']} ({receipt['source']}, {how})"
+    note = f"待到账款 #{receipt['id']}"  # a ledger record, in the court's language
     part_id = placements.place_part(uow, actor, line, case, line["amount"], note)
     parts = [{"id": part_id, "case_id": case["id"], "amount": line["amount"]}]
     after = {
@@ -135,7 +135,15 @@ def _place(uow: UnitOfWork, actor: Actor, case: dict, receipt: dict, line_id: in
         "match_evidence": {"expected_receipt_id": receipt["id"], "by": how},
         "resolution_note": note,
     }
-    transactions.resolve_orphan_alerts(uow, actor, line, f"{note}: case {case['case_number']}")
+    transactions.resolve_orphan_alerts(
+        uow,
+        actor,
+        line,
+        Message(
+            "expected receipt {expected_receipt_id} received: case {case_number}",
+            {"expected_receipt_id": receipt["id"], "case_number": case["case_number"]},
+        ),
+    )
     transactions.change_line(uow, actor, line, LineAction.ASSIGN, after)
     expected_receipt_store.mark_received(uow.conn, receipt["id"], line_id, utc_now())
     alert_store.resolve_by_subject_prefix(
@@ -143,7 +151,7 @@ def _place(uow: UnitOfWork, actor: Actor, case: dict, receipt: dict, line_id: in
         actor,
         kind="expected_receipt_missing",
         prefix=f"expected_receipt:{receipt['id']}:",
-        note=f"received: statement line {line_id}",
+        note=Message("received: statement line {line_id}", {"line_id": line_id}),
         case_id=case["id"],
     )
 
@@ -181,10 +189,6 @@ def scan_missing(
                     "expected_by": row["expected_by"].isoformat(),
                     "due": due.isoformat(),
                 },
-                detail=f"expected receipt #{row['id']} of case {row['case_number']} "
-                f"({row['source']}, {format_yuan(row['amount'])} yuan) was expected by "
-                f"{row['expected_by'].isoformat()} and has not reached the collection account "
-                f"by {due.isoformat()}",
             )
             raised += alert_id is not None
         for row in deadline_store.received_receipts_alerted(uow.conn):
@@ -193,7 +197,9 @@ def scan_missing(
                 actor,
                 kind="expected_receipt_missing",
                 prefix=f"expected_receipt:{row['id']}:",
-                note=f"received: statement line {row['transaction_id']}",
+                note=Message(
+                    "received: statement line {line_id}", {"line_id": row["transaction_id"]}
+                ),
                 case_id=row["case_id"],
             )
         uow.commit()

@@ -71,31 +71,20 @@ def _alert_if_held(uow: UnitOfWork, actor: Actor, account: dict, line: dict) -> 
             "held": format_yuan(held),
             "shortfall": format_yuan(shortfall),
         },
-        detail=f"the bank paid {format_yuan(line['amount'])} yuan for payment "
-        f"{payment['id']}, but a hold placed after its approval covers "
-        f"{format_yuan(shortfall)} yuan of it",
     )
 
 
-#: the alert a flagged debit raises, and why, by what the reconciler found it to be
+#: the alert a flagged debit raises, by what the reconciler found it to be (its text says
+#: why: reconcile/alert_texts.py)
 _FLAGS = {
-    "unauthorised": (
-        AlertKind.UNAUTHORISED_DEBIT,
-        "the payee account is named in no court document",
-    ),
-    "unrequested_fee": (
-        AlertKind.UNREQUESTED_FEE_DEBIT,
-        "to the court's fee account, but no requested fee for this amount awaits the bank",
-    ),
-    "unmatched": (
-        AlertKind.UNMATCHED_DEBIT,
-        "no approved payment to this account for this amount awaits the bank",
-    ),
+    "unauthorised": AlertKind.UNAUTHORISED_DEBIT,
+    "unrequested_fee": AlertKind.UNREQUESTED_FEE_DEBIT,
+    "unmatched": AlertKind.UNMATCHED_DEBIT,
 }
 
 
 def _flag(uow: UnitOfWork, actor: Actor, account: dict, line: dict, kind: str) -> None:
-    alert_kind, why = _FLAGS[kind]
+    alert_kind = _FLAGS[kind]
     alert_store.raise_alert(
         uow,
         actor,
@@ -104,7 +93,6 @@ def _flag(uow: UnitOfWork, actor: Actor, account: dict, line: dict, kind: str) -
         subject=f"transaction:{line['id']}",
         transaction_id=line["id"],
         facts=_line_facts(line),
-        detail=f"debit of {format_yuan(line['amount'])} yuan: {why}",
     )
 
 
@@ -135,10 +123,6 @@ def _orphan_alert(account: dict, line: dict) -> dict:
             "reason": line["orphan_reason"],
             "suggestions": [s["case_number"] for s in line["suggestions"] or []],
         },
-        "detail": (
-            f"credit of {format_yuan(line['amount'])} yuan could not be placed on "
-            f"exactly one case ({line['orphan_reason']})"
-        ),
     }
 
 

@@ -37,7 +37,7 @@ from reconcile.db.case_index import load_case_index
 from reconcile.db.returned_payment_store import RETURNED_PAYMENT
 from reconcile.db.uow import UnitOfWork
 from reconcile.debits import Debit, DebitReconciler
-from reconcile.errors import InvalidFile, NotFound, UnknownAccount
+from reconcile.errors import N_, InvalidFile, Message, NotFound, UnknownAccount
 from reconcile.matching import LEARNED_AFTER, Credit, Matcher
 from reconcile.money import decimal_to_fen
 from reconcile.permissions import Verb
@@ -280,27 +280,82 @@ def _first(statements: Iterator[Statement], filename: str | None) -> Statement:
     except StatementParseError as e:
         raise _invalid(e) from e
     if first is None:
-        raise InvalidFile(f"{filename or 'the file'}: it holds no statement", file=filename)
+        raise InvalidFile(
+            "{file_name}: it holds no statement", file_name=_named(filename), file=filename
+        )
     return first
 
 
 def _invalid(error: StatementParseError) -> InvalidFile:
+    """The import's refusal of a file the importer could not read: where (if the importer
+    knows), then why, each said in the reader's language (`reason`: the importer's words)."""
     facts = {k: v for k, v in error.as_dict().items() if v is not None and k != "code"}
+    facts["reason"] = error
+    refusal = InvalidFile
     if isinstance(error, UnknownLayout):
-        guess = [
-            {"column": c["index"], "header_names": c["names"], "guess": c["guess"],
-             "examples": c["examples"]}
-            for c in error.layout.get("columns", ())
-        ]  # fmt: skip
-        return UnknownLayoutFile(
-            str(error),
-            **facts,
+        refusal = UnknownLayoutFile
+        facts.update(
             rows=error.layout.get("rows", []),
-            guess=guess,
+            guess=[
+                {"column": c["index"], "header_names": c["names"], "guess": c["guess"],
+                 "examples": c["examples"]}
+                for c in error.layout.get("columns", ())
+            ],
             headerless=error.layout.get("headerless", False),
             positions=error.layout.get("positions", {}),
-        )
-    return InvalidFile(str(error), **facts)
+        )  # fmt: skip
+    where = _where(error)
+    if where:
+        return refusal(N_("{where}: {reason}"), where=where, **facts)
+    return refusal(N_("{reason}"), **facts)
+
+
+def _named(filename: str | None):
+    """A file as a message names it: its name, or "the file" in the reader's language."""
+    return filename or Message("the file")
+
+
+def _where(error: StatementParseError) -> list[Message]:
+    """Where a parse error is, as StatementParseError.where() says it, part by part."""
+    parts = []
+    if error.filename:
+        parts.append(Message("{file}", {"file": error.filename}))
+    if error.line is not None:
+        parts.append(Message("line {line}", {"line": error.line}))
+    if error.path:
+        parts.append(Message("{path}", {"path": error.path}))
+    if error.field:
+        named = FIELD_NAMES.get(error.field, error.field)
+        parts.append(Message("field {field_name}", {"field_name": named}))
+    return parts
+
+
+#: the fields of a statement line as a refusal names them (`field {field_name}`); a field
+#: of a format's own (an XML element) is named as the file names it
+FIELD_NAMES = {
+    "booked_on": Message("booking date"),
+    "time": Message("booking time"),
+    "value_date": Message("value date"),
+    "transaction_date": Message("transaction date"),
+    "amount": Message("amount"),
+    "debit": Message("debit amount"),
+    "credit": Message("credit amount"),
+    "flag": Message("debit/credit flag"),
+    "balance": Message("balance"),
+    "currency": Message("currency"),
+    "remark": Message("remark"),
+    "counterparty_name": Message("counterparty name"),
+    "counterparty_account": Message("counterparty account"),
+    "counterparty_bank": Message("counterparty bank"),
+    "sub_account": Message("sub-account"),
+    "bank_reference": Message("bank reference"),
+    "status": Message("status"),
+    "account": Message("account"),
+    "channel": Message("channel"),
+    "encoding": Message("encoding"),
+    "format": Message("format"),
+    "period": Message("period"),
+}
 
 
 def _repeat(uow: UnitOfWork, actor: Actor, seen: dict) -> dict:
@@ -324,10 +379,14 @@ def _resolve_account(
     wanted = normalise_account_number(given or "")
     masked = _is_masked(stated)
     if wanted and stated and not masked and stated != wanted:
-        raise InvalidFile(f"the file is a statement of account {stated}, not {wanted}")
+        raise InvalidFile(
+            "the file is a statement of account {stated}, not {wanted}",
+            stated=stated,
+            wanted=wanted,
+        )
     if wanted and masked and not _fits(stated, wanted):
         raise AccountMismatch(
-            f"the file names account {first.account}, which does not fit {wanted}",
+            "the file names account {account}, which does not fit {given}",
             account=first.account,
             given=wanted,
         )
@@ -335,33 +394,33 @@ def _resolve_account(
     if number:
         account = registry.account_by_number(uow.conn, number)
         if account is None or not actor.may_see(account["court"]):
-            raise UnknownAccount(f"{number} is not a registered collection account", account=number)
-        how = "given with the upload" if wanted else "stated in the file"
+            raise UnknownAccount("{account} is not a registered collection account", account=number)
+        how = "given" if wanted else "stated"
         return account, {"account": number, "how": how, "stated": first.account}
     registered = _registered_accounts(uow, actor)
     if masked:
         fitting = [a for a in registered if _fits(stated, a["account_number"])]
         if not fitting:
-            numbers = ", ".join(a["account_number"] for a in registered) or "none"
             raise AccountMismatch(
-                f"the file names account {first.account}, which fits none of the registered "
-                f"collection accounts ({numbers})",
+                "the file names account {account}, which fits none of the registered "
+                "collection accounts ({numbers})",
                 account=first.account,
+                numbers=", ".join(a["account_number"] for a in registered) or "—",
                 registered=[a["account_number"] for a in registered],
             )
         if len(fitting) > 1:
             raise UnknownAccount(
-                f"the file names account {first.account}, which fits several registered "
+                "the file names account {account}, which fits several registered "
                 "collection accounts: say which one it belongs to",
                 account=first.account,
                 candidates=[a["account_number"] for a in fitting],
             )
         account = fitting[0]
-        how = f"the masked number {first.account} fits only this registered account"
+        how = "masked_fits"  # the masked number fits only this registered account
         return account, {"account": account["account_number"], "how": how, "stated": first.account}
     if len(registered) == 1:
         account = registered[0]
-        how = "the file names no account; the only registered collection account of the court"
+        how = "only_account"  # the file names none: the court's only collection account
         return account, {"account": account["account_number"], "how": how, "stated": None}
     raise UnknownAccount(
         "the file does not name its account in full: say which collection account it belongs to",
@@ -439,12 +498,17 @@ def _check_statement(run: _Run, statement: Statement, filename: str | None) -> N
     number = run.account["account_number"]
     if stated and "*" not in stated and stated != number:
         raise InvalidFile(
-            f"{filename or 'the file'} holds statements of several accounts "
-            f"({number}, {stated}): upload one account's statements at a time"
+            "{file_name} holds statements of several accounts ({account}, {stated}): upload "
+            "one account's statements at a time",
+            file_name=_named(filename),
+            account=number,
+            stated=stated,
         )
     if statement.currency and statement.currency.upper() != run.account["currency"]:
         raise InvalidFile(
-            f"the statement is in {statement.currency}, the account in {run.account['currency']}"
+            "the statement is in {currency}, the account in {account_currency}",
+            currency=statement.currency,
+            account_currency=run.account["currency"],
         )
 
 
@@ -452,10 +516,12 @@ def _staged_row(run: _Run, line: StatementLine, filename: str | None) -> tuple:
     """Return the line as a staging row, in statement_store.STAGING_COLUMNS order."""
     if line.currency and line.currency.upper() != run.account["currency"]:
         raise InvalidFile(
-            f"{filename or 'the file'}, line {line.source_line}: a line in "
-            f"{line.currency} on a {run.account['currency']} account",
+            "{file_name}, line {line}: a line in {currency} on a {account_currency} account",
+            file_name=_named(filename),
             line=line.source_line,
             field="currency",
+            currency=line.currency,
+            account_currency=run.account["currency"],
         )
     _check_dates(run, line, filename)
     try:
@@ -479,8 +545,10 @@ def _check_dates(run: _Run, line: StatementLine, filename: str | None) -> None:
         why = implausible(getattr(line, name), bounds)
         if why:
             raise InvalidFile(
-                f"{filename or 'the file'}, line {line.source_line}, {name}: {why}",
+                "{file_name}, line {line}, {field_name}: {reason}",
+                file_name=_named(filename),
                 file=filename,
+                field_name=name,
                 line=line.source_line,
                 field=name,
                 reason=why,
@@ -699,7 +767,6 @@ def _report(conn, run: _Run, format_name: str, lines_new: int, debits: dict) -> 
 
 def _alert_balance_breaks(uow: UnitOfWork, actor: Actor, run: _Run) -> None:
     first = run.balance_breaks[0]
-    where = f"line {first['line']}" if first["line"] is not None else "the closing balance"
     alert_store.raise_alert(
         uow,
         actor,
@@ -711,10 +778,10 @@ def _alert_balance_breaks(uow: UnitOfWork, actor: Actor, run: _Run) -> None:
             "account": run.account["account_number"],
             "breaks": run.balance_breaks[:20],
             "break_count": len(run.balance_breaks),
+            "first_line": first["line"],  # None: the closing balance
+            "expected": first["expected"],
+            "found": first["found"],
         },
-        detail=f"the statement's balances break {len(run.balance_breaks)} time(s), first at "
-        f"{where}: expected {first['expected']}, found {first['found']}; a line may be "
-        "missing or altered",
     )
 
 

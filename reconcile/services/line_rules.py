@@ -16,7 +16,7 @@ from reconcile.case_numbers import normalise_case_number
 from reconcile.clock import local_today, utc_now
 from reconcile.db import line_rule_store, registry
 from reconcile.db.uow import UnitOfWork
-from reconcile.errors import Conflict, NotFound, ValidationFailed
+from reconcile.errors import N_, Conflict, NotFound, ValidationFailed
 from reconcile.line_rules import (
     CONDITIONS,
     DIRECTIONS,
@@ -64,14 +64,16 @@ def get_rule(uow: UnitOfWork, actor: Actor, rule_id: int) -> dict:
 def create_rule(uow: UnitOfWork, actor: Actor, *, court: str, values: dict) -> dict:
     """Save a court's new rule (active unless `active` is false); Conflict on a taken name."""
     require(actor, Verb.DEFINE_LINE_RULE)
-    require_court(actor, court, "court")
+    require_court(actor, court, N_("court"))
     with uow:
         checked = _checked(uow, actor, court, {"active": True, **values})
         row = {**checked, "court": court, "created_by": actor.name, "created_at": utc_now()}
         try:
             rule_id = line_rule_store.add(uow.conn, **row)
         except line_rule_store.NameTaken:
-            raise Conflict(f"the court has a line rule named {checked['name']!r}") from None
+            raise Conflict(
+                "the court has a line rule named '{name}'", name=checked["name"]
+            ) from None
         shown = _shown(line_rule_store.get(uow.conn, rule_id))
         uow.audit(actor, "line_rule.created", "line_rule", rule_id, court=court,
                   after=_audited(shown))  # fmt: skip
@@ -87,7 +89,8 @@ def update_rule(uow: UnitOfWork, actor: Actor, rule_id: int, changes: dict) -> d
         changes = {**changes, "case_id": changes.get("case_id")}
     unknown = set(changes) - {*EDITABLE, "case_number"}
     if unknown:
-        raise ValidationFailed(f"a rule has no {sorted(unknown)[0]!r}", field=sorted(unknown)[0])
+        member = sorted(unknown)[0]
+        raise ValidationFailed("a rule has no '{member}'", member=member, field=member)
     with uow:
         before = _found(uow, actor, rule_id, for_update=True)
         current = {k: before[k] for k in EDITABLE}
@@ -98,7 +101,9 @@ def update_rule(uow: UnitOfWork, actor: Actor, rule_id: int, changes: dict) -> d
         try:
             line_rule_store.change(uow.conn, rule_id, **values)
         except line_rule_store.NameTaken:
-            raise Conflict(f"the court has a line rule named {checked['name']!r}") from None
+            raise Conflict(
+                "the court has a line rule named '{name}'", name=checked["name"]
+            ) from None
         after = _shown(line_rule_store.get(uow.conn, rule_id))
         action = "line_rule.changed"
         if {k for k in checked if checked[k] != current[k]} == {"active"}:
@@ -131,7 +136,7 @@ def would_match(
         raise ValidationFailed("`from` is after `to`", field="from")
     if until - since > MAX_PERIOD:
         raise ValidationFailed(
-            f"a rule is tried on at most {MAX_PERIOD.days} days of lines", field="from"
+            "a rule is tried on at most {days} days of lines", days=MAX_PERIOD.days, field="from"
         )
     with uow:
         found = _found(uow, actor, rule_id)
@@ -181,7 +186,9 @@ def _checked(uow: UnitOfWork, actor: Actor, court: str, values: dict) -> dict:
     """Return the rule's columns from `values`, or ValidationFailed naming the member."""
     name = (values.get("name") or "").strip()
     if not name or len(name) > MAX_NAME:
-        raise ValidationFailed(f"a rule needs a name of 1 to {MAX_NAME} characters", field="name")
+        raise ValidationFailed(
+            "a rule needs a name of 1 to {most} characters", most=MAX_NAME, field="name"
+        )
     direction = values.get("direction") or None
     if direction is not None and direction not in DIRECTIONS:
         raise ValidationFailed("direction is credit, debit or null (either)", field="direction")
@@ -195,17 +202,19 @@ def _checked(uow: UnitOfWork, actor: Actor, court: str, values: dict) -> dict:
         try:
             check_pattern(pattern)
         except UnsafePattern as error:
-            raise UnsafeRulePattern(str(error), field="remark_pattern") from None
+            raise UnsafeRulePattern("{reason}", reason=error, field="remark_pattern") from None
     checked["remark_pattern"] = pattern
     for key in ("amount_min", "amount_max"):
         amount = values.get(key)
         if amount is not None and (not isinstance(amount, int) or amount <= 0):
-            raise ValidationFailed(f"{key} is an amount above 0.00", field=key)
+            raise ValidationFailed("{member} is an amount above 0.00", member=key, field=key)
         checked[key] = amount
     low, high = checked["amount_min"], checked["amount_max"]
     if low is not None and high is not None and low > high:
         raise ValidationFailed(
-            f"amount_min ({format_yuan(low)}) is above amount_max ({format_yuan(high)})",
+            "amount_min ({minimum}) is above amount_max ({maximum})",
+            minimum=format_yuan(low),
+            maximum=format_yuan(high),
             field="amount_min",
         )
     if not any(checked[key] for key in ("counterparty_name", "counterparty_account",
@@ -224,7 +233,9 @@ def _outcome(uow, actor: Actor, court: str, values: dict, direction: str | None)
     outcome = values.get("outcome")
     if outcome not in set(LineOutcome):
         raise ValidationFailed(
-            "outcome is one of " + ", ".join(o.value for o in LineOutcome), field="outcome"
+            "outcome is one of {outcomes}",
+            outcomes=", ".join(o.value for o in LineOutcome),
+            field="outcome",
         )
     if outcome != LineOutcome.CASE:
         return {"outcome": outcome, "case_id": None}
@@ -255,10 +266,12 @@ def _text(value, key: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ValidationFailed(f"{key} is text", field=key)
+        raise ValidationFailed("{member} is text", member=key, field=key)
     value = value.strip()
     if len(value) > MAX_TEXT:
-        raise ValidationFailed(f"{key} is at most {MAX_TEXT} characters", field=key)
+        raise ValidationFailed(
+            "{member} is at most {most} characters", member=key, most=MAX_TEXT, field=key
+        )
     return value or None
 
 

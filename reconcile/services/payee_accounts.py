@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from reconcile import clock
-from reconcile.account_numbers import mask_account_number, normalise_account_number
+from reconcile.account_numbers import normalise_account_number
 from reconcile.actors import Actor
 from reconcile.db import alert_store, registry, request_store
 from reconcile.db.handles import Connection
 from reconcile.db.request_store import PAYEE_CHANGES
 from reconcile.db.uow import UnitOfWork
-from reconcile.errors import ValidationFailed
+from reconcile.errors import N_, ValidationFailed
 from reconcile.payee_changes import CHANGE_LIFECYCLE, check_applicant, check_lawful_payee
 from reconcile.payee_identity import agent_from, check_payee_identity
 from reconcile.permissions import Verb
@@ -61,9 +61,6 @@ def _name_account(uow: UnitOfWork, actor: Actor, change: dict) -> None:
             "requested_by": change["requested_by"],
             "approved_by": actor.name,
         },
-        detail=f"case {change['case_number']}: payee account "
-        f"{mask_account_number(change['account_number'])} added for {change['applicant_name']} "
-        f"by {change['document_reference']}",
     )
 
 
@@ -71,7 +68,7 @@ PAYEE_CHANGE = RequestKind(
     "payee_change",
     PAYEE_CHANGES,
     CHANGE_LIFECYCLE,
-    what="payee account change",
+    what=N_("payee account change"),
     on_approved=_name_account,
 )
 

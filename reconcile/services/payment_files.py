@@ -117,7 +117,9 @@ def download_payment_file(
     """Return a batch and its file in `format_name`, the same bytes every time; audit it."""
     require(actor, Verb.PAY)
     if format_name not in FORMATS:
-        raise ValidationFailed(f"format is one of {', '.join(FORMATS)}", field="format")
+        raise ValidationFailed(
+            "format is one of {formats}", formats=", ".join(FORMATS), field="format"
+        )
     with uow:
         batch = _visible(uow, actor, batch_id)
         data = payment_batch_store.file_of(uow.conn, batch_id, format_name)

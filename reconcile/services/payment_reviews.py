@@ -117,7 +117,8 @@ def resubmit_disbursement(
             raise NotFound("disbursement not found")
         if row["kind"] != DisbursementKind.PAYMENT or row["status"] != DisbursementStatus.RETURNED:
             raise IllegalTransition(
-                f"the disbursement is {row['status']}: only a returned payment is resubmitted",
+                "the disbursement is {state}: only a returned payment is resubmitted",
+                state=row["status"],
                 current=row["status"],
                 event="resubmit",
             )

@@ -180,8 +180,6 @@ def _record_unnamed_payee_attempt(
             subject=f"case:{case['id']}:unnamed_payee:{_digest(account)}:by:{actor.id}",
             facts=facts,
             case_id=case["id"],
-            detail=f"{actor.name} requested a payment of {format_yuan(amount)} yuan from case "
-            f"{case['case_number']} to an account its court documents do not name",
         )
         uow.audit(
             actor, "disbursement.refused", "case", case["id"], court=case["court"], after=facts

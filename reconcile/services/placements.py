@@ -14,7 +14,7 @@ from reconcile.clock import utc_now
 from reconcile.closed_case_credits import refuse_if_closed_for_good
 from reconcile.db import alert_store, ledger_store, registry, transaction_store
 from reconcile.db.uow import UnitOfWork
-from reconcile.errors import IllegalTransition, NotFound
+from reconcile.errors import N_, IllegalTransition, NotFound
 from reconcile.ledger import EntryKind, Posting
 from reconcile.money import format_yuan
 from reconcile.services import closed_case_credits
@@ -63,7 +63,7 @@ def open_case_for(uow: UnitOfWork, actor: Actor, line: dict, case_id: int) -> di
     case = registry.case_by_id(uow.conn, case_id)
     if case is None or case["collection_account_id"] != line["collection_account_id"]:
         raise NotFound("case not found under this collection account", case_id=case_id)
-    require_court(actor, case["court"], "case")
+    require_court(actor, case["court"], N_("case"))
     refuse_if_closed_for_good(case)  # 终结本次执行 takes it, with a resume_needed alert
     return case
 

@@ -81,8 +81,6 @@ def _alert(uow: UnitOfWork, account: dict, day: date, result: Reconciliation) ->
             k: view[k]
             for k in ("account", "date", "bank_balance", "books", "difference", "unexplained")
         },
-        detail=f"on {day.isoformat()} the bank holds {view['bank_balance']} yuan, the books "
-        f"{view['books']} yuan: {view['difference']} yuan apart",
     )
 
 

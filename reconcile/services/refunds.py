@@ -11,7 +11,7 @@ from reconcile.actors import Actor
 from reconcile.db import alert_store, ledger_store, registry, transaction_store
 from reconcile.db.uow import UnitOfWork
 from reconcile.disbursements import DisbursementKind, DisbursementStatus
-from reconcile.errors import NotFound, ValidationFailed
+from reconcile.errors import N_, Message, NotFound, ValidationFailed
 from reconcile.money import format_yuan
 from reconcile.permissions import Verb
 from reconcile.services.access import require, require_court
@@ -33,11 +33,13 @@ def open_refund_request(
 ) -> dict:
     """Request a refund from the suspense ledger inside an open unit of work; do not commit."""
     require(actor, Verb.RESOLVE_ORPHAN)
-    require_court(actor, court, "collection account")
+    require_court(actor, court, N_("collection account"))
     if not is_reachable_account(payer_account_number):
+        shown = payer_account_number or Message(N_("(none)"))
         raise ValidationFailed(
-            f"the payer's account {payer_account_number or '(none)'} is masked or incomplete: "
+            "the payer's account {account} is masked or incomplete: "
             "no transfer can reach it; ask the payer's bank for the full account",
+            account=shown,
             field="payee_account_number",
             reason="unreachable_account",
         )
@@ -87,8 +89,6 @@ def follow_refund(uow: UnitOfWork, actor: Actor, row: dict, new: str) -> None:
             subject=f"transaction:{line_id}:refund_rejected:{row['id']}",
             transaction_id=line_id,
             facts={"amount": format_yuan(row["amount"]), "refund_disbursement_id": row["id"]},
-            detail=f"the refund of {format_yuan(row['amount'])} yuan was rejected: the credit "
-            "is unidentified again",
         )
     elif new in PAID and line["status"] == LineStatus.REFUNDING:  # once: when first paid
         status = LINE_LIFECYCLE.after(line["status"], LineAction.REFUND_PAID)

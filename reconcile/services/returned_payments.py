@@ -61,7 +61,7 @@ def _record(uow: UnitOfWork, actor: Actor, account: dict, line: dict) -> None:
     payout = disbursement_store.locked(conn, line["disbursement_id"])
     new = DISBURSEMENT_LIFECYCLE.after(payout["status"], DisbursementAction.BOUNCE)
     ledger_id, amount = payout["ledger_account_id"], payout["amount"]
-    note = f"退汇: payment {reference_of(payout['id'])} returned by the bank"
+    note = f"退汇：{reference_of(payout['id'])}"  # a ledger record, in the court's language
     credit = ledger_store.latest_entry(
         conn, ledger_id, transaction_id=line["id"], kind=EntryKind.CREDIT, bucket="received"
     )
@@ -128,9 +128,6 @@ def _alert(uow: UnitOfWork, actor: Actor, account: dict, payout: dict, line: dic
         case_id=payout["case_id"],
         transaction_id=line["id"],
         facts=facts,
-        detail=f"the bank returned payment {facts['reference']} of {facts['amount']} yuan "
-        f"(paid {facts['paid_on']}) on {facts['returned_on']}: the money is on case "
-        f"{payout['case_number']} again; ask the applicant for a working account and pay anew",
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from reconcile.actors import Actor
 from reconcile.db import transaction_store
 from reconcile.db.uow import UnitOfWork
-from reconcile.errors import DomainError, ValidationFailed
+from reconcile.errors import N_, DomainError, Message, ValidationFailed
 from reconcile.money import format_yuan
 from reconcile.permissions import Verb
 from reconcile.services import placements, transactions
@@ -37,8 +37,8 @@ def split_credit(
         asked = sum(amount for _, amount in parts)
         if asked > left:
             raise ValidationFailed(
-                f"the parts add up to {format_yuan(asked)} yuan, more than the "
-                f"{format_yuan(left)} yuan of the credit no case holds yet",
+                "the parts add up to {parts_total} yuan, more than the "
+                "{unplaced_amount} yuan of the credit no case holds yet",
                 field="parts",
                 parts_total=format_yuan(asked),
                 unplaced_amount=format_yuan(left),
@@ -51,7 +51,14 @@ def split_credit(
         if after["status"] == LineStatus.MATCHED:
             LINE_LIFECYCLE.after(line["status"], LineAction.ASSIGN)
             numbers = ", ".join(case["case_number"] for case in cases)
-            transactions.resolve_orphan_alerts(uow, actor, line, f"split to {numbers}: {reason}")
+            transactions.resolve_orphan_alerts(
+                uow,
+                actor,
+                line,
+                Message(
+                    "split to {case_numbers}: {reason}", {"case_numbers": numbers, "reason": reason}
+                ),
+            )
         transactions.change_line(uow, actor, line, "split", after, parts=len(parts))
         result = transactions.shown_line(uow, actor, line_id)
         uow.commit()
@@ -62,7 +69,7 @@ def _check_parts(parts: list[tuple[int, int]]) -> None:
     if not parts:
         raise ValidationFailed("name at least one part", field="parts")
     if len(parts) > MOST_PARTS:
-        raise ValidationFailed(f"at most {MOST_PARTS} parts", field="parts")
+        raise ValidationFailed("at most {most} parts", most=MOST_PARTS, field="parts")
     case_ids = [case_id for case_id, _ in parts]
     if len(set(case_ids)) != len(case_ids):
         raise ValidationFailed("each case once: put its money in one part", field="parts")
@@ -79,27 +86,29 @@ def assign_bulk(uow: UnitOfWork, actor: Actor, items: list[tuple[int, int]], rea
     require(actor, Verb.RESOLVE_ORPHAN)
     transactions.require_reason(reason)
     if not items or len(items) > MOST_ITEMS:
-        raise ValidationFailed(f"give between 1 and {MOST_ITEMS} items", field="items")
+        raise ValidationFailed("give between 1 and {most} items", most=MOST_ITEMS, field="items")
     seen: dict[int, int] = {}
     for index, (line_id, _) in enumerate(items):
         if line_id in seen:
-            raise _item_refused(index, line_id, "the transaction is in item " + str(seen[line_id]))
+            twice = Message(N_("the transaction is in item {first}"), {"first": seen[line_id]})
+            raise _item_refused(index, line_id, twice)
         seen[line_id] = index
     with uow:
         for index, (line_id, case_id) in sorted(enumerate(items), key=lambda i: i[1][0]):
             try:
                 transactions.assign_in(uow, actor, line_id, case_id, reason)
             except DomainError as refusal:
-                raise _item_refused(index, line_id, refusal.message, refusal.code) from refusal
+                raise _item_refused(index, line_id, refusal, refusal.code) from refusal
         ids = [line_id for line_id, _ in items]
         lines = [transactions.shown_line(uow, actor, line_id) for line_id in ids]
         uow.commit()
     return {"items": lines, "assigned": len(lines)}
 
 
-def _item_refused(index: int, line_id: int, why: str, code: str | None = None):
+def _item_refused(index: int, line_id: int, why: Message | DomainError, code: str | None = None):
     return ValidationFailed(
-        f"item {index} (transaction {line_id}): {why}; nothing was assigned",
+        "item {item} (transaction {transaction_id}): {reason}; nothing was assigned",
+        reason=why,
         field=f"items.{index}",
         item=index,
         transaction_id=line_id,

@@ -15,7 +15,7 @@ from reconcile.actors import Actor
 from reconcile.clock import utc_now
 from reconcile.db import profile_store
 from reconcile.db.uow import UnitOfWork
-from reconcile.errors import Conflict, NotFound, ValidationFailed
+from reconcile.errors import N_, Conflict, NotFound, ValidationFailed
 from reconcile.permissions import Verb
 from reconcile.services.access import require, require_court
 
@@ -71,7 +71,7 @@ def create_profile(
 ) -> dict:
     """Store a court's new profile; Conflict when the court has one of that name."""
     require(actor, Verb.DEFINE_STATEMENT_PROFILE)
-    require_court(actor, court, "court")
+    require_court(actor, court, N_("court"))
     name, definition = _name(name), _definition(definition)
     with uow:
         values = {
@@ -85,7 +85,7 @@ def create_profile(
         try:
             profile_id = profile_store.add(uow.conn, **values)
         except profile_store.NameTaken:
-            raise Conflict(f"the court has a statement profile named {name!r}") from None
+            raise Conflict("the court has a statement profile named '{name}'", name=name) from None
         shown = _shown({"id": profile_id, **values, "updated_by": None, "updated_at": None})
         uow.audit(actor, "statement_profile.created", "statement_profile", profile_id,
                   court=court, after=_audited(shown))  # fmt: skip
@@ -113,7 +113,9 @@ def update_profile(uow: UnitOfWork, actor: Actor, profile_id: int, changes: dict
         try:
             profile_store.change(uow.conn, profile_id, **values)
         except profile_store.NameTaken:
-            raise Conflict(f"the court has a statement profile named {values['name']!r}") from None
+            raise Conflict(
+                "the court has a statement profile named '{name}'", name=values["name"]
+            ) from None
         after = _shown({**before, **values})
         uow.audit(actor, "statement_profile.changed", "statement_profile", profile_id,
                   court=before["court"], before=_audited(_shown(before)),
@@ -162,15 +164,20 @@ def definition_from_mapping(
         if not field_name:
             continue
         if field_name not in MAPPABLE:
-            raise ValidationFailed(f"{field_name!r} is not a field", field=f"column_{index}")
+            raise ValidationFailed(
+                "'{field_name}' is not a field", field_name=field_name, field=f"column_{index}"
+            )
         if index >= len(header) or not header[index].strip():
             raise ValidationFailed(
-                f"column {index + 1} has no header: it cannot be recognised in the next file",
+                "column {column} has no header: it cannot be recognised in the next file",
+                column=index + 1,
                 field=f"column_{index}",
             )
         if field_name in _SINGLE and field_name in columns:
             raise ValidationFailed(
-                f"two columns are marked {field_name}: mark one", field=f"column_{index}"
+                "two columns are marked {field_name}: mark one",
+                field_name=field_name,
+                field=f"column_{index}",
             )
         columns.setdefault(field_name, []).append(header[index].strip())
     _require_date_and_amount(columns)
@@ -192,10 +199,14 @@ def _positions(fields: dict[int, str]) -> dict[str, list[int]]:
         if not field_name:
             continue
         if field_name not in MAPPABLE:
-            raise ValidationFailed(f"{field_name!r} is not a field", field=f"column_{index}")
+            raise ValidationFailed(
+                "'{field_name}' is not a field", field_name=field_name, field=f"column_{index}"
+            )
         if field_name in _SINGLE and field_name in positions:
             raise ValidationFailed(
-                f"two columns are marked {field_name}: mark one", field=f"column_{index}"
+                "two columns are marked {field_name}: mark one",
+                field_name=field_name,
+                field=f"column_{index}",
             )
         positions.setdefault(field_name, []).append(index + 1)
     _require_date_and_amount(positions)
@@ -232,7 +243,7 @@ def implied_amount_layout(mapped: dict) -> str:
 
 def _unique(uow: UnitOfWork, court: str, name: str) -> None:
     if any(row["name"] == name for row in profile_store.of_courts(uow.conn, [court])):
-        raise Conflict(f"the court has a statement profile named {name!r}", name=name)
+        raise Conflict("the court has a statement profile named '{name}'", name=name)
 
 
 def _found(uow: UnitOfWork, actor: Actor, profile_id: int, *, for_update: bool = False) -> dict:
@@ -245,7 +256,7 @@ def _found(uow: UnitOfWork, actor: Actor, profile_id: int, *, for_update: bool =
 def _name(name: str | None) -> str:
     name = (name or "").strip()
     if not name or len(name) > MAX_NAME:
-        raise ValidationFailed(f"a name of 1 to {MAX_NAME} characters", field="name")
+        raise ValidationFailed("a name of 1 to {most} characters", most=MAX_NAME, field="name")
     return name
 
 
@@ -253,7 +264,7 @@ def _definition(definition: dict) -> dict:
     try:
         checked = check_profile_data(definition)
     except ValueError as error:
-        raise ValidationFailed(str(error), field="definition") from None
+        raise ValidationFailed("{reason}", reason=error, field="definition") from None
     if checked.get("positions"):
         return checked  # a headerless layout: check_profile_data checked its positions
     columns = checked.get("columns", {})

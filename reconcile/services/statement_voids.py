@@ -20,7 +20,7 @@ from reconcile.db import statement_void_store as store
 from reconcile.db.handles import Connection
 from reconcile.db.request_store import STATEMENT_VOIDS
 from reconcile.db.uow import UnitOfWork
-from reconcile.errors import InsufficientAvailable, NotFound, ValidationFailed
+from reconcile.errors import N_, InsufficientAvailable, Message, NotFound, ValidationFailed
 from reconcile.ledger import EntryKind
 from reconcile.money import format_yuan
 from reconcile.permissions import Verb
@@ -85,7 +85,12 @@ def _take_back(uow: UnitOfWork, actor: Actor, void: dict) -> None:
         raise VoidPending("this import is voided already")
     refuse_if_used(blockers(conn, statement["id"]))
     credits = store.case_credits(conn, statement["id"])
-    note = f"statement void #{void['id']}: {void['reason']}"
+    # the ledger's note is a record kept as written, in the court's language (as 分配方案 and
+    # 退汇 are); the alerts' is said in the reader's
+    note = f"撤销导入 #{void['id']}：{void['reason']}"
+    said = Message(
+        "statement void #{void_id}: {reason}", {"void_id": void["id"], "reason": void["reason"]}
+    )
     try:
         reversed_ = ledger_store.reverse_from(
             conn,
@@ -98,7 +103,7 @@ def _take_back(uow: UnitOfWork, actor: Actor, void: dict) -> None:
     except InsufficientAvailable as e:  # used meanwhile, by a writer the lock does not stop
         raise VoidPending("money from this import was used while the void was decided") from e
     voided = _void_lines(uow, actor, statement)
-    resolved = _resolve_alerts(uow, actor, statement["id"], note)
+    resolved = _resolve_alerts(uow, actor, statement["id"], said)
     store.release_file(conn, statement["id"], void["id"], now)
     for credit in credits:
         alert_store.emit_case_event(
@@ -153,7 +158,7 @@ def _void_lines(uow: UnitOfWork, actor: Actor, statement: dict) -> int:
     return count
 
 
-def _resolve_alerts(uow: UnitOfWork, actor: Actor, statement_id: int, note: str) -> int:
+def _resolve_alerts(uow: UnitOfWork, actor: Actor, statement_id: int, note: Message) -> int:
     resolved = 0
     for alert in store.unresolved_alerts(uow.conn, statement_id):
         moved = alert_store.set_status(
@@ -178,7 +183,7 @@ STATEMENT_VOID = RequestKind(
     SUBJECT,
     STATEMENT_VOIDS,
     VOID_LIFECYCLE,
-    what="statement void",
+    what=N_("statement void"),
     view=void_view,
     on_approved=_take_back,
     audit_action=audit_by_status,

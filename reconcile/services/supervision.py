@@ -15,6 +15,7 @@ from reconcile.clock import as_utc, local_day
 from reconcile.db import alert_store, supervision_store
 from reconcile.db.handles import Engine
 from reconcile.db.uow import UnitOfWork
+from reconcile.errors import Message
 from reconcile.supervision import ESCALATION_KIND, due_at, owner_role
 from reconcile.working_days import WorkingDayCalendar
 
@@ -78,8 +79,6 @@ def _escalation(settings: dict, row) -> dict:
             "case_number": facts.get("case_number"),
             "supervisor_role": settings["supervision"]["supervisor_role"],
         },
-        "detail": f"alert {row.id} ({row.kind}, {row.severity}) owned by {owner} is "
-        f"unresolved past its due time {due.isoformat()}",
     }
 
 
@@ -106,7 +105,7 @@ def scan_statement_silence(
                     actor,
                     kind=STATEMENT_MISSING,
                     subject=open_alert.subject,
-                    note="a statement covering a later day was imported",
+                    note=Message("a statement covering a later day was imported"),
                 )
         for subject, (account, since, waited) in silent.items():
             raised += _raise_missing(uow, actor, subject, account, since, waited) is not None
@@ -126,6 +125,4 @@ def _raise_missing(uow, actor, subject: str, account, since: date, waited: int) 
             "last_day": since.isoformat(),
             "working_days": waited,
         },
-        detail=f"no statement of account {account.account_number} imported since "
-        f"{since.isoformat()} ({waited} working days)",
     )

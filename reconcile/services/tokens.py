@@ -41,7 +41,7 @@ def create_token(
     courts' [positions] in `settings`) is the person's post, which approval levels name."""
     require(actor, Verb.ADMINISTER)
     if role not in ROLES:
-        raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", field="role")
+        raise ValidationFailed("role must be one of {roles}", roles=", ".join(ROLES), field="role")
     if not courts:
         raise ValidationFailed("a token needs at least one court", field="court")
     person = check_person_name(person) if person is not None else None
@@ -52,7 +52,11 @@ def create_token(
         ids = registry.court_ids(uow.conn, courts)
         missing = sorted(set(courts) - set(ids))
         if missing:
-            raise ValidationFailed(f"unknown court(s): {', '.join(missing)}", field="court")
+            raise ValidationFailed(
+                "unknown court(s): {unknown_courts}",
+                unknown_courts=", ".join(missing),
+                field="court",
+            )
         person_id, new_person = people.person_for(uow.conn, person, utc_now())
         token_id = tokens.insert_token(
             uow.conn, hash_token(token), name, role, list(ids.values()), person_id=person_id
@@ -108,6 +112,6 @@ def revoke_token(uow: UnitOfWork, actor: Actor, token_id: int) -> None:
     require(actor, Verb.ADMINISTER)
     with uow:
         if not tokens.revoke(uow.conn, token_id, utc_now()):
-            raise NotFound(f"no live token {token_id}")
+            raise NotFound("no live token {token_id}", token_id=token_id)
         uow.audit(actor, "token.revoked", "api_token", token_id)
         uow.commit()

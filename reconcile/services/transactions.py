@@ -12,7 +12,7 @@ from __future__ import annotations
 from reconcile.actors import Actor
 from reconcile.db import alert_store, ledger_store, transaction_store
 from reconcile.db.uow import UnitOfWork
-from reconcile.errors import IllegalTransition, NotFound, ValidationFailed
+from reconcile.errors import IllegalTransition, Message, NotFound, ValidationFailed
 from reconcile.ledger import ARRIVALS, EntryKind, Posting
 from reconcile.permissions import Verb
 from reconcile.services import disbursements, placements
@@ -79,7 +79,15 @@ def assign_in(uow: UnitOfWork, actor: Actor, line_id: int, case_id: int, reason:
     part_id = placements.place_part(uow, actor, line, case, rest, reason)
     parts = [*placed, {"id": part_id, "case_id": case_id, "amount": rest}]
     after = {**placements.line_after(line, parts), "resolution_note": reason}
-    resolve_orphan_alerts(uow, actor, line, f"assigned to case {case['case_number']}: {reason}")
+    resolve_orphan_alerts(
+        uow,
+        actor,
+        line,
+        Message(
+            "assigned to case {case_number}: {reason}",
+            {"case_number": case["case_number"], "reason": reason},
+        ),
+    )
     change_line(uow, actor, line, LineAction.ASSIGN, after)
 
 
@@ -163,7 +171,9 @@ def refund_orphan(
         )
         status = LINE_LIFECYCLE.after(line["status"], LineAction.REQUEST_REFUND)
         after = {"status": status, "resolution_note": reason}
-        resolve_orphan_alerts(uow, actor, line, f"refund requested: {reason}")
+        resolve_orphan_alerts(
+            uow, actor, line, Message("refund requested: {reason}", {"reason": reason})
+        )
         change_line(uow, actor, line, "refund_requested", after, disbursement_id=request["id"])
         result = {**shown_line(uow, actor, line_id), "refund_disbursement_id": request["id"]}
         uow.commit()
@@ -174,7 +184,9 @@ def orphan_line(uow: UnitOfWork, actor: Actor, line_id: int) -> dict:
     """Return the orphan credit `line_id`, locked; refuse any other line."""
     line = visible_line(uow, actor, line_id, for_update=True)
     if line["direction"] != "credit" or line["status"] != LineStatus.ORPHAN:
-        raise IllegalTransition(f"the transaction is {line['status']}, not an orphan credit")
+        raise IllegalTransition(
+            "the transaction is {state}, not an orphan credit", state=line["status"]
+        )
     return line
 
 
@@ -249,7 +261,7 @@ ORPHAN_ALERT_KINDS = (
 )
 
 
-def resolve_orphan_alerts(uow: UnitOfWork, actor: Actor, line: dict, note: str) -> None:
+def resolve_orphan_alerts(uow: UnitOfWork, actor: Actor, line: dict, note: Message) -> None:
     subject = f"transaction:{line['id']}"
     for kind in ORPHAN_ALERT_KINDS:
         alert_store.resolve_by_subject(uow, actor, kind=kind, subject=subject, note=note)

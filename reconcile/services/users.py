@@ -20,7 +20,7 @@ from reconcile.actors import ROLES, Actor, check_person_name
 from reconcile.clock import utc_now
 from reconcile.db import people, positions, registry, throttle_store, user_store
 from reconcile.db.uow import UnitOfWork
-from reconcile.errors import Conflict, DomainError, ValidationFailed
+from reconcile.errors import N_, Conflict, DomainError, ValidationFailed
 from reconcile.permissions import Verb
 from reconcile.positions import check_position
 from reconcile.services import staff_sessions
@@ -61,11 +61,15 @@ def create_user(
         position = check_position(settings or {}, position, courts)
     with uow:
         if user_store.user_by_username(uow.conn, username):
-            raise Conflict(f"user {username} exists already")
+            raise Conflict("user {username} exists already", username=username)
         ids = registry.court_ids(uow.conn, courts)
         missing = sorted(set(courts) - set(ids))
         if missing:
-            raise ValidationFailed(f"unknown court(s): {', '.join(missing)}", field="court")
+            raise ValidationFailed(
+                "unknown court(s): {unknown_courts}",
+                unknown_courts=", ".join(missing),
+                field="court",
+            )
         person_id, new_person = people.person_for(uow.conn, person, utc_now())
         user_id = user_store.insert_user(
             uow.conn,
@@ -97,12 +101,14 @@ def _check_new_user(username: str, password: str, role: str, courts: list[str]) 
     if not _USERNAME.match(username or ""):
         raise ValidationFailed("a user name is 2–64 letters, digits, . _ or -", field="username")
     if role not in ROLES:
-        raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", field="role")
+        raise ValidationFailed("role must be one of {roles}", roles=", ".join(ROLES), field="role")
     if not courts:
         raise ValidationFailed("a user needs at least one court", field="court")
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(
-            f"a password has at least {MIN_PASSWORD_LENGTH} characters", field="password"
+            "a password has at least {least} characters",
+            least=MIN_PASSWORD_LENGTH,
+            field="password",
         )
 
 
@@ -122,7 +128,7 @@ LANGUAGES = ("zh", "en")
 def keep_language(uow: UnitOfWork, actor: Actor, language: str) -> None:
     """Remember a signed-in user's choice of language for their next sign-in."""
     if language not in LANGUAGES:
-        raise ValidationFailed(f"unknown language {language!r}", field="language")
+        raise ValidationFailed("unknown language '{language}'", language=language, field="language")
     user_id = int(actor.id.removeprefix("user:"))
     with uow:
         user = user_store.user_by_id(uow.conn, user_id)
@@ -172,7 +178,7 @@ def authenticate(
 
 
 #: the one answer to every refused sign-in
-REFUSED = "the user name or password is wrong, or there were too many attempts"
+REFUSED = N_("the user name or password is wrong, or there were too many attempts")
 
 
 def _count_attempt(

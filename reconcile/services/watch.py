@@ -107,8 +107,6 @@ def _unidentified_alert(line, due: date, court: str) -> dict:
             "due": due.isoformat(),
             "reason": line.orphan_reason,
         },
-        "detail": f"unidentified credit of {format_yuan(line.amount)} yuan from "
-        f"{line.booked_on.isoformat()} was due to be identified by {due.isoformat()}",
     }
 
 
@@ -125,8 +123,6 @@ def _ageing_alert(line, age: int, threshold: int, court: str) -> dict:
             "threshold": threshold,
             "reason": line.orphan_reason,
         },
-        "detail": f"unidentified credit of {format_yuan(line.amount)} yuan from "
-        f"{line.booked_on.isoformat()} still unresolved after {age} working days",
     }
 
 
@@ -153,7 +149,6 @@ def scan_unconfirmed_payments(
 
 
 def _raise_unconfirmed(uow, actor, row, since: date, waited: int, court: str) -> int | None:
-    what = "marked paid" if row.status == "marked_paid" else "approved"
     return alert_store.raise_alert(
         uow,
         actor,
@@ -169,6 +164,4 @@ def _raise_unconfirmed(uow, actor, row, since: date, waited: int, court: str) ->
             "working_days": waited,
             "payee_account": row.payee_account_number,
         },
-        detail=f"payment of {format_yuan(row.amount)} yuan {what} on {since.isoformat()}: "
-        f"no statement debit confirms it after {waited} working days",
     )

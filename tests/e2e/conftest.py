@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.e2e import chinese_pages
 from tests.e2e.accessibility import PHONE, sized_page
 from tests.integration.conftest import court, other_court, register_case  # noqa: F401
 from tests.integration.staff_pages import PASSWORD, staff  # noqa: F401
@@ -64,7 +65,9 @@ def browser():
 
 @pytest.fixture
 def live_server(app):
-    """Serve the test app on an ephemeral loopback port; return its base URL."""
+    """Serve the test app on an ephemeral loopback port; return its base URL. A Chinese
+    page it served with an English sentence fails the test (tests/e2e/chinese_pages.py)."""
+    english = chinese_pages.watch(app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -72,6 +75,7 @@ def live_server(app):
     server.shutdown()
     server.server_close()
     thread.join()
+    assert not english, "English on Chinese pages:\n" + "\n".join(sorted(set(english)))
 
 
 @pytest.fixture

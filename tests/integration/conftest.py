@@ -23,7 +23,9 @@ class Court:
     tokens: dict[str, str]
 
     def headers(self, role: str, **extra) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[role]}", **extra}
+        """A role's request headers. The tests read problems' English details (the API
+        answers in Chinese unless asked: tests/integration/test_problem_language.py)."""
+        return {"Authorization": f"Bearer {self.tokens[role]}", "Accept-Language": "en", **extra}
 
 
 def _register_court(uow, admin, code: str, name: str, account: str, prefix: str) -> Court:

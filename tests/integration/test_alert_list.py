@@ -150,7 +150,7 @@ def test_the_page_bulk_form_resolves_the_ticked_alerts(client, uow, staff, court
         data={"ids": ids, "note": "再来", "action": "resolve", "csrf_token": token},
         follow_redirects=True,
     )
-    assert f"alert {ids[0]}" in refused.get_data(as_text=True)
+    assert f"预警{ids[0]}：" in refused.get_data(as_text=True)  # the page speaks Chinese
     assert shown_ids(client) == [ids[2]]
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from reconcile.actors import SYSTEM
 from reconcile.db import alert_store, audit_log
 from reconcile.db.tables_alerts import alerts, case_events
-from tests.integration.alerting import delivery_rows, raise_many, raise_one
+from tests.integration.alerting import delivery_rows, raise_many, raise_one, sample_facts
 
 LOCAL_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$")
 
@@ -40,7 +40,12 @@ def test_the_same_subject_under_another_kind_is_another_finding(uow, engine, cou
 def test_a_cause_rolled_back_takes_its_alert_and_delivery_with_it(uow, engine, court):
     with uow() as u:
         alert_store.raise_alert(
-            u, SYSTEM, kind="balance_mismatch", court=court.code, subject="x", facts={}
+            u,
+            SYSTEM,
+            kind="balance_mismatch",
+            court=court.code,
+            subject="x",
+            facts=sample_facts("balance_mismatch"),
         )
         # no commit: the change that caused it failed
     assert count(engine, alerts) == 0
@@ -54,7 +59,7 @@ def test_bulk_raising_counts_only_new_findings_and_queues_each_once(uow, engine,
                 "kind": "orphan_funds",
                 "court": court.code,
                 "subject": f"transaction:{n}",
-                "facts": {},
+                "facts": sample_facts("orphan_funds"),
             }
             for n in numbers
         ]

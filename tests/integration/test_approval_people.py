@@ -99,7 +99,7 @@ def test_an_admin_token_requests_and_the_same_persons_staff_sign_in_cannot_appro
     made = request_payment(client, case["id"], token_of("admin", ZHANG, "张三的令牌"))
     staff_of("admin", "zhangsan", ZHANG)
     page = approve_on_the_page(app, "zhangsan", made["id"])
-    assert "无权操作" in page and "their own request" in page
+    assert "无权操作" in page and "本人提出的申请" in page
     after = status_of(client, made["id"], court.headers("finance"))
     assert (after["status"], after["approvals"]) == ("requested", [])
 

@@ -171,9 +171,8 @@ def test_each_batch_audits_the_alerts_it_raised_and_queues_each_once(
         "provisional": False,
         "disbursement_id": None,
     }
-    assert (
-        alert["detail"] == f"case {alert['facts']['case_number']}: 1.00 yuan, notice due 2026-10-09"
-    )
+    number = alert["facts"]["case_number"]
+    assert alert["detail"] == f"case {number}: 1.00 yuan, notice overdue since 2026-10-09"
     assert alert["raised_at"].utcoffset() is not None or engine.dialect.name == "sqlite"
 
 

@@ -164,7 +164,7 @@ def test_the_upload_page_keeps_an_unknown_file_and_asks_again_on_a_wrong_mapping
         client, layout, layout, name="es", court=court.code, header_line="1", column_2="amount"
     )
     assert wrong.status_code == 422
-    assert "mark the column holding the booking date" in wrong.get_data(as_text=True)
+    assert "请标记记账日期所在的列" in wrong.get_data(as_text=True)  # the page speaks Chinese
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(upload_previews)).scalar_one() == 1
         assert conn.execute(select(func.count()).select_from(statement_profiles)).scalar_one() == 0

@@ -30,7 +30,7 @@ def test_a_payment_above_the_unpaid_entitlement_is_refused():
     with pytest.raises(ExceedsEntitlement) as refused:
         check_within_entitlement(a, 20_01)
     assert refused.value.code == "exceeds_entitlement"
-    assert refused.value.facts == {"applicant": "甲", "unpaid": "20.00"}
+    assert refused.value.facts == {"applicant": "甲", "unpaid": "20.00", "amount": "20.01"}
 
 
 def test_an_unknown_entitlement_limits_nothing_but_counts_as_outstanding():
