@@ -94,7 +94,7 @@ def test_a_file_naming_no_account_takes_the_courts_only_account(client, court, e
     assert report["account"] == court.account
     choice = stored_report(engine, report["id"])["account_choice"]
     assert choice["account"] == court.account
-    assert "only registered collection account" in choice["how"]
+    assert choice["how"] == "only_account"
 
 
 def test_a_masked_account_is_matched_by_its_visible_digits(client, court):
