@@ -54,20 +54,7 @@ def record(
 
 def decisions_of(conn: Connection, subject_type: str, subject_id: int) -> list[dict]:
     """Return the decisions on a request, first level first."""
-    rows = conn.execute(
-        select(
-            ap.level,
-            ap.decision,
-            ap.approver_id,
-            ap.approver_name,
-            ap.approver_position,
-            ap.note,
-            ap.decided_at,
-        )
-        .where(ap.subject_type == subject_type, ap.subject_id == subject_id)
-        .order_by(ap.level)
-    )
-    return [dict(r._mapping) for r in rows]
+    return decisions_of_each(conn, subject_type, [subject_id])[subject_id]
 
 
 def decisions_of_each(

@@ -304,7 +304,7 @@ def _invalid(error: StatementParseError) -> InvalidFile:
             headerless=error.layout.get("headerless", False),
             positions=error.layout.get("positions", {}),
         )  # fmt: skip
-    where = _where(error)
+    where = where_said(error)
     if where:
         return refusal(N_("{where}: {reason}"), where=where, **facts)
     return refusal(N_("{reason}"), **facts)
@@ -315,8 +315,9 @@ def _named(filename: str | None):
     return filename or Message("the file")
 
 
-def _where(error: StatementParseError) -> list[Message]:
-    """Where a parse error is, as StatementParseError.where() says it, part by part."""
+def where_said(error: StatementParseError) -> list[Message]:
+    """Where a parse error is, as StatementParseError.where() says it, part by part (each
+    part said in the reader's language; a field by its name, FIELD_NAMES)."""
     parts = []
     if error.filename:
         parts.append(Message("{file}", {"file": error.filename}))

@@ -24,7 +24,7 @@ from reconcile.booking_window import BookingWindow
 from reconcile.clock import local_today, utc_now
 from reconcile.db import upload_store
 from reconcile.db.uow import UnitOfWork
-from reconcile.errors import N_, Message, NotFound, ValidationFailed
+from reconcile.errors import NotFound, ValidationFailed
 from reconcile.permissions import Verb
 from reconcile.services import imports, statement_profiles
 from reconcile.services.access import require
@@ -187,7 +187,7 @@ def _check_reads(data: bytes, name: str, definition: dict) -> None:
             for _ in statement.lines:
                 pass
     except StatementParseError as error:
-        where = _where(error)
+        where = imports.where_said(error)
         if where:
             raise ValidationFailed(
                 "the file cannot be read so: {where}: {reason}",
@@ -198,21 +198,6 @@ def _check_reads(data: bytes, name: str, definition: dict) -> None:
         raise ValidationFailed(
             "the file cannot be read so: {reason}", reason=error, field="mapping"
         ) from None
-
-
-def _where(error: StatementParseError) -> list[Message]:
-    """Where in the file a parse error is, part by part, as StatementParseError.where()
-    says it in English."""
-    parts = []
-    if error.filename:
-        parts.append(Message(N_("{file}"), {"file": error.filename}))
-    if error.line is not None:
-        parts.append(Message(N_("line {line}"), {"line": error.line}))
-    if error.path:
-        parts.append(Message(N_("{path}"), {"path": error.path}))
-    if error.field:
-        parts.append(Message(N_("field {field_name}"), {"field_name": error.field}))
-    return parts
 
 
 def discard_upload(uow: UnitOfWork, actor: Actor, preview_id: str) -> None:
