@@ -11,7 +11,10 @@ def require(actor: Actor, verb: Verb) -> None:
     """Raise Forbidden unless the actor's role may do `verb` (reconcile.permissions)."""
     if not may(actor.role, verb):
         raise Forbidden(
-            "the {role} role may not do this", role=actor.role, allowed_roles=roles_for(verb)
+            "the {role_name} role may not do this",
+            role=actor.role,
+            role_name=role_named(actor.role),
+            allowed_roles=roles_for(verb),
         )
 
 
@@ -19,7 +22,28 @@ def require_role(actor: Actor, *roles: str) -> None:
     """Raise Forbidden unless the actor has one of `roles` (the CLI and scheduler always may)."""
     if actor.role == "system" or actor.role in roles:
         return
-    raise Forbidden("the {role} role may not do this", role=actor.role, allowed_roles=list(roles))
+    raise Forbidden(
+        "the {role_name} role may not do this",
+        role=actor.role,
+        role_name=role_named(actor.role),
+        allowed_roles=list(roles),
+    )
+
+
+#: how a refusal names each role (the problem's `role` member keeps the code)
+ROLE_NAMES = {
+    "enforcement": Message(N_("enforcement")),
+    "finance": Message(N_("finance")),
+    "approver": Message(N_("approver")),
+    "desk": Message(N_("complaint desk")),
+    "admin": Message(N_("admin")),
+    "system": Message(N_("system")),
+}
+
+
+def role_named(role: str) -> Message | str:
+    """A role as a message says it, in the reader's language (an unknown one as it is)."""
+    return ROLE_NAMES.get(role, role)
 
 
 def require_court(actor: Actor, court_code: str, what: str = N_("resource")) -> None:
