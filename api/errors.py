@@ -8,7 +8,7 @@ import marshmallow as ma
 from flask import Flask, Response, current_app, json
 from werkzeug.exceptions import HTTPException
 
-from api.message_catalogue import LANGUAGES, requested_language, say, say_error
+from api.message_catalogue import LANGUAGES, requested_language, say
 from reconcile.errors import N_, DomainError, Message, ValidationFailed
 
 log = logging.getLogger(__name__)
@@ -80,30 +80,30 @@ class ProblemSchema(ma.Schema):
 def problem(
     status: int,
     code: str,
-    detail: str | Message,
+    detail: str | Message | DomainError,
     *,
     title: str | None = None,
     errors: dict | None = None,
     headers: dict | None = None,
     **extra,
 ) -> Response:
-    """Return a problem+json response; a Message detail (and field error) is said in the
-    request's language."""
+    """Return a problem+json response. A message (a Message, a domain error) as the detail,
+    a field error or an extension member is said in the request's language; a member
+    that is not JSON data (a list of messages) is left out."""
     language = problem_language()
-    if isinstance(detail, Message):
-        detail = say(detail.template, detail.facts, language)
     if errors:
         errors = {
             name: [_said(m, language) for m in messages] if isinstance(messages, list) else messages
             for name, messages in errors.items()
         }
+    members = {name: _said(value, language) for name, value in extra.items()}
     body = {
         "type": PROBLEM_TYPE.format(code=code),
         "title": title or title_of(code, language),
         "status": status,
-        "detail": detail,
+        "detail": _said(detail, language),
         "code": code,
-        **extra,
+        **{name: value for name, value in members.items() if _is_json_plain(value)},
     }
     if errors:
         body["errors"] = errors
@@ -134,18 +134,11 @@ def title_of(code: str, language: str) -> str:
 
 
 def domain_problem(error: DomainError) -> Response:
-    status = STATUS_OF.get(error.code, 422)
-    language = problem_language()
-    detail = say_error(error, language)
     errors = None
     if isinstance(error, ValidationFailed) and error.field:
-        errors = {error.field: [detail]}
-    facts = {
-        k: _said(v, language)
-        for k, v in error.facts.items()
-        if k not in _PROBLEM_FIELDS and _is_json_plain(_said(v, language))
-    }
-    return problem(status, error.code, detail, errors=errors, **facts)
+        errors = {error.field: [error]}
+    facts = {k: v for k, v in error.facts.items() if k not in _PROBLEM_FIELDS}
+    return problem(STATUS_OF.get(error.code, 422), error.code, error, errors=errors, **facts)
 
 
 def http_problem(error: HTTPException) -> Response:

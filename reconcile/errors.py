@@ -54,29 +54,27 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in _FORMATTER.parse(template) if name}
 
 
-class DomainError(Exception):
-    """A request the domain refuses; `code` is machine-readable, the message is for people:
-    a literal English template filled from `facts` (checked by tests/unit/test_messages.py)."""
+class Said:
+    """An exception that says a message: a literal English template filled from `facts`
+    (checked by tests/unit/test_messages.py); `message` is its English."""
+
+    def __init__(self, message: str, **facts) -> None:
+        self.template = message
+        self.facts = facts
+        self.message = fill(message, facts)
+        super().__init__(self.message)
+
+
+class DomainError(Said, Exception):
+    """A request the domain refuses; `code` is machine-readable, the message is for people."""
 
     code = "domain_error"
 
-    def __init__(self, message: str, **facts) -> None:
-        self.template = message
-        self.facts = facts
-        self.message = fill(message, facts)
-        super().__init__(self.message)
 
-
-class ValueProblem(ValueError):
+class ValueProblem(Said, ValueError):
     """A value the domain cannot read (a case number, an amount, a sub-account), said as
-    a template with facts like a DomainError, so that the error that wraps it can pass it
-    on as a fact (`ValidationFailed("{reason}", reason=problem, field=…)`)."""
-
-    def __init__(self, message: str, **facts) -> None:
-        self.template = message
-        self.facts = facts
-        self.message = fill(message, facts)
-        super().__init__(self.message)
+    a DomainError is, so that the error that wraps it can pass it on as a fact
+    (`ValidationFailed("{reason}", reason=problem, field=…)`)."""
 
 
 class _Named(dict):

@@ -116,7 +116,7 @@ def mark_paid(actor: Actor, case_id: int, disbursement_id: int):
             actor,
             disbursement_id,
             bank_reference=reference,
-            paid_on=_date(form.get("paid_on")),
+            paid_on=date_field(form.get("paid_on")),
         )
     except DomainError as refusal:
         return refused_at_form(actor, case_id, f"paid-{disbursement_id}", refusal)
@@ -140,8 +140,8 @@ def request_deferral(actor: Actor, case_id: int):
             kind=form.get("kind", ""),
             ground=form.get("ground", ""),
             document_reference=form.get("document_reference", ""),
-            until=_date(form.get("until"), field="until"),
-            review_on=_date(form.get("review_on"), field="review_on"),
+            until=date_field(form.get("until"), field="until"),
+            review_on=date_field(form.get("review_on"), field="review_on"),
             amount=_deferred_amount(form.get("amount")),
             settings=services().settings,
         )
@@ -187,7 +187,8 @@ def _deferred_amount(text: str | None) -> int | None:
     return amount_field(text) if (text or "").strip() else None
 
 
-def _date(text: str | None, field: str = "paid_on") -> date | None:
+def date_field(text: str | None, field: str = "paid_on") -> date | None:
+    """A form's optional day (YYYY-MM-DD): empty is none; anything else is refused at `field`."""
     if not (text or "").strip():
         return None
     try:

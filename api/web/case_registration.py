@@ -5,14 +5,12 @@ refusal is shown at the form with the input kept."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from api.context import services
 from api.errors import STATUS_OF
 from api.web.auth import staff_required
-from api.web.case_actions import refusal_text
+from api.web.case_actions import date_field, refusal_text
 from api.web.i18n import translate
 from reconcile.actors import Actor
 from reconcile.cases import AccountRef, NewCase, PartySpec
@@ -102,7 +100,7 @@ def new_case_from_form(form) -> NewCase:
         amount_due=_amount(form.get("amount_due") or "", "amount_due"),
         applicants=tuple(applicants),
         respondents=respondents,
-        filed_on=_day(form.get("filed_on")),
+        filed_on=date_field(form.get("filed_on"), field="filed_on"),
         sub_account_number=_text(form.get("sub_account_number")),
     )
 
@@ -167,12 +165,3 @@ def _order(text: str | None) -> int | None:
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 10_000:
         raise ValidationFailed("not a number", field="order")
     return int(text)
-
-
-def _day(text: str | None) -> date | None:
-    if not (text or "").strip():
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError as wrong:
-        raise ValidationFailed("not a date", field="filed_on") from wrong

@@ -743,21 +743,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kind.alert_escalated": ("预警超期上报", "Alert escalated"),
     "kind.statement_missing": ("银行流水未按时导入", "Statement missing"),
     "kind.identification_overdue": ("不明款未按时识别", "Identification overdue"),
-    "summary.identification_overdue": (
-        "{booked_on} 收到 {amount} 元不明款，应于 {due} 前识别，至今未分配或退回。",
-        "Unidentified credit of {amount} yuan booked on {booked_on}: it was due to be "
-        "identified by {due}.",
-    ),
-    "summary.alert_escalated": (
-        "预警 #{alert_id} 超过办结时限（{due_at}）仍未办结，已报告负责同志。",
-        "Alert #{alert_id} is unresolved past its due time ({due_at}); reported to the "
-        "supervisors.",
-    ),
-    "summary.statement_missing": (
-        "专户 {account} 自 {last_day} 起 {working_days} 个工作日未导入银行流水。",
-        "No statement of account {account} imported since {last_day} "
-        "({working_days} working days).",
-    ),
     "alert_status.open": ("待处理", "Open"),
     "alert_status.acknowledged": ("处理中", "Acknowledged"),
     "alert_status.resolved": ("已办结", "Resolved"),
@@ -780,46 +765,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kind.calendar_provisional": ("节假日安排未发布", "Holiday schedule missing"),
     "kind.payee_accounts_changed": ("收款账户变更", "Payee accounts changed"),
     "kind.delivery_dead_letter": ("预警推送失败", "Alert delivery failed"),
-    "summary.orphan_funds": (
-        "{booked_on} 收到 {counterparty_name}（{counterparty_account}）汇入 {amount} 元，"
-        "无法对应到唯一案件。",
-        None,
-    ),
-    "summary.closed_case_credit": (
-        "{booked_on} 收到 {counterparty_name} 汇入 {amount} 元，对应案件已结案。",
-        None,
-    ),
-    "summary.unauthorised_debit": (
-        "{booked_on} 向 {counterparty_name}（{counterparty_account}）支出 {amount} 元，"
-        "该账户未经任何法律文书载明。",
-        None,
-    ),
-    "summary.unmatched_debit": (
-        "{booked_on} 向 {counterparty_name}（{counterparty_account}）支出 {amount} 元，"
-        "无对应的已批准发放。",
-        None,
-    ),
-    "summary.paid_while_held": (
-        "{booked_on} 银行支付 {amount} 元（发放 {disbursement_id}），"
-        "而该笔款项批准后已被冻结 {held} 元。",
-        None,
-    ),
-    "summary.unnamed_payee_attempt": (
-        "{requested_by} 申请从案件 {case_number} 向未载明账户 {payee_account_number} "
-        "支付 {amount} 元，已拒绝。",
-        None,
-    ),
-    "summary.notice_due_soon": (
-        "案件 {case_number}：{amount} 元，支付通知应于 {due} 前发出。",
-        None,
-    ),
-    "summary.notice_overdue": ("案件 {case_number}：{amount} 元，支付通知已于 {due} 到期。", None),
-    "summary.payment_due_soon": ("案件 {case_number}：{amount} 元，应于 {due} 前发放。", None),
-    "summary.payment_overdue": ("案件 {case_number}：{amount} 元，应于 {due} 前发放。", None),
-    "summary.balance_mismatch": (
-        "{date} 银行余额 {bank_balance} 元，账面 {books} 元，相差 {difference} 元。",
-        None,
-    ),
     # cases
     "cases.search_title": ("案件查询", "Find a case"),
     "cases.search_label": ("案号或案款子账号", "Case number or sub-account number"),
@@ -1030,7 +975,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "profiles.edit": ("修改", "Edit"),
     "profiles.by_position": ("无表头，按列序号读取", "No header row: read by column number"),
     "profile.changed": ("已修改流水格式“{name}”。", "Saved the changes to “{name}”."),
-    "profile.not_a_column": ("“{text}”不是列序号", "“{text}” is not a column number"),
     "profile_edit.title": ("修改流水格式：{name}", "Edit statement profile: {name}"),
     "profile_edit.help_header": (
         "文件的表头含有下列“识别表头”时按此格式读取；各字段填写对应的表头名称。",

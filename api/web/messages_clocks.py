@@ -7,35 +7,7 @@ CLOCK_MESSAGES: dict[str, tuple[str | None, str | None]] = {
     "kind.deferral_review_due": ("延缓发放到期复查", "Deferral review due"),
     "kind.deferral_late": ("延缓发放申请逾期", "Deferral requested late"),
     "kind.expected_receipt_missing": ("待到账款未到账", "Expected receipt missing"),
-    "summary.deferral_review_due": (
-        "案件 {case_number} 的延缓发放/提存 #{deferral_id} 应于 {review_on} 复查："
-        "请结束，或说明理由继续。",
-        "Deferral #{deferral_id} of case {case_number} is to be reviewed on {review_on}: end "
-        "it, or keep it with a reason.",
-    ),
-    "summary.deferral_late": (
-        "案件 {case_number} 的延缓发放/提存 #{deferral_id} 于 {requested_on} 申请，"
-        "晚于期限（{due} 已到期）。",
-        "Deferral #{deferral_id} of case {case_number} was requested on {requested_on}, after "
-        "the deadline it pauses ({due}).",
-    ),
-    "summary.expected_receipt_missing": (
-        "案件 {case_number} 登记的待到账款 #{expected_receipt_id}（{amount} 元，预计 "
-        "{expected_by} 前到账）至 {due} 仍未到达专户。",
-        "Expected receipt #{expected_receipt_id} of case {case_number} ({amount} yuan, expected "
-        "by {expected_by}) has not reached the collection account by {due}.",
-    ),
     # the payment clock of a payment marked paid runs until the statement's debit confirms it
-    "summary.payment_due_soon.marked_paid": (
-        "案件 {case_number}：{amount} 元，应于 {due} 前发放；已于 {marked_paid_on} 登记已付款，"
-        "待银行流水确认。",
-        None,
-    ),
-    "summary.payment_overdue.marked_paid": (
-        "案件 {case_number}：{amount} 元，应于 {due} 前发放；已于 {marked_paid_on} 登记已付款，"
-        "至今未经银行流水确认。",
-        None,
-    ),
     "deadline.awaiting_confirmation": (
         "{on} 已登记付款，待银行流水确认",
         "marked paid on {on}: awaiting the statement's debit",

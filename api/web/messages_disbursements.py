@@ -89,9 +89,5 @@ DISBURSEMENT_MESSAGES: dict[str, tuple[str, str | None]] = {
         "Name the court document that orders it.",
     ),
     "kind.unrequested_fee_debit": ("未经申请的执行费支出", "Unrequested fee debit"),
-    "summary.unrequested_fee_debit": (
-        "{booked_on} 向本院收费账户支出 {amount} 元，无对应的执行费申请。",
-        None,
-    ),
     "reason.unrequested_fee": ("付至本院收费账户，但无对应的执行费申请", "unrequested fee"),
 }

@@ -5,16 +5,6 @@ from __future__ import annotations
 RETURN_MESSAGES: dict[str, tuple[str | None, str | None]] = {
     "kind.resume_needed": ("已结案件来款（可能需恢复执行）", "Credit on a case that may resume"),
     "kind.payment_returned": ("发放款被退汇", "Payout returned by the bank"),
-    "summary.resume_needed": (
-        "{booked_on} 收到 {amount} 元，案件 {case_number} 已终结本次执行程序，款项已入本案，"
-        "可能需要恢复执行（执恢）。",
-        None,
-    ),
-    "summary.payment_returned": (
-        "{returned_on} 银行退回发放 {reference}（{amount} 元，{paid_on} 付出），款项已回到案件 "
-        "{case_number}；请核实收款账户后重新发放。",
-        None,
-    ),
     "status.bounced": ("已退汇", "returned by the bank"),
     "entry.payment_returned": ("退汇冲回", "Returned payout"),
     "rule.returned_payment": ("退汇", "returned payout"),

@@ -63,7 +63,6 @@ RULE_MESSAGES: dict[str, tuple[str | None, str | None]] = {
     "line_rules.saved": ("已修改规则“{name}”。", "Saved the changes to “{name}”."),
     "line_rules.deactivated": ("已停用规则“{name}”。", "Switched off the rule “{name}”."),
     "line_rules.activated": ("已启用规则“{name}”。", "Switched on the rule “{name}”."),
-    "line_rules.bad_amount": ("金额格式不正确：{text}", "Not an amount: {text}"),
     "line_rules.edit_title": ("修改规则：{name}", "Edit the rule: {name}"),
     "line_rules.matches_title": ("规则“{name}”曾会匹配的流水", "Lines “{name}” would have matched"),
     "line_rules.matches_help": (

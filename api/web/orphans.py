@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from api.context import services
 from api.web import exports, listing, queues
 from api.web.auth import staff_required
+from api.web.case_actions import date_field
 from api.web.cases import find_case
 from api.web.errors import error_text, same_site_referrer
 from api.web.format import days_since, yuan
@@ -193,7 +194,7 @@ def refund_paid(actor: Actor, disbursement_id: int):
             actor,
             disbursement_id,
             bank_reference=reference,
-            paid_on=_paid_on(request.form.get("paid_on")),
+            paid_on=date_field(request.form.get("paid_on")),
         )
     except DomainError as refusal:
         flash(card_refusal_text(refusal), "error")
@@ -203,15 +204,6 @@ def refund_paid(actor: Actor, disbursement_id: int):
         "success",
     )
     return redirect(url_for("web.orphans.index") + "#refunds")
-
-
-def _paid_on(text: str | None) -> date | None:
-    if not (text or "").strip():
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError as wrong:
-        raise ValidationFailed("not a date", field="paid_on") from wrong
 
 
 @bp.post("/<int:line_id>/split")
