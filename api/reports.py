@@ -27,6 +27,14 @@ class ExplanationSchema(ma.Schema):
     note = ma.fields.String()
 
 
+class ExplainedKindSchema(ma.Schema):
+    kind = ma.fields.String(metadata={"description": "flagged_debit | paid_not_on_statement"})
+    count = ma.fields.Integer()
+    amount = ma.fields.String(
+        metadata={"description": "their sum: how much they move bank − books"}
+    )
+
+
 class ReconciliationSchema(ma.Schema):
     account = ma.fields.String()
     date = ma.fields.String()
@@ -42,7 +50,14 @@ class ReconciliationSchema(ma.Schema):
     books = ma.fields.String(metadata={"description": "cases + orphans + non_case"})
     difference = ma.fields.String(allow_none=True, metadata={"description": "bank − books"})
     unexplained = ma.fields.String(allow_none=True)
-    explained_by = ma.fields.List(ma.fields.Nested(ExplanationSchema))
+    explained_by = ma.fields.List(
+        ma.fields.Nested(ExplanationSchema),
+        metadata={"description": "the first causes of each kind (all: explained_by_kind)"},
+    )
+    explained_by_kind = ma.fields.List(
+        ma.fields.Nested(ExplainedKindSchema),
+        metadata={"description": "every cause of the difference, counted and summed by kind"},
+    )
 
 
 @blp.route("/reconciliation")

@@ -853,6 +853,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "recon.unexplained": ("未解释差额", "Unexplained"),
     "recon.status": ("结果", "Result"),
     "recon.explained_by": ("差额说明", "Explained by"),
+    "recon.explained_more": ("共 {count} 笔，合计 {amount}", "{count} in all, {amount}"),
+    "recon.explained_list": ("查看全部", "see them all"),
     "recon.no_accounts": ("您所属法院没有执行款专户。", "Your courts have no collection account."),
     "recon.status.ok": ("相符", "OK"),
     "recon.status.mismatch": ("不符", "Mismatch"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -95,6 +96,13 @@ def _export_row(report: dict) -> list:
         " ".join(filter(None, (e["note"], translate(f"explain.{e['kind']}"), e["amount"])))
         for e in report["explained_by"]
     )
+    listed = Counter(e["kind"] for e in report["explained_by"])
+    more = "; ".join(  # the causes beyond those listed, counted and summed
+        " ".join((translate(f"explain.{k['kind']}"), translate("recon.explained_more", **k)))
+        for k in report["explained_by_kind"]
+        if k["count"] > listed[k["kind"]]
+    )
+    notes = "; ".join(filter(None, (notes, more)))
     return [*cells, translate(f"recon.status.{report['status']}"), notes]
 
 

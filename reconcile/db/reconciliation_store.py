@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, and_, case, func, select
 
 from reconcile.db import daily_totals
 from reconcile.db.tables import collection_accounts
 from reconcile.db.tables_payments import disbursements
 from reconcile.db.tables_statements import statement_imports, statement_lines
-from reconcile.reconciliation import Explanation
+from reconcile.reconciliation import ExplainedKind, Explanation
 from reconcile.statement_lines import LineStatus
 
 sl, si = statement_lines.c, statement_imports.c
@@ -91,35 +91,50 @@ def non_case_net(conn: Connection, account_id: int, day: date) -> int:
     ).scalar_one()
 
 
-def explanations(conn: Connection, account_id: int, day: date) -> list[Explanation]:
-    """Return the known causes of a difference: flagged debits, payments not yet on a statement."""
-    flagged = conn.execute(
-        select(sl.id, sl.amount, sl.bank_reference)
-        .where(
-            sl.collection_account_id == account_id,
-            sl.direction == "debit",
-            sl.status == "flagged",
-            sl.booked_on <= day,
-        )
-        .order_by(sl.id)
+#: the causes of a difference listed by name, of each kind; the rest are counted and summed
+LISTED = 10
+
+
+def explanations(
+    conn: Connection, account_id: int, day: date
+) -> tuple[list[Explanation], list[ExplainedKind]]:
+    """Return the known causes of a difference (flagged debits, payments not yet on a
+    statement): the first LISTED of each kind, and the count and sum of each kind."""
+    flagged = and_(
+        sl.collection_account_id == account_id,
+        sl.direction == "debit",
+        sl.status == "flagged",
+        sl.booked_on <= day,
     )
-    found = [
-        Explanation("flagged_debit", -r.amount, transaction_id=r.id, note=r.bank_reference or "")
-        for r in flagged
-    ]
     d = disbursements.c
-    unconfirmed = conn.execute(
-        select(d.id, d.amount, d.bank_reference)
-        .where(d.collection_account_id == account_id, d.status == "marked_paid", d.paid_on <= day)
-        .order_by(d.id)
+    unconfirmed = and_(
+        d.collection_account_id == account_id, d.status == "marked_paid", d.paid_on <= day
     )
-    found += [
+    listed = [
+        Explanation("flagged_debit", -r.amount, transaction_id=r.id, note=r.bank_reference or "")
+        for r in conn.execute(
+            select(sl.id, sl.amount, sl.bank_reference).where(flagged).order_by(sl.id).limit(LISTED)
+        )
+    ]
+    listed += [
         Explanation(
             "paid_not_on_statement", r.amount, disbursement_id=r.id, note=r.bank_reference or ""
         )
-        for r in unconfirmed
+        for r in conn.execute(
+            select(d.id, d.amount, d.bank_reference).where(unconfirmed).order_by(d.id).limit(LISTED)
+        )
     ]
-    return found
+    kinds = []
+    for kind, amount, condition, sign in (
+        ("flagged_debit", sl.amount, flagged, -1),
+        ("paid_not_on_statement", d.amount, unconfirmed, 1),
+    ):
+        count, total = conn.execute(
+            select(func.count(), func.coalesce(func.sum(amount), 0)).where(condition)
+        ).one()
+        if count:
+            kinds.append(ExplainedKind(kind, count, sign * total))
+    return listed, kinds
 
 
 def statement_days(conn: Connection, account_id: int, since: date, until: date) -> list[date]:

@@ -31,12 +31,14 @@ def reconciliation_report(uow: UnitOfWork, actor: Actor, account_number: str, da
 
 def reconcile_day(conn, account_id: int, day: date) -> Reconciliation:
     figures = reconciliation_store.books(conn, account_id, day)
+    listed, explained = reconciliation_store.explanations(conn, account_id, day)
     return Reconciliation(
         bank_balance=reconciliation_store.bank_balance(conn, account_id, day),
         cases_on_account=figures["case"],
         orphans=figures["suspense"],
         approved_unpaid=figures["approved_unpaid"],
-        explanations=reconciliation_store.explanations(conn, account_id, day),
+        explanations=listed,
+        explained=explained,
         non_case=reconciliation_store.non_case_net(conn, account_id, day),
     )
 
@@ -107,6 +109,10 @@ def _view(account: dict, day: date, result: Reconciliation) -> dict:
                 "note": e.note,
             }
             for e in result.explanations
+        ],
+        "explained_by_kind": [
+            {"kind": e.kind, "count": e.count, "amount": format_yuan(e.amount)}
+            for e in result.explained
         ],
     }
 

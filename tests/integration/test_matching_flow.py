@@ -359,3 +359,15 @@ def test_every_correction_names_the_entry_it_reverses(client, court, month, engi
             r.ledger_account_id,
         )
         assert original.amount == -r.amount
+
+
+def test_causes_beyond_those_listed_are_counted_and_summed(client, court, month, monkeypatch):
+    from reconcile.db import reconciliation_store
+
+    monkeypatch.setattr(reconciliation_store, "LISTED", 1)
+    report = reconciliation(client, court, "2026-11-11")
+    assert [(e["kind"], e["note"]) for e in report["explained_by"]] == [("flagged_debit", "D2")]
+    assert report["explained_by_kind"] == [
+        {"kind": "flagged_debit", "count": 2, "amount": "-3100.00"}
+    ]
+    assert report["unexplained"] == "0.00"  # from every cause, not the listed one

@@ -273,6 +273,20 @@ def test_the_reconciliation_page_highlights_a_difference(client, staff, imported
     assert page.count("row-mismatch") == 1 and "-800.00" in page
 
 
+def test_the_reconciliation_counts_the_causes_it_does_not_list(
+    client, staff, imported, monkeypatch
+):
+    from reconcile.db import reconciliation_store
+
+    monkeypatch.setattr(reconciliation_store, "LISTED", 0)
+    signed_in(client, staff, "finance")
+    query = {"date": "2026-11-18", "days": "1"}
+    page = client.get("/reports/reconciliation", query_string=query).get_data(as_text=True)
+    assert "可疑支出 共 1 笔，合计 -800.00" in " ".join(page.split())
+    text = client.get("/reports/reconciliation.csv", query_string=query).data.decode("utf-8-sig")
+    assert "可疑支出 共 1 笔，合计 -800.00" in text
+
+
 def test_the_cli_creates_a_staff_user_who_can_sign_in(client, court, database_url, monkeypatch):
     monkeypatch.setenv("RECONCILE_DATABASE_URL", database_url)
     monkeypatch.setenv("RECONCILE_PASSWORD", PASSWORD)
