@@ -7,7 +7,11 @@ import sys
 
 import click
 
-from reconcile.services.verification import daily_total_breaks, ledger_breaks
+from reconcile.services.verification import (
+    daily_total_breaks,
+    disbursement_count_breaks,
+    ledger_breaks,
+)
 
 
 @click.group("ledger")
@@ -18,8 +22,9 @@ def ledger_group() -> None:
 @ledger_group.command("verify")
 @click.pass_obj
 def ledger_verify(ctx) -> None:
-    """Re-add every ledger's entries and every day's lines and entries; report any balance or
-    daily total that differs, exit 1 if one does."""
+    """Re-add every ledger's entries and every day's lines and entries, and recount the
+    disbursements; report any balance, daily total or kept count that differs, exit 1 if
+    one does."""
     breaks = ledger_breaks(ctx.engine)
     for b in breaks:
         click.echo(
@@ -34,10 +39,18 @@ def ledger_verify(ctx) -> None:
             f"{d['kept']} fen, lines and entries add up to {d['recomputed']} fen",
             err=True,
         )
-    if breaks or days:
+    counts = disbursement_count_breaks(ctx.engine)
+    for c in counts:
+        click.echo(
+            f"court {c['court_id']} {c['status']} {c['kind']} {c['figure']}: kept {c['kept']}, "
+            f"the disbursements recount {c['recounted']}",
+            err=True,
+        )
+    if breaks or days or counts:
         sys.exit(1)
     click.echo("every ledger balance equals the sum of its entries")
     click.echo("every daily total equals its day's lines and entries")
+    click.echo("every kept count of disbursements equals a recount")
 
 
 def register(cli: click.Group) -> None:

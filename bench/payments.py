@@ -12,7 +12,8 @@ cases write to the two tables the lists read:
   decided_at), `reject_disbursement` (decided_at), `mark_paid` (bank_reference,
   marked_paid_by, paid_on) and the statement's confirmation (confirmed_at) leave it;
 - `approvals`: the decision of each one decided, as `approving.decide_in` records it
-  (level 1, by `approver:bench`).
+  (level 1, by `approver:bench`);
+- `disbursement_counts`: the payments counted in, as each use case counts its own.
 
 Not written: the ledger postings of the payments' money (reserved, approved, paid), their
 daily totals and their audit records, and no statement debit confirms a paid one
@@ -55,6 +56,7 @@ def add_payments(engine, count: int, seed: int = 20) -> dict[str, int]:
     """Add `count` payments to the book at `engine` (see the module); return per status."""
     from sqlalchemy import insert, select
 
+    from reconcile.db import disbursement_counts
     from reconcile.db.tables import cases, ledger_accounts
     from reconcile.db.tables_payments import approvals, disbursements
 
@@ -97,6 +99,8 @@ def add_payments(engine, count: int, seed: int = 20) -> dict[str, int]:
             if len(rows) >= BATCH:
                 _flush(conn, insert, disbursements, approvals, rows, decisions)
         _flush(conn, insert, disbursements, approvals, rows, decisions)
+        # as the use cases count each one in (disbursement_counts.moved): all at once
+        disbursement_counts.add_counted(conn, disbursements.c.id >= next_id)
         if conn.dialect.name == "postgresql":  # the ids were given: the next one follows
             conn.exec_driver_sql(
                 "SELECT setval(pg_get_serial_sequence('disbursements', 'id'), max(id)) "

@@ -6,8 +6,9 @@
 Each run is `reconcile scan-deadlines` as of --as-of (the service, in this process), timed
 wall and CPU (this process's), with what it raised. The first run on a book raises the
 findings of every case with a running clock; the runs after it have nothing new to
-raise. `--dirty` first marks every case dirty (migration 0036's table), as after the
-upgrade: the scan then computes every case's clocks again, raising nothing new.
+raise. `--dirty` first makes every case "never computed" (migration 0036's table), as
+after its upgrade: the scan then computes every case's clocks again, raising nothing new.
+`--upgrade` first brings the book's schema up to date (a book built by older code).
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ def main() -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--as-of", default="2026-12-08", type=date.fromisoformat)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--dirty", action="store_true", help="mark every case dirty first")
+    parser.add_argument("--dirty", action="store_true", help="compute every case again first")
+    parser.add_argument("--upgrade", action="store_true", help="migrate the book first (timed)")
     args = parser.parse_args()
 
     from reconcile.db.engine import make_engine
@@ -38,13 +40,19 @@ def main() -> None:
     settings = load_settings(environ={"RECONCILE_DATABASE_URL": args.database_url})
     engine = make_engine(args.database_url, audit_key=settings["audit"]["key"])
     logging.getLogger("reconcile").setLevel(logging.WARNING)
+    if args.upgrade:
+        from reconcile.db import migrate
+
+        wall = time.perf_counter()
+        migrate.upgrade(engine)
+        print(f"upgraded in {time.perf_counter() - wall:.1f} s", flush=True)
     if args.dirty:
         from sqlalchemy import update
 
         from reconcile.db.tables_deadlines import case_deadline_due
 
         with engine.begin() as conn:
-            conn.execute(update(case_deadline_due).values(dirty=True))
+            conn.execute(update(case_deadline_due).values(scanned_changes=None))
     for run in range(1, args.runs + 1):
         wall, cpu = time.perf_counter(), time.process_time()
         report = scan_deadlines(engine, settings, args.as_of)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from reconcile.account_numbers import mask_account_number
@@ -154,13 +155,22 @@ def mask_facts(facts: Any, key: str = "") -> Any:
         return {k: mask_facts(v, k) for k, v in facts.items()}
     if isinstance(facts, list):
         return [mask_facts(v, key) for v in facts]
-    if not isinstance(facts, str) or key in COURT_ACCOUNT_KEYS:
+    if not isinstance(facts, str):
         return facts
+    masker = _masker_of(key)
+    return facts if masker is None else masker(facts)
+
+
+@lru_cache(maxsize=1024)
+def _masker_of(key: str):
+    """How a text under `key` is masked (None: kept), decided once per key."""
+    if key in COURT_ACCOUNT_KEYS:
+        return None
     if _ID_KEYS.search(key):
-        return mask_id_number(facts)
+        return mask_id_number
     if _ACCOUNT_KEYS.search(key):
-        return mask_account_number(facts)
-    return facts
+        return mask_account_number
+    return None
 
 
 def mask_text(text: str | None, keep: frozenset[str] = frozenset()) -> str | None:

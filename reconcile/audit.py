@@ -43,7 +43,15 @@ class AuditEntry:
 
 def to_json_data(value: Any) -> Any:
     """Return `value` as plain JSON data (dates and Decimals as strings)."""
+    if type(value) is dict and all(  # already plain and flat (an alert's facts): no round trip
+        type(k) is str and type(v) in _JSON_SCALARS for k, v in value.items()
+    ):
+        return dict(sorted(value.items()))
     return json.loads(canonical_json(value))
+
+
+#: the types JSON gives back as they are (exactly: a StrEnum or a bool's subclass is not)
+_JSON_SCALARS = frozenset({str, int, bool, type(None)})
 
 
 def canonical_json(value: Any) -> str:

@@ -162,7 +162,10 @@ def releasable_since(facts: CaseFacts) -> tuple[date, int] | None:
     for day, _, money, hold in events:
         received, held = received + money, held + hold
         now = max(0, received - held)
-        _move(tranches, day, now - releasable)
+        if now > releasable:  # (most events: money arrives)
+            tranches.append([day, now - releasable])
+        elif now < releasable:
+            _move(tranches, day, now - releasable)
         releasable = now
     return (tranches[0][0], releasable) if tranches else None
 

@@ -31,9 +31,9 @@ def fill(template: str, facts: dict) -> str:
 def render(template: str, facts: dict, translate, separator: str) -> str:
     """Return `template` translated by `translate` and filled with `facts`, each nested
     message translated the same way: the one renderer for every language."""
-    values = {name: _value(v, translate, separator) for name, v in facts.items()}
-    try:
-        return _FORMATTER.vformat(translate(template), (), _Named(values))
+    values = _Named({name: _value(v, translate, separator) for name, v in facts.items()})
+    try:  # str.format_map: string.Formatter's parse, in C (an alert scan says 200,000)
+        return translate(template).format_map(values)
     except (ValueError, IndexError, AttributeError):
         return template
 
@@ -88,6 +88,8 @@ _FORMATTER = string.Formatter()
 def _value(value, translate, separator: str):
     if value is None:
         return "—"
+    if isinstance(value, str | int):  # a plain fact (the most common: no message to say)
+        return value
     if hasattr(value, "template") and hasattr(value, "facts"):
         return render(value.template, value.facts, translate, separator)
     if isinstance(value, list | tuple) and value and all(hasattr(v, "template") for v in value):

@@ -84,6 +84,13 @@ class Balance:
     def on_account(self) -> int:
         return self.received - self.paid
 
+    def figures(self) -> dict[str, int]:
+        """The buckets and what is available, as a case's view shows them (fen)."""
+        return {
+            **{bucket: getattr(self, bucket) for bucket in BUCKETS},
+            "available": self.available,
+        }
+
     def after(self, postings: list[Posting]) -> Balance:
         """Return the balance once `postings` are applied."""
         values = {bucket: getattr(self, bucket) for bucket in BUCKETS}

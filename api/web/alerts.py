@@ -28,7 +28,6 @@ SORTS = ("severity", "oldest", "newest")
 PAGE = 50
 #: the tab counts stop here ("10000+"): a long history costs a bounded scan
 MOST_COUNTED = 10_000
-EXPORT_BATCH = 500
 
 
 @bp.get("")
@@ -180,20 +179,17 @@ EXPORT_COLUMNS = (
 def _export(actor: Actor, chosen: dict, courts: list[str], kind: str):
     header = [translate(f"alerts.col.{c}") for c in EXPORT_COLUMNS]
     court = listing.court_label(chosen["court"], courts, translate("list.all_courts"))
-    rows = (_export_row(a) for a in _every(actor, chosen))
+    order = chosen["order"]
+    found = listing.listed(
+        lambda after, limit: _page(actor, chosen, after, limit),
+        here=_cursor(request.args.get("after", ""), order),
+        start=(None, 0),
+        after_of=lambda alert: _cursor(_next_cursor(alert, order), order),
+        page=PAGE,
+    )
+    rows = (_export_row(a) for a in found)
     title, cut = translate("alerts.export_title"), translate("list.export_cut")
     return listing.download(kind, title, header, rows, court, cut=cut)
-
-
-def _every(actor: Actor, chosen: dict):
-    """Yield every alert the filters show, in the page's order, a batch at a time."""
-    after: tuple[int | None, int] = (None, 0)
-    while True:
-        batch = _page(actor, chosen, after, EXPORT_BATCH)
-        yield from batch
-        if len(batch) < EXPORT_BATCH:
-            return
-        after = _cursor(_next_cursor(batch[-1], chosen["order"]), chosen["order"])
 
 
 def _export_row(alert: dict) -> list:

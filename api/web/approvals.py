@@ -20,24 +20,21 @@ from reconcile.disbursement_lists import DisbursementSort
 from reconcile.errors import DomainError
 from reconcile.permissions import Verb
 from reconcile.services import (
-    cases,
+    approval_context,
+    approval_queue,
     deferrals,
     disbursement_lists,
     disbursements,
-    holds,
     payee_accounts,
-    payments,
     statement_voids,
-    transactions,
 )
 
 bp = Blueprint("approvals", __name__, url_prefix="/approvals")
 
 
 PAGE = 50
-#: the most requests the queue reads to find those at the approver's levels (bounded work)
-MOST_SCANNED = 2000
-SCAN_BATCH = 500
+#: the most requests an export of the queue holds
+MOST_EXPORTED = 2000
 EXPORT_COLUMNS = (
     "id",
     "reference",
@@ -63,22 +60,30 @@ def index(actor: Actor):
     courts = filters.courts_of(actor)
     chosen, typed, refused = _filters(actor, courts)
     sort = filters.sort_of(DisbursementSort.OLDEST)
-    waiting = _waiting(actor, chosen["filters"], sort)
     if kind := listing.export_format():
+        waiting = listing.listed(
+            lambda after, limit: _waiting(actor, chosen["filters"], sort, after=after, limit=limit),
+            here=filters.cursor(request.args.get("after", ""), sort),
+            start=(None, 0),
+            after_of=lambda item: disbursement_lists.next_cursor(item[0], sort),
+            page=PAGE,
+            most=MOST_EXPORTED,
+        )
         return _export(actor, waiting, chosen, courts, kind)
     after = filters.cursor(request.args.get("after", ""), sort)
-    rest = [item for item in waiting if _comes_after(item[0], sort, after)]
+    rest = _waiting(actor, chosen["filters"], sort, after=after, limit=PAGE + 1)
     shown = max(request.args.get("shown", 0, type=int), 0)
     page = rest[:PAGE]
     more = filters.next_cursor(page[-1][0], sort) if len(rest) > PAGE else None
-    voids = statement_voids.requested_voids(services().uow(read_only=True), actor)
+    uow, settings = services().uow, services().settings
+    voids = statement_voids.requested_voids(uow(read_only=True), actor)
     void_levels = queues.decisions(actor, statement_voids.STATEMENT_VOID, voids)
     return render_template(
         "approvals.html",
-        requests=[_with_context(actor, d, level) for d, level in page],
+        requests=approval_context.with_context(uow(read_only=True), actor, settings, page),
         voids=[{"void": v, **void_levels[v["id"]]} for v in voids if void_levels[v["id"]]["yours"]],
         case_requests=approval_requests.waiting(actor),
-        totals={"count": len(waiting), "amount": sum(d["amount"] for d, _ in waiting)},
+        totals=approval_queue.waiting_totals(uow(read_only=True), actor, chosen["filters"]),
         chosen=chosen,
         typed=typed,
         refused=refused,
@@ -134,31 +139,19 @@ def _filters(actor: Actor, courts: list[str]) -> tuple[dict, dict, list[str]]:
     return {**shown, "filters": use}, typed, refused
 
 
-def _waiting(actor: Actor, chosen, sort: DisbursementSort) -> list[tuple[dict, dict]]:
-    """Return the requests the filters show at a level the actor's position decides, in
-    `sort` order, each with its level: read by key a batch at a time, at most
-    MOST_SCANNED of them (the queue of requests waiting is short by nature)."""
-    found: list[tuple[dict, dict]] = []
-    after: tuple[int | None, int] = (None, 0)
-    for _ in range(MOST_SCANNED // SCAN_BATCH):
-        batch = disbursement_lists.list_page(
-            services().uow(read_only=True), actor, chosen, sort=sort, after=after, limit=SCAN_BATCH
-        )
-        levels = queues.decisions(actor, disbursements.DISBURSEMENT, batch)
-        found += [(d, levels[d["id"]]) for d in batch if levels[d["id"]]["yours"]]
-        if len(batch) < SCAN_BATCH:
-            break
-        after = disbursement_lists.next_cursor(batch[-1], sort)
-    return found
-
-
-def _comes_after(d: dict, sort: DisbursementSort, after: tuple[int | None, int]) -> bool:
-    amount, last_id = after
-    if sort is DisbursementSort.NEWEST:
-        return not last_id or d["id"] < last_id
-    if sort is DisbursementSort.LARGEST:
-        return amount is None or (d["amount"], -d["id"]) < (amount, -last_id)
-    return d["id"] > last_id
+def _waiting(
+    actor: Actor,
+    chosen,
+    sort: DisbursementSort,
+    *,
+    after: tuple[int | None, int] = (None, 0),
+    limit: int,
+) -> list[tuple[dict, dict]]:
+    """Return the requests the filters show at a level the actor's position decides,
+    after the key `after` in `sort` order, at most `limit`, each with its level."""
+    return approval_queue.waiting_page(
+        services().uow(read_only=True), actor, chosen, sort=sort, after=after, limit=limit
+    )
 
 
 def _export(actor: Actor, waiting: list, chosen: dict, courts: list[str], kind: str):
@@ -244,29 +237,3 @@ def _decision_view(use_case, said, doc: str) -> Callable:
 
 for _endpoint, _rule, _use_case, _said, _doc in DECISIONS:
     bp.add_url_rule(_rule, _endpoint, _decision_view(_use_case, _said, _doc), methods=["POST"])
-
-
-def _with_context(actor: Actor, request_: dict, level: dict) -> dict:
-    """Add what an approver checks: the case's balance, holds and named payee accounts,
-    or for a refund, the orphan credit and the payer's account it came from."""
-    uow = services().uow
-    view = {"request": request_, **level}
-    if request_["case_id"] is not None:
-        case = cases.get_case(uow(read_only=True), actor, request_["case_id"])
-        # the lawful destinations of its kind: a fee's is the court's fee account (#17)
-        named = payments.lawful_destinations_of_case(
-            uow(read_only=True), actor, case["id"], services().settings
-        ).get(request_["kind"], {})
-        view |= {
-            "case": case,
-            "holds": holds.holds_of_case(uow(read_only=True), actor, case["id"]),
-            "payee_named": request_["payee_account_number"] in named,
-        }
-    else:
-        line_id = request_["refund_of_transaction_id"]
-        line = transactions.get_transaction(uow(read_only=True), actor, line_id)
-        view |= {
-            "orphan": line,
-            "payee_named": request_["payee_account_number"] == line["counterparty_account"],
-        }
-    return view

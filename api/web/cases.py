@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from api.context import services
-from api.web import exports
+from api.web import exports, listing
 from api.web.auth import staff_required
 from api.web.case_returns import return_sections
 from api.web.case_sections import more_sections
@@ -63,8 +63,8 @@ def search(actor: Actor):
     """List the actor's cases: one search box, filters, sort, pages, totals, export."""
     filters, chosen = _filters(actor)
     uow = services().uow
-    if request.args.get("format") in ("csv", "xlsx"):
-        return _export(actor, filters, request.args["format"])
+    if kind := listing.export_format():
+        return _export(actor, filters, kind)
     found = case_search.search_cases(
         uow(read_only=True), actor, filters, after=_after(), limit=PAGE
     )
@@ -89,7 +89,6 @@ def search(actor: Actor):
         courts=sorted(actor.courts),
         sorts=[s.value for s in CaseSort],
         next_url=_page_url(chosen, found["next"]) if found["next"] else None,
-        export_url=lambda kind: _page_url(chosen, None, format=kind),
     )
     return page, 404 if missing else 200
 
@@ -175,25 +174,25 @@ def _exact_hit(filters: CaseFilters, items: list[dict]) -> dict | None:
 
 
 def _export(actor: Actor, filters: CaseFilters, kind: str) -> Response:
+    """Download the page of cases shown (`scope=page`) or every case the filters show (at
+    most MAX_EXPORT_ROWS), with the 合计 row of them all, as the page shows it."""
+    uow = services().uow
     try:
-        found = case_search.export_cases(services().uow(read_only=True), actor, filters)
+        if listing.this_page_only():
+            found = case_search.search_cases(
+                uow(read_only=True), actor, filters, after=_after(), limit=PAGE
+            )["items"]
+        else:
+            found = case_search.export_cases(uow(read_only=True), actor, filters)
     except ValidationFailed:
         flash(translate("caselist.too_many", count=case_search.MAX_EXPORT_ROWS), "error")
         return redirect(_page_url(_filters(actor)[1], None))
     header = [translate(key) for key, _ in EXPORT_COLUMNS]
     rows = [[value(c) for _, value in EXPORT_COLUMNS] for c in found]
-    totals = case_search.case_list_totals(services().uow(read_only=True), actor, filters)
-    rows.append(_totals_row(totals))
-    court = filters.court or "、".join(sorted(actor.courts)) or translate("caselist.all_courts")
-    name = f"{translate('caselist.file_name')}-{court}-{local_today().isoformat()}.{kind}"
-    if kind == "csv":
-        body, mimetype = exports.to_csv(header, rows), "text/csv"
-    else:
-        body, mimetype = (
-            exports.to_xlsx(translate("caselist.title"), header, rows),
-            exports.XLSX_TYPE,
-        )
-    return Response(body, mimetype=mimetype, headers=exports.attachment(name))
+    rows.append(_totals_row(case_search.case_list_totals(uow(read_only=True), actor, filters)))
+    court = listing.court_label(filters.court, sorted(actor.courts), translate("list.all_courts"))
+    title, cut = translate("caselist.file_name"), translate("list.export_cut")
+    return listing.download(kind, title, header, rows, court, cut=cut)
 
 
 def _totals_row(totals: dict) -> list:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import Blueprint, request
 
 from api.message_catalogue import say_alert, say_note
-from api.web import i18n
+from api.web import i18n, listing
 from api.web.auth import current_actor
 from reconcile.permissions import Verb, may
 
@@ -71,6 +71,7 @@ def page_context() -> dict:
         "suggestion_reason": i18n.suggestion_reason,
         "alert_summary": alert_summary,
         "alert_note": alert_note,
+        "export_links": listing.export_links,
     }
 
 

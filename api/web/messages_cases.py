@@ -30,8 +30,6 @@ CASE_LIST_MESSAGES: dict[str, tuple[str, str]] = {
     "caselist.sort.available": ("可发放", "Available"),
     "caselist.apply": ("筛选", "Apply"),
     "caselist.reset": ("清除条件", "Clear"),
-    "caselist.export_xlsx": ("导出Excel", "Export XLSX"),
-    "caselist.export_csv": ("导出CSV", "Export CSV"),
     "caselist.more": ("下一页", "Next page"),
     "caselist.first": ("回到第一页", "First page"),
     "caselist.total": ("合计", "Total"),

@@ -28,7 +28,6 @@ bp = Blueprint("orphans", __name__, url_prefix="/orphans")
 
 
 PAGE = 50
-EXPORT_BATCH = 500
 
 
 @bp.get("")
@@ -110,20 +109,16 @@ EXPORT_COLUMNS = (
 def _export(actor: Actor, chosen: dict, kind: str):
     header = [translate(f"orphans.col.{c}") for c in EXPORT_COLUMNS]
     court = listing.court_label(None, sorted(actor.courts), translate("list.all_courts"))
-    rows = (_export_row(line) for line in _every(actor, chosen))
+    lines = listing.listed(
+        lambda after, limit: queues.orphans(actor, after=after, limit=limit, **chosen),
+        here=_cursor(request.args.get("after", "")),
+        start=(None, 0),
+        after_of=lambda line: (line["booked_on"], line["id"]),
+        page=PAGE,
+    )
+    rows = (_export_row(line) for line in lines)
     title, cut = translate("orphans.export_title"), translate("list.export_cut")
     return listing.download(kind, title, header, rows, court, cut=cut)
-
-
-def _every(actor: Actor, chosen: dict):
-    """Yield every orphan the filters show, in the page's order, a batch at a time."""
-    after: tuple[date | None, int] = (None, 0)
-    while True:
-        batch = queues.orphans(actor, after=after, limit=EXPORT_BATCH, **chosen)
-        yield from batch
-        if len(batch) < EXPORT_BATCH:
-            return
-        after = (batch[-1]["booked_on"], batch[-1]["id"])
 
 
 def _export_row(line: dict) -> list:

@@ -31,7 +31,6 @@ bp = Blueprint("payments", __name__, url_prefix="/payments")
 
 
 PAGE = 50
-EXPORT_BATCH = 500
 STATUSES = tuple(DisbursementStatus)
 EXPORT_COLUMNS = (
     "id",
@@ -105,22 +104,18 @@ def _use(actor: Actor, chosen: dict):
 def _export(actor: Actor, use, sort, chosen: dict, courts: list[str], kind: str):
     header = [translate(f"approvals.col.{c}") for c in EXPORT_COLUMNS]
     court = listing.court_label(chosen["court"], courts, translate("list.all_courts"))
-    rows = (_export_row(d) for d in _every(actor, use, sort))
+    found = listing.listed(
+        lambda after, limit: disbursement_lists.list_page(
+            services().uow(read_only=True), actor, use, sort=sort, after=after, limit=limit
+        ),
+        here=filters.cursor(request.args.get("after", ""), sort),
+        start=(None, 0),
+        after_of=lambda d: disbursement_lists.next_cursor(d, sort),
+        page=PAGE,
+    )
+    rows = (_export_row(d) for d in found)
     title, cut = translate("payments_list.export_title"), translate("list.export_cut")
     return listing.download(kind, title, header, rows, court, cut=cut)
-
-
-def _every(actor: Actor, use, sort: DisbursementSort):
-    """Yield every disbursement the filters show, in the page's order, a batch at a time."""
-    after: tuple[int | None, int] = (None, 0)
-    while True:
-        batch = disbursement_lists.list_page(
-            services().uow(read_only=True), actor, use, sort=sort, after=after, limit=EXPORT_BATCH
-        )
-        yield from batch
-        if len(batch) < EXPORT_BATCH:
-            return
-        after = disbursement_lists.next_cursor(batch[-1], sort)
 
 
 def _export_row(d: dict) -> list:

@@ -8,7 +8,7 @@ from datetime import date
 from api.context import services
 from reconcile.actors import Actor
 from reconcile.permissions import Verb, may
-from reconcile.services import approval_queue, disbursements, transactions
+from reconcile.services import approval_queue, transactions
 
 PAGE = 500
 #: a queue longer than this is shown in part; the page says so
@@ -52,13 +52,6 @@ def orphan_totals(actor: Actor, **filters) -> dict:
     return transactions.transaction_totals(
         services().uow(read_only=True), actor, status="orphan", direction="credit", **filters
     )
-
-
-def waiting_for(actor: Actor) -> list[dict]:
-    """Return the payments and refunds the actor may decide now (see `decisions`)."""
-    requested = every(disbursements.list_disbursements, actor, status="requested")
-    levels = decisions(actor, disbursements.DISBURSEMENT, requested)
-    return [d for d in requested if levels[d["id"]]["may_decide"]]
 
 
 def decisions(actor: Actor, kind, requests: list[dict]) -> dict[int, dict]:

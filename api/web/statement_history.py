@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import request
+
 from api.context import services
 from api.web import exports, listing
 from api.web.i18n import translate
@@ -11,8 +13,8 @@ from reconcile.actors import Actor
 from reconcile.clock import COURT_TZ, as_utc
 from reconcile.services import statements
 
-#: imports read per query while a download is written
-EXPORT_BATCH = 500
+#: the imports a page of the history shows
+PAGE = 50
 
 
 def totals(items: list[dict]) -> dict:
@@ -40,34 +42,26 @@ COLUMNS = (
 
 
 def export(actor: Actor, filters: dict, accounts: list[dict], kind: str):
-    """Answer every import the filters show as an XLSX or CSV download."""
+    """Answer the page of imports shown, or every import the filters show, as an XLSX or
+    CSV download."""
     header = [translate(f"history.col.{c}") for c in COLUMNS]
     court = listing.court_label(
         next((a["court"] for a in accounts if a["account_number"] == filters["account"]), None),
         sorted({a["court"] for a in accounts}),
         translate("list.all_courts"),
     )
-    rows = (_history_row(item) for item in _every_import(actor, filters))
+    found = listing.listed(
+        lambda before, limit: statements.history_page(
+            services().uow(read_only=True), actor, most=0, before_id=before, limit=limit, **filters
+        )["items"],
+        here=request.args.get("before", type=int) or 0,
+        start=0,
+        after_of=lambda item: item["id"],
+        page=PAGE,
+    )
+    rows = (_history_row(item) for item in found)
     title, cut = translate("history.export_title"), translate("list.export_cut")
     return listing.download(kind, title, header, rows, court, cut=cut)
-
-
-def _every_import(actor: Actor, filters: dict):
-    """Yield every import the filters show, newest first, a batch at a time."""
-    before = 0
-    while True:
-        batch = statements.history_page(
-            services().uow(read_only=True),
-            actor,
-            most=0,
-            before_id=before,
-            limit=EXPORT_BATCH,
-            **filters,
-        )["items"]
-        yield from batch
-        if len(batch) < EXPORT_BATCH:
-            return
-        before = batch[-1]["id"]
 
 
 def _history_row(item: dict) -> list:

@@ -27,7 +27,7 @@ OUTCOMES = ("matched", "orphan", "reconciled", "flagged", "duplicate")
 LINE_OUTCOMES = ("matched", "orphan", "reconciled", "flagged", "refunding", "refunded", "void")
 #: the lines a statement page shows at most; the API pages through the rest
 PAGE_LINES = 500
-HISTORY_PAGE = 50
+HISTORY_PAGE = statement_history.PAGE
 #: the imports counted at most ("10000+")
 MOST_COUNTED = 10_000
 NO_HEADER = "none"  #: the mapping page's header-row choice for a file that has none

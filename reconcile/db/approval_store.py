@@ -13,8 +13,8 @@ from sqlalchemy.exc import IntegrityError
 
 from reconcile import clock
 from reconcile.actors import Actor
-from reconcile.db import deadline_marks
-from reconcile.db.tables_payments import approvals
+from reconcile.db import deadline_marks, disbursement_counts
+from reconcile.db.tables_payments import approvals, disbursements
 from reconcile.errors import Conflict
 
 ap = approvals.c
@@ -105,3 +105,5 @@ def advance(conn: Connection, table: Table, row: dict, **values) -> None:
     if result.rowcount != 1:
         raise Conflict("the request changed while you decided it; reload it")
     deadline_marks.request_changed(conn, table, row["id"])
+    if table is disbursements and "status" in values:
+        disbursement_counts.moved(conn, row, row["status"], values["status"])

@@ -10,9 +10,12 @@ from sqlalchemy import (
     ARRAY,
     BigInteger,
     Connection,
+    Date,
+    Integer,
     and_,
     any_,
     bindparam,
+    case,
     func,
     or_,
     select,
@@ -198,10 +201,16 @@ def store_next_due(
     if not rows:
         return
     ids = sorted(rows)
-    query = select(cd.case_id).where(cd.case_id.in_(ids)).with_for_update(skip_locked=True)
+    if conn.dialect.name == "postgresql":  # one array, not a parameter per case
+        named = cd.case_id == any_(bindparam("ids", ids, ARRAY(BigInteger)))
+    else:  # (no row locks to take: the ids' range)
+        named = and_(cd.case_id >= ids[0], cd.case_id <= ids[-1])
+    query = select(cd.case_id).where(named).with_for_update(skip_locked=True)
     free = set(conn.execute(query).scalars())
     values = [{"id": i, "read": rows[i][0], "next": rows[i][1]} for i in ids if i in free]
-    if values:
+    if values and conn.dialect.name == "postgresql":
+        conn.execute(_store_from_arrays(values, as_of, basis))
+    elif values:
         conn.execute(
             update(case_deadline_due)
             .where(cd.case_id == bindparam("id"), cd.changes == bindparam("read"))
@@ -213,6 +222,30 @@ def store_next_due(
             ),
             values,
         )
+
+
+def _store_from_arrays(values: list[dict], as_of: date, basis: str):
+    """The UPDATE of store_next_due as one statement (PostgreSQL): the rows as three arrays
+    unnested and joined by case id, not an UPDATE per case (seconds at 100,000 cases)."""
+    arrays = {
+        "id": ARRAY(BigInteger),
+        "read": ARRAY(Integer),
+        "next": ARRAY(Date),
+    }
+    given = func.unnest(
+        *(bindparam(f"{name}s", [v[name] for v in values], type_) for name, type_ in arrays.items())
+    )
+    computed = given.table_valued(*arrays).render_derived()
+    return (
+        update(case_deadline_due)
+        .where(cd.case_id == computed.c.id, cd.changes == computed.c.read)
+        .values(
+            next_due=computed.c.next,
+            scanned_changes=computed.c.read,
+            scanned_on=as_of,
+            basis=basis,
+        )
+    )
 
 
 def _may_have_clocks() -> tuple:
@@ -308,15 +341,17 @@ def facts_of_cases(conn: Connection, found: dict[int, dict], low: int, high: int
         case_of = {case["ledger_id"]: case_id for case_id, case in found.items()}
         entries = _arrivals_and_holds_in(low, high, sorted(case_of))
     else:
-        case_of, entries = None, _arrivals_and_holds_in(low, high, case_ids=found)
-    for row in conn.execute(entries).all():
-        case_id = case_of[row.ledger_account_id] if case_of is not None else row.case_id
+        case_of = None
+        entries = _arrivals_and_holds_in(low, high, case_ids=ids_to_name(found, low, high))
+    # a million entries at 100,000 cases: read as tuples, the posting time only when used
+    for owner, bucket, posted_at, amount, booked_on in conn.execute(entries).all():
+        case_id = case_of[owner] if case_of is not None else owner
         if case_id not in found:
             continue
-        if row.bucket == "held":
-            holds[case_id].append((local_day(row.created_at), row.amount))
+        if bucket == "held":
+            holds[case_id].append((local_day(posted_at), amount))
         else:
-            arrivals_[case_id].append((_arrival_day(row), row.amount))
+            arrivals_[case_id].append((booked_on or local_day(posted_at), amount))
     for row in conn.execute(_notices(dc.case_id >= low, dc.case_id < high)).all():
         if row.case_id in found:
             notices[row.case_id].append(_notice(row))
@@ -338,13 +373,21 @@ def facts_of_cases(conn: Connection, found: dict[int, dict], low: int, high: int
     }
 
 
+def ids_to_name(case_ids, low: int, high: int):
+    """The case ids to name in a query of the range [low, high), or None when they are most
+    of it: the rows of the others are left out as they are read (naming 2,000 ids costs
+    more than reading the few rows of the rest)."""
+    return case_ids if len(case_ids) < (high - low) // 2 else None
+
+
 def _arrivals_and_holds_in(low: int, high: int, ledger_ids: list[int] | None = None, case_ids=None):
-    """The entries `arrivals` and `hold_changes` read, of the case ledgers in [low, high).
+    """The entries `arrivals` and `hold_changes` read, of the case ledgers in [low, high),
+    each with its line's booking day as the entry keeps it (0039: no line is read).
 
     With `ledger_ids` (PostgreSQL: the ledgers of those cases) the entries are picked by
-    ledger id, and the line and the reversal are looked up per entry, so that the plan
-    takes the indexes whatever the planner knows: a table just loaded has no statistics
-    until autovacuum analyses it, and the join plans it makes then scan every entry.
+    ledger id, and the reversal is looked up per entry, so that the plan takes the
+    indexes whatever the planner knows: a table just loaded has no statistics until
+    autovacuum analyses it, and the join plans it makes then scan every entry.
     """
     reversal = ledger_entries.alias("reversal")
     reversed_ = select(reversal.c.id).where(
@@ -352,11 +395,12 @@ def _arrivals_and_holds_in(low: int, high: int, ledger_ids: list[int] | None = N
         reversal.c.ledger_account_id == le.ledger_account_id,
     )
     arrivals_only = (le.bucket == "received", le.amount > 0, le.kind.in_(ARRIVALS))
+    # the posting time only where the day is read from it (holds, arrivals without a
+    # line): not parsed for the million other entries of a scan of every case
+    posted_at = case((or_(le.bucket == "held", le.booked_on.is_(None)), le.created_at))
+    columns = (le.bucket, posted_at.label("created_at"), le.amount, le.booked_on)
     if ledger_ids is None:
-        source = ledger_entries.join(ledger_accounts, la.id == le.ledger_account_id).outerjoin(
-            statement_lines, statement_lines.c.id == le.transaction_id
-        )
-        columns = (le.kind, le.bucket, le.created_at, le.amount, statement_lines.c.booked_on)
+        source = ledger_entries.join(ledger_accounts, la.id == le.ledger_account_id)
         arrived = and_(*arrivals_only, ~reversed_.exists())
         query = (
             select(la.case_id, *columns)
@@ -366,12 +410,10 @@ def _arrivals_and_holds_in(low: int, high: int, ledger_ids: list[int] | None = N
         )
         # (the cases to compute, when only some of the range are)
         return query if case_ids is None else query.where(la.case_id.in_(sorted(case_ids)))
-    line = select(statement_lines.c.booked_on).where(statement_lines.c.id == le.transaction_id)
     # LIMIT 1 keeps it a lookup per entry (an EXISTS may become a hash of every reversal)
     arrived = and_(*arrivals_only, reversed_.limit(1).scalar_subquery().is_(None))
     return (
-        select(le.ledger_account_id, le.kind, le.bucket, le.created_at, le.amount)
-        .add_columns(line.scalar_subquery().label("booked_on"))
+        select(le.ledger_account_id, *columns)
         .where(le.ledger_account_id == any_(bindparam("ledgers", ledger_ids, ARRAY(BigInteger))))
         .where(or_(le.bucket == "held", arrived))
         .order_by(le.ledger_account_id, le.id)

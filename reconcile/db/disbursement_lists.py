@@ -3,14 +3,17 @@ count and sum of them all and the count of each status (#20).
 
 A page of one court is a range read of an index in the page's order (migration 0035):
 ix_disbursements_court_status for a status in id order, ix_disbursements_court_id for
-every status, ix_disbursements_court_amount for the largest first; the 合计 and the
-counts read ix_disbursements_court_status alone.
+every status, ix_disbursements_court_amount for the largest first. The counts, and the
+合计 of filters of court, status and kind alone, are the kept counts (disbursement_counts:
+a few rows, not every payment of the court); of other filters they read
+ix_disbursements_court_status alone.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Connection, and_, func, or_, select
 
+from reconcile.db import disbursement_counts
 from reconcile.db.tables import cases, courts
 from reconcile.db.tables_payments import disbursements, payment_batch_items
 from reconcile.disbursement_lists import Cursor, DisbursementFilters, DisbursementSort
@@ -50,8 +53,7 @@ def _conditions(
     found = []
     amount = dc.amount if amount_seek else dc.amount + 0
     if filters.courts is not None:
-        ids = select(courts.c.id).where(courts.c.code.in_(sorted(filters.courts)))
-        found.append(dc.court_id.in_(sorted(conn.execute(ids).scalars())))
+        found.append(dc.court_id.in_(_court_ids(conn, filters)))
     if with_status and filters.statuses is not None:
         found.append(dc.status.in_(filters.statuses))
     if filters.kind is not None:
@@ -67,6 +69,23 @@ def _conditions(
     return found
 
 
+def _court_ids(conn: Connection, filters: DisbursementFilters) -> list[int] | None:
+    if filters.courts is None:
+        return None
+    ids = select(courts.c.id).where(courts.c.code.in_(sorted(filters.courts)))
+    return sorted(conn.execute(ids).scalars())
+
+
+def _counted(filters: DisbursementFilters) -> bool:
+    """Whether the kept counts answer for these filters: none but court, status and kind."""
+    return (
+        filters.requested_from is None
+        and filters.requested_before is None
+        and filters.amount_min is None
+        and filters.amount_max is None
+    )
+
+
 def list_page(
     conn: Connection,
     filters: DisbursementFilters,
@@ -74,9 +93,11 @@ def list_page(
     sort: DisbursementSort = DisbursementSort.OLDEST,
     after: Cursor = (None, 0),
     limit: int = 50,
+    also: tuple = (),
 ) -> list[dict]:
-    """Return the disbursements after the key `after` in `sort` order, at most `limit`."""
-    query = _listed().where(*_conditions(conn, filters))
+    """Return the disbursements after the key `after` in `sort` order, at most `limit`
+    (and, `also`, of these further conditions)."""
+    query = _listed().where(*_conditions(conn, filters), *also)
     amount, last_id = after
     if sort is DisbursementSort.NEWEST:
         if last_id:
@@ -96,8 +117,19 @@ def list_page(
 
 def totals(conn: Connection, filters: DisbursementFilters) -> dict:
     """Return the count and the sum (fen) of every disbursement the filters show."""
+    if _counted(filters):
+        kept = disbursement_counts.counts(
+            conn, _court_ids(conn, filters), statuses=filters.statuses, kind=filters.kind
+        ).values()
+        return {"count": sum(n for n, _ in kept), "amount": sum(a for _, a in kept)}
+    return summed(conn, filters)
+
+
+def summed(conn: Connection, filters: DisbursementFilters, *also) -> dict:
+    """Return the count and the sum (fen) of the disbursements the filters (and the
+    conditions `also`) show, counted from the rows."""
     query = select(func.count(dc.id), func.coalesce(func.sum(dc.amount), 0)).where(
-        *_conditions(conn, filters, amount_seek=False)
+        *_conditions(conn, filters, amount_seek=False), *also
     )
     count, amount = conn.execute(query).one()
     return {"count": int(count), "amount": int(amount)}
@@ -105,6 +137,9 @@ def totals(conn: Connection, filters: DisbursementFilters) -> dict:
 
 def status_counts(conn: Connection, filters: DisbursementFilters) -> dict[str, int]:
     """Return the count of each status among the disbursements the other filters show."""
+    if _counted(filters):
+        kept = disbursement_counts.counts(conn, _court_ids(conn, filters), kind=filters.kind)
+        return {status: n for status, (n, _) in kept.items()}
     query = (
         select(dc.status, func.count(dc.id))
         .where(*_conditions(conn, filters, with_status=False, amount_seek=False))

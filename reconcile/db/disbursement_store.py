@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, case, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from reconcile.db import deadline_marks
+from reconcile.db import deadline_marks, disbursement_counts
 from reconcile.db.request_store import RequestStore
 from reconcile.db.tables import (
     cases,
@@ -41,11 +41,15 @@ def insert_disbursement(conn: Connection, **values) -> dict:
             raise
         raise Conflict("this returned payment has been resubmitted already") from e
     deadline_marks.cases_changed(conn, [row.case_id])
+    disbursement_counts.moved(conn, row._mapping, None, row.status)
     return dict(row._mapping)
 
 
-def _query():
+def _query(*, of_one_case: bool = False):
     batch = payment_batch_items.c
+    # `+ 0` for one case's: the court's index in id order (ix_disbursements_court_id) would
+    # read every payment of the court for the case's few; ix_disbursements_case_id finds them
+    court_id = dc.court_id + 0 if of_one_case else dc.court_id
     return (
         select(
             disbursements,
@@ -53,7 +57,7 @@ def _query():
             cases.c.case_number,
             batch.batch_id.label("payment_batch_id"),
         )
-        .join(courts, courts.c.id == dc.court_id)
+        .join(courts, courts.c.id == court_id)
         .outerjoin(cases, cases.c.id == dc.case_id)
         .outerjoin(payment_batch_items, batch.disbursement_id == dc.id)
     )
@@ -78,7 +82,8 @@ def list_disbursements(
     limit: int = 100,
 ) -> list[dict]:
     """Return a page of disbursements, oldest first; `courts_seen` None means every court."""
-    query = _query().where(dc.id > after_id).order_by(dc.id).limit(limit)
+    query = _query(of_one_case=case_id is not None)
+    query = query.where(dc.id > after_id).order_by(dc.id).limit(limit)
     if courts_seen is not None:
         query = query.where(courts.c.code.in_(sorted(courts_seen)))
     if status is not None:

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Select, func, insert, literal, select, update
 from reconcile.clock import utc_now
 from reconcile.db import checkpoint_store, daily_totals, deadline_marks
 from reconcile.db.tables import ledger_accounts, ledger_entries
+from reconcile.db.tables_statements import statement_lines
 from reconcile.errors import N_, InsufficientAvailable, Message, TotalTooLarge
 from reconcile.ledger import (
     BUCKETS,
@@ -107,6 +108,7 @@ def post(
         "note": note,
         "created_at": now,
         "transaction_id": transaction_id,
+        "booked_on": _booking_day(transaction_id),
         "hold_id": hold_id,
         "disbursement_id": disbursement_id,
         "reverses_entry_id": reverses_entry_id,
@@ -122,6 +124,14 @@ def post(
         conn, ledger_account_id, postings, transaction_id=transaction_id, posted_at=now
     )
     return ids
+
+
+def _booking_day(transaction_id: int | None):
+    """The booking day of an entry's statement line, kept on the entry (None without one)."""
+    if transaction_id is None:
+        return None
+    sl = statement_lines.c
+    return select(sl.booked_on).where(sl.id == transaction_id).scalar_subquery()
 
 
 def reverse(
@@ -180,9 +190,10 @@ def post_from(
     at_most: int,
     counted: bool = False,
 ) -> None:
-    """Post one entry per row of `source` — (ledger_account_id, amount, transaction_id),
-    in the order the entries should be appended — and move each ledger's `bucket` by
-    their sum: two statements for any number of rows (an import's credits).
+    """Post one entry per row of `source` — (ledger_account_id, amount, transaction_id,
+    and the line's booked_on if it names one), in the order the entries should be
+    appended — and move each ledger's `bucket` by their sum: two statements for any
+    number of rows (an import's credits).
 
     `counted`: the caller has counted the entries into the daily totals already (an
     import does it with its lines, daily_totals.add_import); else they are counted here.
@@ -192,7 +203,9 @@ def post_from(
     """
     checkpoint_store.share_with_checkpoints(conn)
     entries = source.add_columns(literal(bucket), literal(EntryKind(kind).value), literal(now))
-    target = ["ledger_account_id", "amount", "transaction_id", "bucket", "kind", "created_at"]
+    booked = ["booked_on"] if "booked_on" in source.selected_columns else []
+    target = ["ledger_account_id", "amount", "transaction_id", *booked]
+    target += ["bucket", "kind", "created_at"]
     conn.execute(insert(ledger_entries).from_select(target, entries))
     rows = source.order_by(None).subquery()
     totals = (
@@ -326,9 +339,9 @@ def reverse_from(
     """
     checkpoint_store.share_with_checkpoints(conn)
     already = select(le.reverses_entry_id).where(le.reverses_entry_id.in_(entry_ids))
-    originals = select(le.id, le.ledger_account_id, le.amount, le.transaction_id).where(
-        le.id.in_(entry_ids), le.bucket == bucket, le.id.not_in(already)
-    )
+    originals = select(
+        le.id, le.ledger_account_id, le.amount, le.transaction_id, le.booked_on
+    ).where(le.id.in_(entry_ids), le.bucket == bucket, le.id.not_in(already))
     rows = originals.subquery()
     totals = (
         select(rows.c.ledger_account_id.label("ledger_id"), func.sum(rows.c.amount).label("total"))
@@ -360,11 +373,12 @@ def reverse_from(
         literal(note),
         literal(now, ledger_entries.c.created_at.type),
         rows.c.transaction_id,
+        rows.c.booked_on,
         rows.c.id,
     ).order_by(rows.c.id)
     target = [
         "ledger_account_id", "bucket", "amount", "kind", "note", "created_at",
-        "transaction_id", "reverses_entry_id",
+        "transaction_id", "booked_on", "reverses_entry_id",
     ]  # fmt: skip
     count = conn.execute(select(func.count()).select_from(rows)).scalar_one()
     # counted before the insert: once reversed, the originals are no longer selected

@@ -2,38 +2,56 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, text
 
 from reconcile.db.tables import courts
-from reconcile.db.tables_payments import approvals, disbursements
+from reconcile.db.tables_payments import REFUNDS_ONLY, approvals, disbursements
 
 dc, ap = disbursements.c, approvals.c
 
 
 def rejected_refunds_of(conn: Connection, line_ids: list[int]) -> list[dict]:
-    """Return the rejected refunds of these statement lines with who rejected them, why, when."""
+    """Return the rejected refunds of these statement lines with who rejected them, why, when.
+
+    Two lookups, the refunds by their lines (ix_disbursements_refund_of), then their
+    decisions by subject: as one join, SQLite read every decision on a disbursement first.
+    """
     if not line_ids:
         return []
-    rows = conn.execute(
+    refunds = {
+        r.id: dict(r._mapping)
+        for r in conn.execute(
+            select(
+                dc.id,
+                dc.refund_of_transaction_id.label("transaction_id"),
+                dc.amount,
+                dc.payee_account_number,
+            ).where(
+                dc.refund_of_transaction_id.in_(line_ids),
+                dc.kind == "refund",
+                dc.status == "rejected",
+            )
+        )
+    }
+    if not refunds:
+        return []
+    decisions = conn.execute(
         select(
-            dc.id,
-            dc.refund_of_transaction_id.label("transaction_id"),
-            dc.amount,
-            dc.payee_account_number,
+            ap.subject_id,
             ap.approver_name.label("rejected_by"),
             ap.note.label("reason"),
             ap.decided_at.label("rejected_at"),
-        )
-        .join(approvals, (ap.subject_type == "disbursement") & (ap.subject_id == dc.id))
-        .where(
-            dc.kind == "refund",
-            dc.status == "rejected",
+        ).where(
+            ap.subject_type == "disbursement",
+            ap.subject_id.in_(sorted(refunds)),
             ap.decision == "reject",
-            dc.refund_of_transaction_id.in_(line_ids),
         )
-        .order_by(dc.id)
     )
-    return [dict(r._mapping) for r in rows]
+    found = [
+        {**refunds[d.subject_id], **{k: v for k, v in d._mapping.items() if k != "subject_id"}}
+        for d in decisions
+    ]
+    return sorted(found, key=lambda r: r["id"])
 
 
 #: a refund finance still works on: waiting for approval, to pay, paid but unconfirmed
@@ -54,8 +72,11 @@ def open_refunds(conn: Connection, courts_seen: frozenset[str] | None, limit: in
             dc.refund_of_transaction_id.label("transaction_id"),
             courts.c.code.label("court"),
         )
-        .join(courts, courts.c.id == dc.court_id)
-        .where(dc.kind == "refund", dc.status.in_(OPEN_STATUSES))
+        # `+ 0`: the court's index in id order would read every payment of the court for
+        # the few refunds; ix_disbursements_refunds, of the refunds alone, reads only them
+        # (the kind written out: a bound value matches no partial index on SQLite)
+        .join(courts, courts.c.id == dc.court_id + 0)
+        .where(text(REFUNDS_ONLY), dc.status.in_(OPEN_STATUSES))
         .order_by(dc.id)
         .limit(limit)
     )

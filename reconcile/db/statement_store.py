@@ -297,6 +297,7 @@ def post_matched_credits(conn: Connection, import_id: int, now: datetime, at_mos
     matched = and_(sl.statement_id == import_id, sl.status == LineStatus.MATCHED)
     source = (
         select(la.id.label("ledger_account_id"), sl.amount, sl.id.label("transaction_id"))
+        .add_columns(sl.booked_on)
         .join(ledger_accounts, la.case_id == sl.case_id)
         .where(matched)
         .order_by(la.id, sl.id)
@@ -321,6 +322,7 @@ def post_orphan_credits(
         literal(suspense_id).label("ledger_account_id"),
         sl.amount,
         sl.id.label("transaction_id"),
+        sl.booked_on,
     ).where(orphans)
     ledger_store.post_from(
         conn,

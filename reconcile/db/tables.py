@@ -184,6 +184,9 @@ ledger_entries = Table(
     Column("amount", Fen, nullable=False),  #: signed change of the bucket
     Column("kind", String(32), nullable=False),  #: reconcile.ledger.EntryKind
     Column("transaction_id", Id),
+    #: its statement line's booking day, the day its money arrived (0039: the deadline
+    #: scan reads it with the entry, not per entry from the line)
+    Column("booked_on", Date),
     Column("hold_id", Id),
     Column("disbursement_id", Id),
     Column("reverses_entry_id", Id, ForeignKey("ledger_entries.id")),

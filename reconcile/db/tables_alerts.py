@@ -55,6 +55,8 @@ alerts = Table(
 Index("ix_alerts_court_status", alerts.c.court, alerts.c.status, alerts.c.id)
 #: the alerts list, newest or oldest first, read as a range of one court's ids (no sort)
 Index("ix_alerts_court_id", alerts.c.court, alerts.c.id)
+#: one kind's alerts of a state, oldest first: 今日工作's deadlines, 预警 filtered by kind (0040)
+Index("ix_alerts_court_kind_status", alerts.c.court, alerts.c.kind, alerts.c.status, alerts.c.id)
 #: the alerts page, most severe first: one range of ids per severity (alert_store._by_severity)
 Index(
     "ix_alerts_court_status_severity",

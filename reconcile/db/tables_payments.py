@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 
 from reconcile.db.tables import Fen, Id, Timestamp, metadata
@@ -114,6 +115,28 @@ disbursements = Table(
     ),
 )
 Index("ix_disbursements_status", disbursements.c.status, disbursements.c.collection_account_id)
+REFUNDS_ONLY = "kind = 'refund'"
+#: the reads beside the lists (0040): the reconciliation's payments not yet on a statement
+#: (an account's range of a status, in id order, summed from the index alone), the refunds
+#: finance still works on, and an orphan's refunds
+Index(
+    "ix_disbursements_account_status",
+    disbursements.c.collection_account_id,
+    disbursements.c.status,
+    disbursements.c.id,
+    disbursements.c.paid_on,
+    disbursements.c.amount,
+)
+#: (of the refunds alone: an index of every payment's kind would tempt a planner to read
+#: every payment of a kind for a list filtered by it)
+Index(
+    "ix_disbursements_refunds",
+    disbursements.c.status,
+    disbursements.c.id,
+    postgresql_where=text(REFUNDS_ONLY),
+    sqlite_where=text(REFUNDS_ONLY),
+)
+Index("ix_disbursements_refund_of", disbursements.c.refund_of_transaction_id)
 #: the lists of payments (#20, reconcile/db/disbursement_lists.py): a status tab in id
 #: order, with the columns the 合计 and the tab counts filter and sum (read from the index
 #: alone); every one, newest first; and the largest first, the oldest first within one amount
@@ -127,11 +150,28 @@ Index(
     disbursements.c.requested_at,
 )
 Index("ix_disbursements_court_id", disbursements.c.court_id, disbursements.c.id)
+#: a status tab of a user of every court, in id order (no court to seek first)
+Index("ix_disbursements_status_id", disbursements.c.status, disbursements.c.id)
 Index(
     "ix_disbursements_court_amount",
     disbursements.c.court_id,
     disbursements.c.amount.desc(),
     disbursements.c.id,
+)
+
+#: How many disbursements each court has of each status and kind, and their sum: kept as
+#: they are inserted and move (reconcile/db/disbursement_counts.py), so that the tabs and
+#: the 合计 of 付款记录 do not count every payment of the court (#20)
+disbursement_counts = Table(
+    "disbursement_counts",
+    metadata,
+    Column("court_id", Id, ForeignKey("courts.id"), primary_key=True),
+    Column("status", String(12), primary_key=True),
+    Column("kind", String(20), primary_key=True),
+    Column("n", Integer, nullable=False),  #: how many
+    Column("amount", Fen, nullable=False),  #: their sum
+    CheckConstraint(check_sql("status", DisbursementStatus), name="status"),
+    CheckConstraint(check_sql("kind", DisbursementKind), name="kind"),
 )
 
 #: One row per decision on a request. The unique constraints make the database itself

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine
 
 from reconcile.actors import Actor
 from reconcile.audit import AuditEntry, to_json_data
-from reconcile.db import audit_log
+from reconcile.db import audit_log, disbursement_counts
 from reconcile.db.engine import is_sqlite
 
 BeginHook = Callable[[Connection], None]
@@ -94,6 +94,7 @@ class UnitOfWork:
         assert not self.read_only, "a read-only unit of work does not commit"
         audit_log.append(self.conn, self._audit)
         self._audit = []
+        disbursement_counts.write_pending(self.conn)  # after the audit head's lock
         self.conn.commit()
 
     def rollback(self) -> None:

@@ -107,14 +107,16 @@ def count_alerts(
     court: str | None = None,
     raised_from: date | None = None,
     raised_to: date | None = None,
+    statuses: tuple[str, ...] = tuple(AlertStatus),
 ) -> dict[str, int]:
-    """Count the alerts of each status that fit the filters, each up to `most` + 1."""
+    """Count the alerts of each status (of `statuses`) that fit the filters, each up to
+    `most` + 1."""
     require(actor, Verb.READ)
     with uow:
         return alert_store.count_alerts(
             uow.conn,
             courts=_courts(actor, court),
-            statuses=tuple(AlertStatus),
+            statuses=statuses,
             most=most,
             kind=kind,
             severity=severity,

@@ -276,12 +276,7 @@ def case_view(conn: Connection, row: dict, parties: list[dict] | None = None) ->
         ],
         "respondents": [_party_view(p, "accounts") for p in parties if p["role"] == "respondent"],
         "balance": {
-            "received": balance.received,
-            "held": balance.held,
-            "pending": balance.pending,
-            "approved_unpaid": balance.approved_unpaid,
-            "paid": balance.paid,
-            "available": balance.available,
+            **balance.figures(),
             # the part of `paid` that went to the court's fee account (its own bucket)
             "fees_paid": disbursement_store.fees_paid(conn, row["id"]),
         },

@@ -200,7 +200,13 @@ class _Scan:
         low, high = batch * SCAN_BATCH_CASES, (batch + 1) * SCAN_BATCH_CASES
         # the changes counted, read before the facts: a change after it is computed again
         changes = deadline_store.cases_to_compute(conn, low, high, self.as_of, self.basis)
-        found = deadline_store.cases_in(conn, low, high, sorted(changes)) if changes else {}
+        found: dict[int, dict] = {}
+        if changes:  # (most of the range: read all of it, keep those to compute)
+            named = deadline_store.ids_to_name(changes, low, high)
+            read = deadline_store.cases_in(
+                conn, low, high, None if named is None else sorted(named)
+            )
+            found = {case_id: case for case_id, case in read.items() if case_id in changes}
         facts = deadline_store.facts_of_cases(conn, found, low, high) if found else {}
         due: dict[tuple[str, str], tuple[dict, Finding]] = {}
         next_due: dict[int, date | None] = dict.fromkeys(changes)  # no clock: none
@@ -211,7 +217,8 @@ class _Scan:
             if any(c.deadline.provisional for c in running):
                 self.years[case["court"]] |= provisional_years(running)
             next_due[case_id] = next_change(running, self.as_of, self.rules, self.calendar)
-        raised_before = deadline_store.raised_already(conn, low, high, set(due), found)
+        named = deadline_store.ids_to_name(found, low, high)
+        raised_before = deadline_store.raised_already(conn, low, high, set(due), named)
         new: defaultdict[tuple[str, str], list[dict]] = defaultdict(list)
         for key, (case, finding) in due.items():
             if key not in raised_before:
@@ -275,7 +282,7 @@ def _alert_row(case: dict, finding: Finding) -> dict:
     c = finding.clock
     facts = {
         "case_number": case["case_number"],
-        "clock": c.kind,
+        "clock": str(c.kind),  # plain text: the facts are JSON as they are (audit.to_json_data)
         "started_on": c.started_on.isoformat(),
         "due": c.deadline.due.isoformat(),
         "amount": format_yuan(c.amount),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reconcile.audit import ChainBreak
-from reconcile.db import audit_log, daily_totals, ledger_store
+from reconcile.db import audit_log, daily_totals, disbursement_counts, ledger_store
 from reconcile.db.handles import Engine
 from reconcile.db.uow import UnitOfWork
 
@@ -20,6 +20,14 @@ def daily_total_breaks(engine: Engine) -> list[dict]:
     with UnitOfWork(engine) as uow:
         daily_totals.one_snapshot(uow.conn)
         return daily_totals.breaks(uow.conn)
+
+
+def disbursement_count_breaks(engine: Engine) -> list[dict]:
+    """Return every court's kept count or sum of a status and kind of disbursements that
+    differs from a recount of them (the tabs and the 合计 of 付款记录 read those)."""
+    with UnitOfWork(engine) as uow:  # one snapshot of the counts and the disbursements
+        daily_totals.one_snapshot(uow.conn)
+        return disbursement_counts.breaks(uow.conn)
 
 
 def audit_trail_break(engine: Engine) -> ChainBreak | None:

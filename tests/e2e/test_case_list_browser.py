@@ -78,7 +78,7 @@ def test_finance_finds_filters_pages_and_exports_cases_and_pages_a_ledger(
 
         with page.expect_download() as download:
             page.get_by_test_id("export-xlsx").click()
-        assert download.value.suggested_filename.startswith("案件列表-京0105-")
+        assert download.value.suggested_filename.startswith("案件列表_京0105_")
         sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
         assert sheet.freeze_panes == "A2" and sheet.max_row == 3  # header, the case, 合计
 

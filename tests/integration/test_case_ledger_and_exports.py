@@ -153,7 +153,7 @@ def test_the_xlsx_export_has_numbers_dates_a_frozen_header_and_the_pages_totals(
     response = client.get("/cases", query_string=query)
     assert response.status_code == 200
     disposition = unquote(response.headers["Content-Disposition"])
-    assert "案件列表-京0105-" in disposition and disposition.endswith(".xlsx")
+    assert "案件列表_京0105_" in disposition and disposition.endswith(".xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert sheet.freeze_panes == "A2"
     header = [c.value for c in sheet[1]]

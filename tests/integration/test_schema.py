@@ -61,6 +61,7 @@ STATUS_ENUMS = {
     ("statement_lines", "status"): LineStatus,
     ("holds", "status"): HoldStatus,
     ("disbursements", "status"): DisbursementStatus,
+    ("disbursement_counts", "status"): DisbursementStatus,
     ("deferrals", "status"): DeferralStatus,
     ("payee_account_changes", "status"): ChangeStatus,
     ("alerts", "status"): AlertStatus,
