@@ -227,20 +227,43 @@ def approved_escrows(conn: Connection, case_id: int) -> int:
 
 def payouts_by_party(conn: Connection, case_id: int) -> dict[int, tuple[int, int]]:
     """Return (paid, reserved) fen of the case's payments, by applicant (party id)."""
+    return payouts_of_cases(conn, [case_id]).get(case_id, {})
+
+
+def payouts_of_cases(
+    conn: Connection, case_ids: list[int]
+) -> dict[int, dict[int, tuple[int, int]]]:
+    """Return per case (paid, reserved) fen of its payments, by applicant (party id)."""
+    if not case_ids:
+        return {}
     paid = func.sum(case((dc.status.in_(PAID_OUT), dc.amount), else_=0))
     reserved = func.sum(case((dc.status.in_(RESERVING), dc.amount), else_=0))
     rows = conn.execute(
-        select(dc.party_id, paid.label("paid"), reserved.label("reserved"))
-        .where(dc.case_id == case_id, dc.kind == "payment", dc.party_id.is_not(None))
-        .group_by(dc.party_id)
+        select(dc.case_id, dc.party_id, paid.label("paid"), reserved.label("reserved"))
+        .where(dc.case_id.in_(case_ids), dc.kind == "payment", dc.party_id.is_not(None))
+        .group_by(dc.case_id, dc.party_id)
     )
-    return {row.party_id: (int(row.paid or 0), int(row.reserved or 0)) for row in rows}
+    found: dict[int, dict[int, tuple[int, int]]] = {}
+    for row in rows:
+        found.setdefault(row.case_id, {})[row.party_id] = (
+            int(row.paid or 0),
+            int(row.reserved or 0),
+        )
+    return found
 
 
 def fees_paid(conn: Connection, case_id: int) -> int:
     """Return the fen of the case's fee payments that left (marked paid or confirmed)."""
-    return conn.execute(
-        select(func.coalesce(func.sum(dc.amount), 0)).where(
-            dc.case_id == case_id, dc.kind == "fee", dc.status.in_(PAID_OUT)
-        )
-    ).scalar_one()
+    return fees_paid_of_cases(conn, [case_id]).get(case_id, 0)
+
+
+def fees_paid_of_cases(conn: Connection, case_ids: list[int]) -> dict[int, int]:
+    """Return per case the fen of its fee payments that left (marked paid or confirmed)."""
+    if not case_ids:
+        return {}
+    rows = conn.execute(
+        select(dc.case_id, func.sum(dc.amount))
+        .where(dc.case_id.in_(case_ids), dc.kind == "fee", dc.status.in_(PAID_OUT))
+        .group_by(dc.case_id)
+    )
+    return {case_id: int(total) for case_id, total in rows}

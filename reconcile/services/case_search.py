@@ -7,7 +7,7 @@ from datetime import date
 
 from reconcile.actors import Actor
 from reconcile.case_search import CaseFilters, CaseSort, MatchKind, match_of
-from reconcile.db import case_search_store, registry
+from reconcile.db import case_search_store, disbursement_store, registry
 from reconcile.db.handles import Connection
 from reconcile.db.uow import UnitOfWork
 from reconcile.errors import ValidationFailed
@@ -99,8 +99,21 @@ def _with_suggested(conn: Connection, court_ids, filters: CaseFilters) -> CaseFi
 
 
 def _views(conn: Connection, rows: list[dict]) -> list[dict]:
-    parties = case_search_store.parties_of_cases(conn, [r["id"] for r in rows])
-    return [case_view(conn, row, parties[row["id"]]) for row in rows]
+    """The cases as case_view shows them, what it reads per case read for them all."""
+    ids = [r["id"] for r in rows]
+    parties = case_search_store.parties_of_cases(conn, ids)
+    payouts = disbursement_store.payouts_of_cases(conn, ids)
+    fees = disbursement_store.fees_paid_of_cases(conn, ids)
+    return [
+        case_view(
+            conn,
+            row,
+            parties[row["id"]],
+            payouts=payouts.get(row["id"], {}),
+            fees_paid=fees.get(row["id"], 0),
+        )
+        for row in rows
+    ]
 
 
 def _near_misses(conn: Connection, actor: Actor, typed: str) -> list[dict]:

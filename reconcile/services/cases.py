@@ -243,16 +243,26 @@ def verify_account(uow: UnitOfWork, actor: Actor, case_number: str, account_numb
     }
 
 
-def case_view(conn: Connection, row: dict, parties: list[dict] | None = None) -> dict:
+def case_view(
+    conn: Connection,
+    row: dict,
+    parties: list[dict] | None = None,
+    *,
+    payouts: dict[int, tuple[int, int]] | None = None,
+    fees_paid: int | None = None,
+) -> dict:
     """Return the case as the API and pages show it: parties, accounts, balance.
 
     `row` is a case as registry reads it, balance included: read it after any posting.
-    `parties` are its parties when read already (a list reads them for a page at once).
+    `parties`, `payouts` (by party) and `fees_paid` when read already (a list reads them
+    for a page at once).
     """
     if parties is None:
         parties = registry.parties_of(conn, row["id"])
     balance = row["balance"] or Balance()
-    owed = {e.party_id: e for e in entitlements_of(conn, row, parties)}
+    owed = {e.party_id: e for e in entitlements_of(conn, row, parties, payouts)}
+    if fees_paid is None:
+        fees_paid = disbursement_store.fees_paid(conn, row["id"])
     return {
         "id": row["id"],
         "case_number": row["case_number"],
@@ -278,7 +288,7 @@ def case_view(conn: Connection, row: dict, parties: list[dict] | None = None) ->
         "balance": {
             **balance.figures(),
             # the part of `paid` that went to the court's fee account (its own bucket)
-            "fees_paid": disbursement_store.fees_paid(conn, row["id"]),
+            "fees_paid": fees_paid,
         },
     }
 

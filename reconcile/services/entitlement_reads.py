@@ -12,14 +12,18 @@ from reconcile.entitlements import Entitlement, entitled_amount
 
 
 def entitlements_of(
-    conn: Connection, case: dict, parties: list[dict] | None = None
+    conn: Connection,
+    case: dict,
+    parties: list[dict] | None = None,
+    payouts: dict[int, tuple[int, int]] | None = None,
 ) -> list[Entitlement]:
-    """Return the case's applicants' entitlements, in filing order (`parties`: the case's
-    parties where the caller has read them already)."""
+    """Return the case's applicants' entitlements, in filing order (`parties`, `payouts`:
+    the case's parties and its payouts by party where the caller has read them already)."""
     if parties is None:
         parties = registry.parties_of(conn, case["id"])
     applicants = [p for p in parties if p["role"] == "applicant"]
-    payouts = disbursement_store.payouts_by_party(conn, case["id"])
+    if payouts is None:
+        payouts = disbursement_store.payouts_by_party(conn, case["id"])
     found = []
     for party in applicants:
         paid, reserved = payouts.get(party["id"], (0, 0))
