@@ -122,10 +122,11 @@ def add_postings(
     ledger_account_id: int,
     postings: list[Posting],
     *,
-    transaction_id: int | None,
+    booked_on: date | None,
     posted_at: datetime,
 ) -> None:
-    """Count one posting's entries into the day of its line, or of `posted_at`."""
+    """Count one posting's entries into the day of its line (`booked_on`), or of
+    `posted_at`."""
     net = sum(
         p.amount if p.bucket == "received" else -p.amount
         for p in postings
@@ -134,11 +135,7 @@ def add_postings(
     unpaid = sum(p.amount for p in postings if p.bucket == "approved_unpaid")
     if not net and not unpaid:
         return
-    posted_on = literal(local_day(posted_at), Date)
-    day = posted_on
-    if transaction_id is not None:
-        booked = select(sl.booked_on).where(sl.id == transaction_id).scalar_subquery()
-        day = func.coalesce(booked, posted_on)
+    day = literal(booked_on if booked_on is not None else local_day(posted_at), Date)
     source = select(
         la.collection_account_id,
         day,

@@ -31,7 +31,6 @@ from reconcile.db.tables_alerts import alerts
 from reconcile.db.tables_deadlines import case_deadline_due, deadline_scan_batches
 from reconcile.db.tables_parts import expected_receipts
 from reconcile.db.tables_payments import approvals, deferrals, disbursements
-from reconcile.db.tables_statements import statement_lines
 from reconcile.deadlines import CaseFacts, Notice
 from reconcile.deferrals import deferred_changes, pause_of
 from reconcile.ledger import ARRIVALS
@@ -56,8 +55,7 @@ def arrivals(conn: Connection, case_id: int) -> list[tuple[date, int]]:
         .scalar_subquery()
     )
     rows = conn.execute(
-        select(le.kind, le.created_at, le.amount, statement_lines.c.booked_on)
-        .outerjoin(statement_lines, statement_lines.c.id == le.transaction_id)
+        select(le.created_at, le.amount, le.booked_on)
         .where(
             le.ledger_account_id == ledger_id,
             le.bucket == "received",
@@ -67,14 +65,13 @@ def arrivals(conn: Connection, case_id: int) -> list[tuple[date, int]]:
         )
         .order_by(le.id)
     )
-    return [(_arrival_day(r), r.amount) for r in rows]
+    return [(_arrival_day(r.booked_on, r.created_at), r.amount) for r in rows]
 
 
-def _arrival_day(row) -> date:
-    """The booking day of the entry's statement line; without a line, the day it was posted."""
-    if row.booked_on is not None:
-        return row.booked_on
-    return local_day(row.created_at)
+def _arrival_day(booked_on: date | None, posted_at) -> date:
+    """The booking day of the entry's statement line (kept on the entry); without a line,
+    the day it was posted."""
+    return booked_on if booked_on is not None else local_day(posted_at)
 
 
 def hold_changes(conn: Connection, case_id: int) -> list[tuple[date, int]]:
@@ -351,7 +348,7 @@ def facts_of_cases(conn: Connection, found: dict[int, dict], low: int, high: int
         if bucket == "held":
             holds[case_id].append((local_day(posted_at), amount))
         else:
-            arrivals_[case_id].append((booked_on or local_day(posted_at), amount))
+            arrivals_[case_id].append((_arrival_day(booked_on, posted_at), amount))
     for row in conn.execute(_notices(dc.case_id >= low, dc.case_id < high)).all():
         if row.case_id in found:
             notices[row.case_id].append(_notice(row))

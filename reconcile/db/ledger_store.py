@@ -10,7 +10,7 @@ database on the current row: two concurrent requests cannot both spend the same 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Connection, Select, func, insert, literal, select, update
 
@@ -102,13 +102,14 @@ def post(
     checkpoint_store.share_with_checkpoints(conn)
     _move_balance(conn, ledger_account_id, postings, enforce_available)
     now = utc_now()
+    booked_on = _booking_day(conn, transaction_id)
     values = {
         "ledger_account_id": ledger_account_id,
         "kind": EntryKind(kind).value,
         "note": note,
         "created_at": now,
         "transaction_id": transaction_id,
-        "booked_on": _booking_day(transaction_id),
+        "booked_on": booked_on,
         "hold_id": hold_id,
         "disbursement_id": disbursement_id,
         "reverses_entry_id": reverses_entry_id,
@@ -120,18 +121,16 @@ def post(
         )
         ids.append(result.inserted_primary_key[0])
     deadline_marks.ledger_changed(conn, ledger_account_id)
-    daily_totals.add_postings(
-        conn, ledger_account_id, postings, transaction_id=transaction_id, posted_at=now
-    )
+    daily_totals.add_postings(conn, ledger_account_id, postings, booked_on=booked_on, posted_at=now)
     return ids
 
 
-def _booking_day(transaction_id: int | None):
+def _booking_day(conn: Connection, transaction_id: int | None) -> date | None:
     """The booking day of an entry's statement line, kept on the entry (None without one)."""
     if transaction_id is None:
         return None
     sl = statement_lines.c
-    return select(sl.booked_on).where(sl.id == transaction_id).scalar_subquery()
+    return conn.execute(select(sl.booked_on).where(sl.id == transaction_id)).scalar_one_or_none()
 
 
 def reverse(
